@@ -1,0 +1,196 @@
+"""One face for real ttnn devices and the emulator, so op code and tests never branch on the kind.
+
+The names and meanings follow ttnn's (`open_device`, `close_device`, `from_torch`, `to_torch`); the
+few extra helpers (`dtype_name`, `launch`, ...) exist because ttnn spells these differently from the
+emulator, and the op must stay backend-neutral. Which backend is used is decided here alone:
+`OPBUILDER_DEVICE=emulator|hardware|auto` (default auto: hardware when ttnn imports and a Tenstorrent
+device node is visible).
+"""
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+from typing import Any
+
+from operations.program import Program
+
+DEVICE_ENV = "OPBUILDER_DEVICE"
+DEVICE_CHOICES = ("auto", "emulator", "hardware")
+
+
+def requested_backend() -> str:
+    choice = os.environ.get(DEVICE_ENV, "auto").strip().lower() or "auto"
+    if choice not in DEVICE_CHOICES:
+        raise ValueError(f"{DEVICE_ENV}={choice!r}: expected one of {', '.join(DEVICE_CHOICES)}")
+    return choice
+
+
+def hardware_visible() -> bool:
+    """A Tenstorrent device node exists and ttnn is importable."""
+    return bool(glob.glob("/dev/tenstorrent*")) and importlib.util.find_spec("ttnn") is not None
+
+
+def backend() -> str:
+    """'hardware' or 'emulator': what open_device() will give."""
+    choice = requested_backend()
+    if choice == "auto":
+        return "hardware" if hardware_visible() else "emulator"
+    if choice == "hardware" and not hardware_visible():
+        raise RuntimeError(f"{DEVICE_ENV}=hardware but no Tenstorrent device (or no ttnn) is visible")
+    return choice
+
+
+def is_emulated(obj: Any) -> bool:
+    """True for emulator devices and tensors."""
+    from emulator import EmulatedDevice, EmulatedTensor
+
+    return isinstance(obj, (EmulatedDevice, EmulatedTensor))
+
+
+def open_device(device_id: int = 0) -> Any:
+    if backend() == "hardware":
+        import ttnn
+
+        return ttnn.open_device(device_id=device_id)
+    from emulator import EmulatedDevice
+
+    return EmulatedDevice()
+
+
+def close_device(device: Any) -> None:
+    if is_emulated(device):
+        device.close()
+        return
+    import ttnn
+
+    ttnn.close_device(device)
+
+
+_TORCH_TO_NAME = {"torch.bfloat16": "bfloat16", "torch.float32": "float32"}
+
+
+def _dtype_from_torch(t: Any) -> str:
+    name = _TORCH_TO_NAME.get(str(t.dtype))
+    if name is None:
+        raise TypeError(f"from_torch: tensor dtype {t.dtype} is not supported; expected torch.bfloat16 or torch.float32")
+    return name
+
+
+def _dtype_arg_name(dtype: Any) -> str:
+    """Accept 'bfloat16'/'float32', ttnn.bfloat16/ttnn.float32 or torch dtypes."""
+    text = str(dtype).lower()
+    for name in ("bfloat16", "float32"):
+        if text == name or text.endswith("." + name) or text.endswith(name):
+            return name
+    raise TypeError(f"dtype={dtype!r} is not supported; expected bfloat16 or float32")
+
+
+def from_torch(t: Any, device: Any, dtype: Any = None) -> Any:
+    """A ROW_MAJOR, DRAM-interleaved device tensor holding `t` (rounded to bf16 with round-to-nearest-even)."""
+    import torch
+
+    name = _dtype_arg_name(dtype) if dtype is not None else _dtype_from_torch(t)
+    host = t.detach().to(torch.bfloat16 if name == "bfloat16" else torch.float32).contiguous()
+    if not is_emulated(device):
+        import ttnn
+
+        return ttnn.from_torch(host, dtype=getattr(ttnn, name), layout=ttnn.ROW_MAJOR_LAYOUT, device=device,
+                               memory_config=ttnn.DRAM_MEMORY_CONFIG)
+    tensor = device.allocate(list(host.shape), name)
+    raw = host.view(torch.int16).numpy().view("uint16") if name == "bfloat16" else host.numpy()
+    tensor.write(raw)
+    return tensor
+
+
+def to_torch(t: Any) -> Any:
+    import torch
+
+    if not is_emulated(t):
+        import ttnn
+
+        return ttnn.to_torch(t)
+    raw = t.read()
+    if t.dtype == "bfloat16":
+        return torch.from_numpy(raw.view("int16").copy()).view(torch.bfloat16)
+    return torch.from_numpy(raw.copy())
+
+
+def dtype_name(t: Any) -> str:
+    """'bfloat16', 'float32', or ttnn's own name for anything else."""
+    if is_emulated(t):
+        return t.dtype
+    return str(t.dtype).split(".")[-1].lower()
+
+
+def layout_name(t: Any) -> str:
+    if is_emulated(t):
+        return t.layout
+    return "ROW_MAJOR" if "ROW_MAJOR" in str(t.layout).upper() else "TILE"
+
+
+def memory_name(t: Any) -> str:
+    """'DRAM_INTERLEAVED' or a description of what else the tensor uses."""
+    if is_emulated(t):
+        return "DRAM_INTERLEAVED"
+    config = t.memory_config()
+    buffer = str(config.buffer_type).split(".")[-1].upper()
+    layout = str(config.memory_layout).split(".")[-1].upper()
+    return f"{buffer}_{layout}"
+
+
+def shape_of(t: Any) -> list[int]:
+    return [int(d) for d in t.shape]
+
+
+def device_of(t: Any) -> Any:
+    return t.device if is_emulated(t) else t.device()
+
+
+def is_device_tensor(obj: Any) -> bool:
+    """True for tensors that live on a (real or emulated) device."""
+    if is_emulated(obj):
+        return hasattr(obj, "buffer_address")
+    try:
+        import ttnn
+    except ImportError:
+        return False
+    return isinstance(obj, ttnn.Tensor) and obj.storage_type() == ttnn.StorageType.DEVICE
+
+
+def grid_size(device: Any) -> tuple[int, int]:
+    grid = device.compute_with_storage_grid_size()
+    return int(grid.x), int(grid.y)
+
+
+def l1_budget(device: Any) -> int:
+    """Bytes of L1 per worker core that circular buffers may use."""
+    if is_emulated(device):
+        return device.l1_size - device.l1_unreserved_base
+    import ttnn
+
+    return int(ttnn.get_max_worker_l1_unreserved_size())
+
+
+def allocate(shape: list[int], dtype: str, device: Any) -> Any:
+    """An uninitialised ROW_MAJOR, DRAM-interleaved tensor."""
+    if is_emulated(device):
+        return device.allocate(list(shape), dtype)
+    import ttnn
+
+    return ttnn.allocate_tensor_on_device(ttnn.Shape(list(shape)), getattr(ttnn, dtype), ttnn.ROW_MAJOR_LAYOUT,
+                                          device, ttnn.DRAM_MEMORY_CONFIG)
+
+
+def launch(program: Program, io_tensors: list[Any]) -> Any:
+    """Run `program` on the device the io tensors live on; returns the output (the last io tensor)."""
+    if is_emulated(io_tensors[-1]):
+        import emulator
+
+        emulator.run(program, io_tensors)
+        return io_tensors[-1]
+    import ttnn
+
+    from operations.ttnn_lowering import to_ttnn
+
+    return ttnn.generic_op(list(io_tensors), to_ttnn(program, io_tensors))

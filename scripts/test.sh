@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The README's test command: set up, then every test suite. Exits non-zero when any suite fails.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+./scripts/setup.sh
+echo "== tests/ (emulator, builder, schemas, foundation)"
+python3 -m pytest tests -q
+echo "== op tests (scripts/dev-test.sh)"
+./scripts/dev-test.sh -- -q
+echo "== real-ttnn checks (Python 3.12 venv)"
+./scripts/ttnn-check.sh
