@@ -133,7 +133,15 @@ def memory_name(t: Any) -> str:
     """'DRAM_INTERLEAVED' or a description of what else the tensor uses."""
     if is_emulated(t):
         return "DRAM_INTERLEAVED"
-    config = t.memory_config()
+    return memory_config_name(t.memory_config())
+
+
+def memory_config_name(config: Any) -> str:
+    """None (the default) means DRAM interleaved, as in ttnn."""
+    if config is None:
+        return "DRAM_INTERLEAVED"
+    if isinstance(config, str):
+        return config.upper()
     buffer = str(config.buffer_type).split(".")[-1].upper()
     layout = str(config.memory_layout).split(".")[-1].upper()
     return f"{buffer}_{layout}"

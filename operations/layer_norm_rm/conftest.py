@@ -1,0 +1,24 @@
+"""Collects the precision each numeric test achieved and prints it as one table at the end."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+_FIGURES: list[dict[str, Any]] = []
+
+
+@pytest.fixture
+def precision_log() -> list[dict[str, Any]]:
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _FIGURES:
+        return
+    tr = terminalreporter
+    tr.section("layer_norm_rm achieved precision (vs float64 torch)")
+    tr.write_line(f"{'case':58} {'max abs':>10} {'max rel':>10} {'<=2ulp':>8} {'pcc':>12}")
+    for f in _FIGURES:
+        ulp = f"{f['within_2ulp']:.4%}" if f["within_2ulp"] is not None else "-"
+        tr.write_line(f"{f['case']:58} {f['max_abs']:10.3e} {f['max_rel']:10.3e} {ulp:>8} {f['pcc']:12.9f}")

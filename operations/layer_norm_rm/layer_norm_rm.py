@@ -1,0 +1,86 @@
+"""layer_norm_rm: LayerNorm over the last dimension of a ROW_MAJOR tensor, as a ttnn generic op.
+
+Validation happens here, before anything is allocated or launched, so a bad call fails with a
+message naming the argument, the value it got and what it expected.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from operations import device as devices
+from operations.layer_norm_rm.layer_norm_rm_program_descriptor import TILE, build_program
+
+SUPPORTED_DTYPES = ("bfloat16", "float32")
+
+
+def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilon: float = 1e-5,
+                  device: Any = None, memory_config: Any = None) -> Any:
+    """(x - mean) / sqrt(var + epsilon) [* gamma] [+ beta] per row of the last dimension."""
+    shape, dtype = _check_input(input_tensor)
+    on = devices.device_of(input_tensor)
+    for name, param in (("gamma", gamma), ("beta", beta)):
+        if param is not None:
+            _check_param(name, param, shape[-1], dtype, on)
+    _check_epsilon(epsilon)
+    if device is not None and device is not on:
+        raise ValueError(f"device={device!r}: expected the device input_tensor lives on ({on!r})")
+    if devices.memory_config_name(memory_config) != "DRAM_INTERLEAVED":
+        raise ValueError(f"memory_config={memory_config!r}: only DRAM interleaved output is supported")
+
+    program = build_program(shape, dtype, gamma is not None, beta is not None, float(epsilon),
+                            grid=devices.grid_size(on), l1_budget=devices.l1_budget(on),
+                            param_shape=_param_shape(gamma, beta))
+    output = devices.allocate(shape, dtype, on)
+    io = [input_tensor] + [p for p in (gamma, beta) if p is not None] + [output]
+    return devices.launch(program, io)
+
+
+def _check_input(t: Any) -> tuple[list[int], str]:
+    if not devices.is_device_tensor(t):
+        raise TypeError(f"input_tensor: expected a device tensor (ttnn.Tensor or emulated), got {type(t).__name__}")
+    shape, dtype = devices.shape_of(t), devices.dtype_name(t)
+    if dtype not in SUPPORTED_DTYPES:
+        raise ValueError(f"input_tensor.dtype={dtype}: expected one of {SUPPORTED_DTYPES}")
+    if devices.layout_name(t) != "ROW_MAJOR":
+        raise ValueError(f"input_tensor.layout={devices.layout_name(t)}: expected ROW_MAJOR")
+    if devices.memory_name(t) != "DRAM_INTERLEAVED":
+        raise ValueError(f"input_tensor memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
+    if len(shape) < 2:
+        raise ValueError(f"input_tensor.shape={shape}: expected rank >= 2")
+    H = math.prod(shape[:-1])
+    if shape[-1] % TILE or H % TILE:
+        raise ValueError(f"input_tensor.shape={shape}: H (product of all dims but the last) = {H} and "
+                         f"W = {shape[-1]} must both be multiples of {TILE} for now")
+    return shape, dtype
+
+
+def _check_param(name: str, t: Any, width: int, dtype: str, on: Any) -> None:
+    if not devices.is_device_tensor(t):
+        raise TypeError(f"{name}: expected a device tensor (ttnn.Tensor or emulated) or None, got {type(t).__name__}")
+    shape = devices.shape_of(t)
+    if shape[-1:] != [width] or any(d != 1 for d in shape[:-1]):
+        raise ValueError(f"{name}.shape={shape}: expected [{width}] or [1, ..., 1, {width}] (W of input_tensor)")
+    if devices.dtype_name(t) != dtype:
+        raise ValueError(f"{name}.dtype={devices.dtype_name(t)}: expected {dtype}, the dtype of input_tensor")
+    if devices.layout_name(t) != "ROW_MAJOR":
+        raise ValueError(f"{name}.layout={devices.layout_name(t)}: expected ROW_MAJOR")
+    if devices.memory_name(t) != "DRAM_INTERLEAVED":
+        raise ValueError(f"{name} memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
+    if devices.device_of(t) is not on:
+        raise ValueError(f"{name}: lives on another device than input_tensor")
+
+
+def _check_epsilon(epsilon: Any) -> None:
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
+        raise TypeError(f"epsilon={epsilon!r}: expected a float")
+    if not math.isfinite(epsilon) or epsilon <= 0:
+        raise ValueError(f"epsilon={epsilon!r}: expected a finite value > 0")
+
+
+def _param_shape(gamma: Any, beta: Any) -> list[int] | None:
+    """gamma and beta share one slot shape in the Program; they may differ only in leading 1s."""
+    shapes = [devices.shape_of(p) for p in (gamma, beta) if p is not None]
+    if len(shapes) == 2 and shapes[0] != shapes[1]:
+        raise ValueError(f"gamma.shape={shapes[0]} and beta.shape={shapes[1]}: expected the same shape")
+    return shapes[0] if shapes else None
