@@ -1,1 +1,23 @@
-"""emulator"""
+"""Host emulator for ttnn generic-op programs: the same C++ kernels, compiled with g++ and run with
+one thread per kernel per core over real circular buffers. See emulator/README.md."""
+from emulator.device import EmulatedDevice, EmulatedTensor
+from emulator.errors import (
+    CBMisuseError,
+    CompileError,
+    ComputeMisuseError,
+    DeadlockError,
+    EmulatorError,
+    HangError,
+    KernelArgError,
+    KernelCrashError,
+    L1OverflowError,
+    NocAddressError,
+    UninitialisedReadError,
+)
+from emulator.run import RunResult, run
+
+__all__ = [
+    "CBMisuseError", "CompileError", "ComputeMisuseError", "DeadlockError", "EmulatedDevice", "EmulatedTensor",
+    "EmulatorError", "HangError", "KernelArgError", "KernelCrashError", "L1OverflowError", "NocAddressError",
+    "RunResult", "UninitialisedReadError", "run",
+]

@@ -1,0 +1,114 @@
+"""Compiling the runner and kernels with the host g++, cached on disk by content hash.
+
+A kernel object depends on its source, every header of our API tree, its compile-time args,
+defines, kind and compute config, and the emulator version; the cache key hashes exactly those,
+so runtime args (buffer addresses, per-core work) never cause a recompile.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from emulator.errors import CompileError
+
+PACKAGE = Path(__file__).resolve().parent
+INCLUDE = PACKAGE / "include"
+RUNTIME = PACKAGE / "runtime"
+CXX = os.environ.get("CXX", "g++")
+# The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations.
+KERNEL_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
+                "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
+                "-Wno-error=parentheses", "-Wno-error=unused-but-set-variable", "-Wno-unused-variable",
+                "-Wno-unused-function", "-fno-exceptions", "-fno-rtti"]
+RUNNER_FLAGS = ["-std=c++17", "-O2", "-pthread", "-rdynamic", "-Wall", "-Werror"]
+
+
+@dataclass
+class CompileCounts:
+    compiled: int = 0
+    cache_hits: int = 0
+
+
+COUNTS = CompileCounts()
+_LOCK = threading.Lock()
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("EMULATOR_CACHE_DIR") or Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _hash_tree(*roots: Path) -> str:
+    h = hashlib.sha256()
+    for root in roots:
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".h", ".hpp", ".cpp"}):
+            h.update(f.relative_to(PACKAGE).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _hash_tree_files(folder: Path) -> str:
+    """Headers beside a kernel source, which it may include."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in folder.glob("*") if p.suffix in {".h", ".hpp"}):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def emulator_version() -> str:
+    """Changes whenever any runtime source or API header changes."""
+    return _hash_tree(INCLUDE, RUNTIME)
+
+
+def _compile(cmd: list[str], output: Path, what: str) -> None:
+    tmp = output.with_name(f"{output.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    result = subprocess.run(cmd + ["-o", str(tmp)], capture_output=True, text=True)
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        errors = [line for line in result.stderr.splitlines() if "error" in line][:12]
+        raise CompileError(f"{what} failed to compile with {CXX}:\n" + "\n".join(errors or result.stderr.splitlines()[:20]),
+                           {"stderr": result.stderr, "command": cmd})
+    os.replace(tmp, output)
+
+
+def runner_path() -> Path:
+    """The runner executable for this emulator version, built on first use."""
+    path = cache_dir() / f"runner-{emulator_version()[:16]}"
+    with _LOCK:
+        if not path.exists():
+            sources = sorted(str(p) for p in RUNTIME.glob("*.cpp"))
+            _compile([CXX, *RUNNER_FLAGS, f"-I{INCLUDE}", f"-I{RUNTIME}", *sources, "-ldl"], path, "the emulator runner")
+    return path
+
+
+def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[int], defines: dict[str, str],
+                  compute_defines: dict[str, str]) -> Path:
+    """The shared object of one kernel build, compiled unless cached."""
+    ct = "".join(f"{int(a)}," for a in compile_time_args)
+    macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
+    all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
+    key = hashlib.sha256()
+    local_headers = _hash_tree_files(source.parent)
+    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items()))):
+        key.update(part.encode())
+        key.update(b"\0")
+    path = cache_dir() / f"kernel-{key.hexdigest()[:24]}.so"
+    if path.exists():
+        with _LOCK:
+            COUNTS.cache_hits += 1
+        return path
+    cmd = [CXX, *KERNEL_FLAGS, f"-I{INCLUDE}", f"-I{source.parent}",
+           *(f"-D{k}={v}" for k, v in all_defines.items()), str(source)]
+    _compile(cmd, path, f"kernel '{name}' ({source})")
+    with _LOCK:
+        COUNTS.compiled += 1
+    return path

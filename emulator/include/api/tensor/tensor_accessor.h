@@ -1,0 +1,30 @@
+// TensorAccessor for interleaved buffers: page `id` lives in bank id % banks at
+// base + (id / banks) * aligned_page_size, as tt-metal's interleaved allocator places it.
+#pragma once
+
+#include <cstdint>
+
+#include "api/tensor/tensor_accessor_args.h"
+#include "emu/core.h"
+
+template <typename DSpec>
+class TensorAccessor {
+public:
+    constexpr TensorAccessor(const DSpec& args, uint32_t bank_base_address, uint32_t page_size = DSpec::AlignedPageSize)
+        : base_(bank_base_address), page_size_(page_size) {
+        (void)args;
+    }
+
+    uint64_t get_noc_addr(const uint32_t page_id, const uint32_t offset = 0, uint8_t noc = 0) const {
+        (void)noc;
+        const uint32_t banks = emu::num_dram_banks();
+        return emu::dram_noc_addr(page_id % banks, base_ + (page_id / banks) * DSpec::AlignedPageSize + offset);
+    }
+
+    constexpr uint32_t get_aligned_page_size() const { return DSpec::AlignedPageSize; }
+    constexpr uint32_t page_size() const { return page_size_; }
+
+private:
+    uint32_t base_;
+    uint32_t page_size_;
+};

@@ -1,0 +1,696 @@
+// The compute kernel's data path: unpack from L1 into source registers (or straight into DST),
+// FPU math into DST, SFPU math on DST, pack back to L1, with the hardware's number formats and the
+// state (inits, DST ownership, data formats) whose misuse hardware punishes silently.
+//
+// Choices where hardware behaviour is inferred rather than confirmed are marked [inferred].
+#include <cmath>
+#include <cstring>
+
+#include "emu/compute.h"
+#include "runtime.h"
+
+namespace emu {
+
+enum class DstState : uint8_t { Free, Math, Committed, Pack };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary };
+
+struct ComputeState {
+    bool started = false;
+    DataFormat srca = DataFormat::Float16_b, srcb = DataFormat::Float16_b, pack = DataFormat::Float16_b;
+    DstState dst_state = DstState::Free;
+    FpuMode fpu = FpuMode::None;
+    BinOp bin = BinOp::Add;
+    Bcast bcast = Bcast::None;
+    Pool pool = Pool::Sum;
+    Dim dim = Dim::Row;
+    bool tilize_active = false;
+    bool untilize_active = false;
+    uint32_t untilize_block_ct = 0, untilize_full_ct = 0;
+    bool reduce_mask = false;
+    bool sfpu_ready[16] = {};
+    bool reduce_touched[16] = {};
+    float dst[16][1024] = {};
+};
+
+namespace {
+
+constexpr uint32_t kDatums = 1024;
+
+ComputeState& cs() { return *t_self->compute_state; }
+
+// --- number formats --------------------------------------------------------------------------
+
+uint32_t bits_of(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+
+float float_of(uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+float truncate_to(float f, uint32_t keep_mask) { return float_of(bits_of(f) & keep_mask); }
+constexpr uint32_t kTf32Mask = 0xFFFFE000u;  // 10 explicit mantissa bits
+constexpr uint32_t kBf16Mask = 0xFFFF0000u;  // 7 explicit mantissa bits
+
+float round_bf16_nearest_even(float f) {
+    const uint32_t u = bits_of(f);
+    if (std::isnan(f)) {
+        return float_of(u | 0x00400000u);
+    }
+    const uint32_t rounded = u + 0x7FFFu + ((u >> 16) & 1u);
+    return float_of(rounded & kBf16Mask);
+}
+
+// The packer's fp32 -> bf16 rounding: round half away from zero (tt-metal issue #17018). [inferred]
+uint16_t pack_bf16(float f) {
+    const uint32_t u = bits_of(f);
+    if (std::isnan(f)) {
+        return static_cast<uint16_t>((u >> 16) | 0x0040u);
+    }
+    uint32_t hi = u >> 16;
+    if ((u & 0xFFFFu) >= 0x8000u) {
+        hi += 1;
+    }
+    return static_cast<uint16_t>(hi);
+}
+
+const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float32" : "Float16_b"; }
+
+uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
+
+// Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
+uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
+
+uint32_t row_of(uint32_t i) { return ((i >> 9) << 4) + ((i & 255) >> 4); }
+uint32_t col_of(uint32_t i) { return (((i >> 8) & 1) << 4) + (i & 15); }
+
+bool dest_fp32() { return compute_config().fp32_dest_acc_en; }
+
+// --- checks ----------------------------------------------------------------------------------------
+
+void require_started(const char* call) {
+    if (!cs().started) {
+        fault("compute_misuse", "%s before compute_kernel_hw_startup() (on hardware the DST semaphore is never "
+              "initialised and the core hangs)", call);
+    }
+}
+
+uint32_t dst_capacity() {
+    const ComputeConfig& c = compute_config();
+    return (c.dst_full_sync_en ? 16u : 8u) / (c.fp32_dest_acc_en ? 2u : 1u);
+}
+
+void require_dst(uint32_t idst, const char* call) {
+    if (idst >= dst_capacity()) {
+        fault("compute_misuse", "%s uses DST tile %u but DST holds %u tiles (%s DST, %s sync)", call, idst,
+              dst_capacity(), dest_fp32() ? "fp32" : "bf16", compute_config().dst_full_sync_en ? "full" : "half");
+    }
+}
+
+void require_math(const char* call) {
+    require_started(call);
+    if (cs().dst_state != DstState::Math) {
+        fault("compute_misuse", "%s outside tile_regs_acquire() ... tile_regs_commit()", call);
+    }
+}
+
+void require_mode(FpuMode mode, const char* call, const char* init) {
+    require_math(call);
+    if (cs().fpu != mode) {
+        fault("compute_misuse", "%s without its init: call %s first (the unpacker and math are set up for "
+              "another operation)", call, init);
+    }
+}
+
+void begin_fpu_init(FpuMode mode, const char* call) {
+    require_started(call);
+    ComputeState& s = cs();
+    if (s.tilize_active && mode != FpuMode::Tilize) {
+        fault("compute_misuse", "%s while tilize is configured: call tilize_uninit() first", call);
+    }
+    if (s.untilize_active && mode != FpuMode::Untilize) {
+        fault("compute_misuse", "%s while pack_untilize is configured: call pack_untilize_uninit() first", call);
+    }
+    s.fpu = mode;
+}
+
+// --- unpack ---------------------------------------------------------------------------------------
+
+enum class Reg : uint8_t { SrcA, SrcB };
+enum class Needed : uint8_t { All, Row0, Col0, First };
+
+bool needed(Needed n, uint32_t i) {
+    switch (n) {
+        case Needed::All: return true;
+        case Needed::Row0: return row_of(i) == 0;
+        case Needed::Col0: return col_of(i) == 0;
+        case Needed::First: return i == 0;
+    }
+    return true;
+}
+
+void check_format(uint32_t cb, Reg reg, const char* call) {
+    const DataFormat have = cb_config(cb).format;
+    const DataFormat configured = reg == Reg::SrcA ? cs().srca : cs().srcb;
+    if (have != configured) {
+        fault("format_mismatch", "%s: CB %u holds %s but %s is configured for %s (missing reconfig_data_format)",
+              call, cb, format_name(have), reg == Reg::SrcA ? "srcA" : "srcB", format_name(configured));
+    }
+}
+
+// A tile's datums as the FPU sees them: bf16 exact; fp32 truncated to TF32 (fp32 DST) or bf16.
+// `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an unpack_to_dest_fp32 CB): exact.
+void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
+                 const char* call, float* out) {
+    const uint32_t keep = to_dest ? 0xFFFFFFFFu : (dest_fp32() ? kTf32Mask : kBf16Mask);
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        if (!needed(need, i)) {
+            out[i] = 0.0f;
+            continue;
+        }
+        uint32_t bits;
+        bool poison;
+        if (fmt == DataFormat::Float32) {
+            std::memcpy(&bits, page + 4 * i, 4);
+            poison = bits == 0xFFFFFFFFu;
+        } else {
+            uint16_t half;
+            std::memcpy(&half, page + 2 * i, 2);
+            poison = half == 0xFFFFu;
+            bits = uint32_t(half) << 16;
+        }
+        if (poison) {
+            fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
+                  row_of(i), col_of(i), tile, cb);
+        }
+        out[i] = float_of(bits & keep);
+    }
+}
+
+bool unpacks_to_dest(uint32_t cb) {
+    return compute_config().unpack_to_dest_fp32[cb] && cb_config(cb).format == DataFormat::Float32;
+}
+
+void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out) {
+    check_format(cb, reg, call);
+    if (unpacks_to_dest(cb)) {
+        fault("compute_misuse", "%s: CB %u is in unpack_to_dest_fp32 mode, which only copy/tilize/untilize can "
+              "read; an FPU operand from it is unpacked wrongly on hardware", call, cb);
+    }
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, false, need, cb, tile, call, out);
+}
+
+void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
+    check_format(cb, Reg::SrcA, call);
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, cb, tile,
+                call, out);
+}
+
+// --- DST writes -------------------------------------------------------------------------------------
+
+enum class Rounding : uint8_t { Nearest, Truncate };
+
+float dst_value(float v, Rounding r) {
+    if (dest_fp32()) {
+        return v;
+    }
+    return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
+}
+
+// FPU multiply in fidelity phases: srcA split into 5 + 6 significant bits, srcB into 7 + 4; LoFi takes
+// hi*hi, HiFi2 adds lo(A)*hi(B), HiFi3 adds hi(A)*lo(B), HiFi4 adds lo*lo (full precision). [inferred]
+float fpu_multiply(float a, float b) {
+    const uint32_t fidelity = compute_config().math_fidelity;
+    if (fidelity >= 4) {
+        return static_cast<float>(double(a) * double(b));
+    }
+    const float a_hi = truncate_to(a, 0xFFF80000u), a_lo = a - a_hi;
+    const float b_hi = truncate_to(b, 0xFFFE0000u), b_lo = b - b_hi;
+    double p = double(a_hi) * b_hi;
+    if (fidelity >= 2) {
+        p += double(a_lo) * b_hi;
+    }
+    if (fidelity >= 3) {
+        p += double(a_hi) * b_lo;
+    }
+    return static_cast<float>(p);
+}
+
+float apply(BinOp op, float a, float b) {
+    switch (op) {
+        case BinOp::Add: return a + b;
+        case BinOp::Sub: return a - b;
+        case BinOp::Mul: return fpu_multiply(a, b);
+    }
+    return 0.0f;
+}
+
+void pack_into(float* values, DataFormat fmt, uint8_t* page) {
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        if (fmt == DataFormat::Float32) {
+            std::memcpy(page + 4 * i, &values[i], 4);
+        } else {
+            const uint16_t h = pack_bf16(values[i]);
+            std::memcpy(page + 2 * i, &h, 2);
+        }
+    }
+}
+
+void check_pack_format(uint32_t ocb, const char* call) {
+    if (cb_config(ocb).format != cs().pack) {
+        fault("format_mismatch", "%s: CB %u holds %s but the packer is configured for %s "
+              "(missing pack_reconfig_data_format)", call, ocb, format_name(cb_config(ocb).format),
+              format_name(cs().pack));
+    }
+}
+
+}  // namespace
+
+// --- runner hooks ------------------------------------------------------------------------------------
+
+void start_compute(KernelThread& t) { t.compute_state = new ComputeState; }
+
+void finish_compute(KernelThread& t) {
+    if (t.compute_state->dst_state != DstState::Free) {
+        fault("compute_misuse", "kernel returned holding DST (tile_regs_acquire without tile_regs_release)");
+    }
+}
+
+// --- API -------------------------------------------------------------------------------------------------
+
+void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
+    set_call("compute_kernel_hw_startup(%u, %u, %u)", icb0, icb1, ocb);
+    ComputeState& s = cs();
+    s.srca = cb_config(icb0).format;
+    s.srcb = cb_config(icb1).format;
+    s.pack = cb_config(ocb).format;
+    s.started = true;
+}
+
+void regs_acquire() {
+    set_call("tile_regs_acquire()");
+    require_started("tile_regs_acquire");
+    ComputeState& s = cs();
+    if (s.dst_state != DstState::Free) {
+        fault("compute_misuse", "tile_regs_acquire() while DST is still held (missing tile_regs_release)");
+    }
+    std::memset(s.dst, 0, sizeof s.dst);
+    std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
+    s.dst_state = DstState::Math;
+}
+
+void regs_commit() {
+    set_call("tile_regs_commit()");
+    if (cs().dst_state != DstState::Math) {
+        fault("compute_misuse", "tile_regs_commit() without tile_regs_acquire()");
+    }
+    cs().dst_state = DstState::Committed;
+}
+
+void regs_wait() {
+    set_call("tile_regs_wait()");
+    if (cs().dst_state != DstState::Committed) {
+        fault("compute_misuse", "tile_regs_wait() without tile_regs_commit() (PACK would wait for MATH forever)");
+    }
+    cs().dst_state = DstState::Pack;
+}
+
+void regs_release() {
+    set_call("tile_regs_release()");
+    if (cs().dst_state != DstState::Pack) {
+        fault("compute_misuse", "tile_regs_release() without tile_regs_wait()");
+    }
+    cs().dst_state = DstState::Free;
+}
+
+void reconfig_srca(uint32_t cb) {
+    set_call("reconfig_data_format_srca(%u)", cb);
+    cs().srca = cb_config(cb).format;
+}
+
+void reconfig_srcb(uint32_t cb) {
+    set_call("reconfig_data_format_srcb(%u)", cb);
+    cs().srcb = cb_config(cb).format;
+}
+
+void reconfig_pack(uint32_t cb) {
+    set_call("pack_reconfig_data_format(%u)", cb);
+    cs().pack = cb_config(cb).format;
+}
+
+void copy_init(uint32_t cb) {
+    set_call("copy_init(%u)", cb);
+    begin_fpu_init(FpuMode::Copy, "copy_init");
+}
+
+void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+    set_call("copy_tile(cb=%u, tile=%u, dst=%u)", cb, itile, idst);
+    require_mode(FpuMode::Copy, "copy_tile", "copy_init");
+    require_dst(idst, "copy_tile");
+    float v[kDatums];
+    read_for_copy(cb, itile, "copy_tile", v);
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        cs().dst[idst][i] = dst_value(v[i], Rounding::Truncate);
+    }
+}
+
+void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
+    set_call("tilize_init(%u, %u, %u)", icb, block, ocb);
+    begin_fpu_init(FpuMode::Tilize, "tilize_init");
+    cs().tilize_active = true;
+}
+
+void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
+    set_call("tilize_block(icb=%u, block=%u, ocb=%u)", icb, block, ocb);
+    require_started("tilize_block");
+    if (cs().fpu != FpuMode::Tilize) {
+        fault("compute_misuse", "tilize_block without tilize_init");
+    }
+    if (cs().dst_state != DstState::Free) {
+        fault("compute_misuse", "tilize_block inside tile_regs_acquire/release: it manages DST itself");
+    }
+    check_format(icb, Reg::SrcA, "tilize_block");
+    check_pack_format(ocb, "tilize_block");
+    const CBConfig& in = cb_config(icb);
+    const uint32_t bytes = datum_bytes(in.format);
+    const uint32_t row_datums = block * 32;
+    // The block's 32 rows sit contiguously from the front page on; fetch each page to bounds-check it.
+    const uint8_t* rows = cb_front_page(icb, 0, "tilize_block");
+    cb_front_page(icb, block - 1, "tilize_block");
+    if (uint64_t(32) * row_datums * bytes > uint64_t(block) * in.page_size) {
+        fault("compute_misuse", "tilize_block: %u pages of CB %u (%u bytes each) cannot hold 32 rows of %u datums",
+              block, icb, in.page_size, row_datums);
+    }
+    const bool exact = unpacks_to_dest(icb);
+    for (uint32_t t = 0; t < block; ++t) {
+        uint8_t staged[kDatums * 4];
+        for (uint32_t r = 0; r < 32; ++r) {
+            for (uint32_t c = 0; c < 32; ++c) {
+                std::memcpy(staged + datum_index(r, c) * bytes, rows + (r * row_datums + t * 32 + c) * bytes, bytes);
+            }
+        }
+        float v[kDatums];
+        unpack_tile(staged, in.format, exact, Needed::All, icb, t, "tilize_block", v);
+        for (float& x : v) {
+            x = dst_value(x, Rounding::Truncate);
+        }
+        pack_into(v, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
+    }
+}
+
+void tilize_uninit(uint32_t icb, uint32_t ocb) {
+    set_call("tilize_uninit(%u, %u)", icb, ocb);
+    cs().tilize_active = false;
+    cs().fpu = FpuMode::None;
+}
+
+void pack_untilize_init(uint32_t icb, uint32_t ocb, uint32_t block_ct_dim, uint32_t full_ct_dim) {
+    set_call("pack_untilize_init<%u, %u>(%u, %u)", block_ct_dim, full_ct_dim, icb, ocb);
+    begin_fpu_init(FpuMode::Untilize, "pack_untilize_init");
+    if (block_ct_dim > dst_capacity() || full_ct_dim % block_ct_dim != 0) {
+        fault("compute_misuse", "pack_untilize_init<block_ct_dim=%u, full_ct_dim=%u>: block_ct_dim must be <= %u "
+              "(DST capacity) and divide full_ct_dim", block_ct_dim, full_ct_dim, dst_capacity());
+    }
+    ComputeState& s = cs();
+    s.untilize_active = true;
+    s.untilize_block_ct = block_ct_dim;
+    s.untilize_full_ct = full_ct_dim;
+}
+
+void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index,
+                         uint32_t block_ct_dim, uint32_t full_ct_dim) {
+    set_call("pack_untilize_block<%u, %u>(icb=%u, rt=%u, ocb=%u, c=%u)", block_ct_dim, full_ct_dim, icb,
+             block_rt_dim, ocb, block_c_index);
+    require_started("pack_untilize_block");
+    ComputeState& s = cs();
+    if (!s.untilize_active || s.untilize_block_ct != block_ct_dim || s.untilize_full_ct != full_ct_dim) {
+        fault("compute_misuse", "pack_untilize_block<%u, %u> without a matching pack_untilize_init", block_ct_dim,
+              full_ct_dim);
+    }
+    if (s.dst_state != DstState::Free) {
+        fault("compute_misuse", "pack_untilize_block inside tile_regs_acquire/release: it manages DST itself");
+    }
+    check_format(icb, Reg::SrcA, "pack_untilize_block");
+    check_pack_format(ocb, "pack_untilize_block");
+    const CBConfig& out = cb_config(ocb);
+    const uint32_t bytes = datum_bytes(out.format);
+    const uint32_t row_datums = full_ct_dim * 32;
+    const uint64_t needed = uint64_t(block_rt_dim) * 32 * row_datums * bytes;
+    const uint32_t pages = static_cast<uint32_t>((needed + out.page_size - 1) / out.page_size);
+    uint8_t* base = cb_back_page(ocb, 0, "pack_untilize_block");
+    cb_back_page(ocb, pages - 1, "pack_untilize_block");
+    const bool exact = unpacks_to_dest(icb);
+    for (uint32_t rt = 0; rt < block_rt_dim; ++rt) {
+        for (uint32_t t = 0; t < block_ct_dim; ++t) {
+            const uint32_t tile = rt * block_ct_dim + t;
+            float v[kDatums];
+            unpack_tile(cb_front_page(icb, tile, "pack_untilize_block"), cb_config(icb).format, exact, Needed::All,
+                        icb, tile, "pack_untilize_block", v);
+            for (uint32_t i = 0; i < kDatums; ++i) {
+                const float d = dst_value(v[i], Rounding::Truncate);
+                const uint32_t row = rt * 32 + row_of(i);
+                const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
+                uint8_t* dst = base + (uint64_t(row) * row_datums + col) * bytes;
+                if (out.format == DataFormat::Float32) {
+                    std::memcpy(dst, &d, 4);
+                } else {
+                    const uint16_t h = pack_bf16(d);
+                    std::memcpy(dst, &h, 2);
+                }
+            }
+        }
+    }
+}
+
+void pack_untilize_uninit(uint32_t ocb) {
+    set_call("pack_untilize_uninit(%u)", ocb);
+    cs().untilize_active = false;
+    cs().fpu = FpuMode::None;
+}
+
+void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
+    set_call("reduce_init(%u, %u, %u)", icb, icb_scaler, ocb);
+    begin_fpu_init(FpuMode::Reduce, "reduce_init");
+    ComputeState& s = cs();
+    s.pool = pool;
+    s.dim = dim;
+    s.reduce_mask = true;
+}
+
+// REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
+// srcB. Row r's result lands in column 0 (COL: row 0, SCALAR: [0][0]); SUM/AVG accumulate onto DST,
+// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there.
+void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
+                 uint32_t idst) {
+    set_call("reduce_tile(icb=%u, scaler=%u, tile=%u, scaler_tile=%u, dst=%u)", icb, icb_scaler, itile,
+             itile_scaler, idst);
+    require_mode(FpuMode::Reduce, "reduce_tile", "reduce_init");
+    require_dst(idst, "reduce_tile");
+    ComputeState& s = cs();
+    if (s.pool != pool || s.dim != dim) {
+        fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
+    }
+    float x[kDatums], scaler[kDatums];
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::Row0, "reduce_tile (scaler)", scaler);
+    read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
+    float* d = s.dst[idst];
+    const bool is_max = pool == Pool::Max || pool == Pool::Min;
+    auto combine = [&](uint32_t slot, float value) {
+        if (!is_max) {
+            d[slot] = dst_value(d[slot] + value, Rounding::Nearest);
+        } else if (!s.reduce_touched[idst]) {
+            d[slot] = dst_value(value, Rounding::Nearest);
+        } else {
+            d[slot] = dst_value(pool == Pool::Max ? std::fmax(d[slot], value) : std::fmin(d[slot], value),
+                                Rounding::Nearest);
+        }
+    };
+    auto fold = [&](float acc, float v) {
+        return !is_max ? acc + v : (pool == Pool::Max ? std::fmax(acc, v) : std::fmin(acc, v));
+    };
+    if (dim == Dim::Row || dim == Dim::Scalar) {
+        float total = 0.0f;
+        for (uint32_t r = 0; r < 32; ++r) {
+            float acc = is_max ? -INFINITY : 0.0f;
+            for (uint32_t c = 0; c < 32; ++c) {
+                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)]));
+            }
+            if (dim == Dim::Row) {
+                combine(datum_index(r, 0), acc);
+            } else {
+                total = r == 0 ? acc : fold(total, acc);
+            }
+        }
+        if (dim == Dim::Scalar) {
+            combine(0, total);
+        }
+    } else {
+        for (uint32_t c = 0; c < 32; ++c) {
+            float acc = is_max ? -INFINITY : 0.0f;
+            for (uint32_t r = 0; r < 32; ++r) {
+                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)]));
+            }
+            combine(datum_index(0, c), acc);
+        }
+    }
+    s.reduce_touched[idst] = true;
+}
+
+void reduce_uninit() {
+    set_call("reduce_uninit()");
+    cs().reduce_mask = false;
+}
+
+void binary_init(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1) {
+    set_call("binary/bcast init(%u, %u)", icb0, icb1);
+    begin_fpu_init(FpuMode::Binary, "binary op init");
+    cs().bin = op;
+    cs().bcast = bcast;
+}
+
+void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
+                  uint32_t idst) {
+    set_call("binary/bcast op(icb0=%u, icb1=%u, tile0=%u, tile1=%u, dst=%u)", icb0, icb1, itile0, itile1, idst);
+    static const char* names[3][4] = {{"add_tiles", "add_tiles_bcast_cols", "add_tiles_bcast_rows",
+                                       "add_tiles_bcast_scalar"},
+                                      {"sub_tiles", "sub_tiles_bcast_cols", "sub_tiles_bcast_rows",
+                                       "sub_tiles_bcast_scalar"},
+                                      {"mul_tiles", "mul_tiles_bcast_cols", "mul_tiles_bcast_rows",
+                                       "mul_tiles_bcast_scalar"}};
+    const char* name = names[static_cast<int>(op)][static_cast<int>(bcast)];
+    require_math(name);
+    ComputeState& s = cs();
+    if (s.fpu != FpuMode::Binary || s.bin != op || s.bcast != bcast) {
+        fault("compute_misuse", "%s without its init (the last init configured another operation)", name);
+    }
+    require_dst(idst, name);
+    const Needed need_b = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
+                          : bcast == Bcast::Scalar ? Needed::First : Needed::All;
+    float a[kDatums], b[kDatums];
+    read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
+    read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        const uint32_t r = row_of(i), c = col_of(i);
+        const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
+                         : bcast == Bcast::Scalar ? b[0] : b[i];
+        s.dst[idst][i] = dst_value(apply(op, a[i], bv), Rounding::Nearest);
+    }
+}
+
+void sfpu_init(Sfpu op) {
+    set_call("sfpu init");
+    require_started("SFPU init");
+    cs().sfpu_ready[static_cast<int>(op)] = true;
+}
+
+namespace {
+
+void require_sfpu(Sfpu op, const char* call, const char* init) {
+    require_math(call);
+    if (!cs().sfpu_ready[static_cast<int>(op)]) {
+        fault("compute_misuse", "%s without %s", call, init);
+    }
+}
+
+float approx_if_needed(float v) {
+    // APPROX mode: about 10 significant bits for rsqrt/recip/exp/sqrt. [inferred]
+    return compute_config().math_approx_mode ? truncate_to(v, 0xFFFFC000u) : v;
+}
+
+}  // namespace
+
+void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
+    static const char* calls[] = {"square_tile", "rsqrt_tile", "rsqrt_tile", "recip_tile", "exp_tile",
+                                  "sqrt_tile", "add_unary_tile", "sub_unary_tile", "mul_unary_tile",
+                                  "div_unary_tile", "rsub_unary_tile"};
+    static const char* inits[] = {"square_tile_init", "rsqrt_tile_init", "rsqrt_tile_init", "recip_tile_init",
+                                  "exp_tile_init", "sqrt_tile_init", "binop_with_scalar_tile_init",
+                                  "binop_with_scalar_tile_init", "binop_with_scalar_tile_init",
+                                  "binop_with_scalar_tile_init", "binop_with_scalar_tile_init"};
+    const int k = static_cast<int>(op);
+    set_call("%s(%u)", calls[k], idst);
+    const Sfpu init_key = (op >= Sfpu::AddScalar && op <= Sfpu::RsubScalar) ? Sfpu::AddScalar
+                          : op == Sfpu::RsqrtFast ? Sfpu::Rsqrt : op;
+    require_sfpu(init_key, calls[k], inits[k]);
+    require_dst(idst, calls[k]);
+    const float s = float_of(param);
+    // Ops that round their fp32 result into a 16-bit DST; the rest truncate (SFPU store). [inferred]
+    const bool rounds = op == Sfpu::Square || op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt;
+    for (float& v : cs().dst[idst]) {
+        float r = v;
+        switch (op) {
+            case Sfpu::Square: r = v * v; break;
+            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))));
+                break;
+            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v)))); break;
+            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v))); break;
+            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v)))); break;
+            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v)))); break;
+            case Sfpu::AddScalar: r = v + s; break;
+            case Sfpu::SubScalar: r = v - s; break;
+            case Sfpu::MulScalar: r = v * s; break;
+            case Sfpu::DivScalar: r = v / s; break;
+            case Sfpu::RsubScalar: r = s - v; break;
+            default: break;
+        }
+        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate);
+    }
+}
+
+void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    const char* call = op == Sfpu::BcastCol ? "sfpu_*_bcast_col" : "*_binary_tile";
+    set_call("%s(%u, %u, %u)", call, idst0, idst1, odst);
+    require_sfpu(op, call, op == Sfpu::BcastCol ? "sfpu_bcast_col_init" : "its *_binary_tile_init");
+    require_dst(idst0, call);
+    require_dst(idst1, call);
+    require_dst(odst, call);
+    if (op == Sfpu::BcastCol && !dest_fp32()) {
+        fault("compute_misuse", "%s needs fp32 DST (fp32_dest_acc_en = true)", call);
+    }
+    ComputeState& s = cs();
+    float out[kDatums];
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        const float b = op == Sfpu::BcastCol ? s.dst[idst1][datum_index(row_of(i), 0)] : s.dst[idst1][i];
+        const float a = s.dst[idst0][i];
+        out[i] = bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+    }
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate);
+    }
+}
+
+void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_tile_index) {
+    set_call("pack_tile(dst=%u, cb=%u)", idst, ocb);
+    require_started("pack_tile");
+    ComputeState& s = cs();
+    if (s.dst_state != DstState::Pack) {
+        fault("compute_misuse", "pack_tile outside tile_regs_wait() ... tile_regs_release()");
+    }
+    require_dst(idst, "pack_tile");
+    if (s.untilize_active) {
+        fault("compute_misuse", "pack_tile while pack_untilize is configured: call pack_untilize_uninit() first");
+    }
+    if (s.reduce_mask && s.fpu != FpuMode::Reduce) {
+        fault("compute_misuse", "pack_tile while reduce's packer mask is still active after switching to another "
+              "operation: call reduce_uninit() first (hardware would write only column 0 / row 0)");
+    }
+    check_pack_format(ocb, "pack_tile");
+    const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
+    float v[kDatums];
+    std::memcpy(v, s.dst[idst], sizeof v);
+    if (s.reduce_mask) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            const bool keep = s.dim == Dim::Row ? col_of(i) == 0 : s.dim == Dim::Col ? row_of(i) == 0 : i == 0;
+            if (!keep) {
+                v[i] = 0.0f;
+            }
+        }
+    }
+    pack_into(v, cb_config(ocb).format, cb_back_page(ocb, slot, "pack_tile"));
+}
+
+}  // namespace emu

@@ -1,0 +1,149 @@
+// The NOC: DRAM banks and every core's L1 as endpoints of 64-bit addresses (endpoint in the upper
+// 32 bits, byte address in the lower 32). Transfers are queued and land at the barrier, so a kernel
+// that forgets a barrier sees stale or poisoned data exactly where hardware could.
+#include <cstring>
+
+#include "runtime.h"
+
+namespace emu {
+namespace {
+
+constexpr uint32_t kDramEndpoint = 1u << 16;
+constexpr uint32_t kL1Endpoint = 2u << 16;
+
+uint32_t endpoint_of(uint64_t noc_addr) { return static_cast<uint32_t>(noc_addr >> 32); }
+uint32_t offset_of(uint64_t noc_addr) { return static_cast<uint32_t>(noc_addr); }
+
+// Host pointer for [addr, addr+size) of a core's L1; faults outside its usable range.
+uint8_t* l1_range(const Core& core, uint32_t offset, uint32_t size, const char* what) {
+    if (offset < g_device.l1_base || uint64_t(offset) + size > g_device.l1_size) {
+        fault("noc_address", "%s: L1 range [0x%x, 0x%x) of core (%u,%u) is outside its usable L1 [0x%x, 0x%x)", what,
+              offset, offset + size, core.x, core.y, g_device.l1_base, g_device.l1_size);
+    }
+    return core.l1 + offset;
+}
+
+uint8_t* dram_range(uint32_t bank, uint32_t offset, uint32_t size, const char* what) {
+    if (bank >= g_device.num_banks) {
+        fault("noc_address", "%s: DRAM bank %u does not exist (%u banks)", what, bank, g_device.num_banks);
+    }
+    const DramBuffer* nearest = nullptr;
+    for (const DramBuffer& b : g_device.buffers) {
+        if (offset >= b.addr && uint64_t(offset) + size <= uint64_t(b.addr) + b.size) {
+            return g_device.dram + bank * g_device.bank_size + offset;
+        }
+        if (!nearest || (b.addr <= offset && b.addr > nearest->addr)) {
+            nearest = &b;
+        }
+    }
+    if (nearest) {
+        fault("noc_address",
+              "%s: DRAM bank %u range [0x%x, 0x%x) lies outside every buffer (nearest buffer: [0x%x, 0x%x) per bank)",
+              what, bank, offset, offset + size, nearest->addr, nearest->addr + nearest->size);
+    }
+    fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%x): no buffer is allocated", what, bank, offset,
+          offset + size);
+}
+
+uint8_t* resolve(uint64_t noc_addr, uint32_t size, bool& is_dram, const char* what) {
+    const uint32_t ep = endpoint_of(noc_addr);
+    is_dram = (ep & 0xffff0000u) == kDramEndpoint;
+    if (is_dram) {
+        return dram_range(ep & 0xffffu, offset_of(noc_addr), size, what);
+    }
+    if ((ep & 0xffff0000u) == kL1Endpoint) {
+        const Core* core = find_core(ep & 0xffu, (ep >> 8) & 0xffu);
+        if (!core) {
+            fault("noc_address", "%s: NOC address 0x%llx names core (%u,%u), which runs no kernel", what,
+                  static_cast<unsigned long long>(noc_addr), ep & 0xffu, (ep >> 8) & 0xffu);
+        }
+        return l1_range(*core, offset_of(noc_addr), size, what);
+    }
+    fault("noc_address", "%s: 0x%llx is not a NOC address (use get_noc_addr / a TensorAccessor)", what,
+          static_cast<unsigned long long>(noc_addr));
+}
+
+uint32_t local_offset(uint32_t l1_addr, uint32_t size, const char* what) {
+    const uint32_t base = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(t_self->core->l1));
+    if (l1_addr < base || l1_addr - base >= g_device.l1_size) {
+        fault("noc_address", "%s: 0x%x is not an address in this core's L1 [0x%x, 0x%x)", what, l1_addr, base,
+              base + g_device.l1_size);
+    }
+    l1_range(*t_self->core, l1_addr - base, size, what);
+    return l1_addr - base;
+}
+
+void run_copies(std::vector<PendingCopy>& copies) {
+    const double begin = now_seconds();
+    for (const PendingCopy& p : copies) {
+        std::memmove(p.dst, p.src, p.size);
+    }
+    if (!copies.empty()) {
+        trace_event("noc transfers", begin, now_seconds());
+    }
+    copies.clear();
+}
+
+}  // namespace
+
+uint32_t num_dram_banks() { return g_device.num_banks; }
+uint32_t my_x() { return t_self->core->x; }
+uint32_t my_y() { return t_self->core->y; }
+
+uint64_t dram_noc_addr(uint32_t bank, uint32_t bank_offset) {
+    return (uint64_t(kDramEndpoint | bank) << 32) | bank_offset;
+}
+
+uint64_t l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) {
+    const uint32_t offset = local_offset(l1_addr, 0, "get_noc_addr(x, y, addr)");
+    return (uint64_t(kL1Endpoint | (y << 8) | x) << 32) | offset;
+}
+
+uint64_t local_l1_noc_addr(uint32_t l1_addr) { return l1_noc_addr(t_self->core->x, t_self->core->y, l1_addr); }
+
+void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
+    set_call("noc_async_read(src=0x%llx, dst=0x%x, size=%u)", static_cast<unsigned long long>(src), dst_l1, size);
+    bool is_dram = false;
+    const uint8_t* from = resolve(src, size, is_dram, "noc_async_read source");
+    uint8_t* to = t_self->core->l1 + local_offset(dst_l1, size, "noc_async_read destination");
+    t_self->pending_reads.push_back({to, from, size});
+    t_self->noc_transactions += 1;
+    if (is_dram) {
+        t_self->dram_read += size;
+    }
+}
+
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
+    set_call("noc_async_write(src=0x%x, dst=0x%llx, size=%u)", src_l1, static_cast<unsigned long long>(dst), size);
+    bool is_dram = false;
+    const uint8_t* from = t_self->core->l1 + local_offset(src_l1, size, "noc_async_write source");
+    uint8_t* to = resolve(dst, size, is_dram, "noc_async_write destination");
+    t_self->pending_writes.push_back({to, from, size});
+    t_self->noc_transactions += 1;
+    if (is_dram) {
+        t_self->dram_written += size;
+    }
+}
+
+void noc_read_barrier() {
+    set_call("noc_async_read_barrier()");
+    run_copies(t_self->pending_reads);
+}
+
+void noc_write_barrier() {
+    set_call("noc_async_write_barrier()");
+    run_copies(t_self->pending_writes);
+}
+
+void finish_noc(KernelThread& t) {
+    if (!t.pending_reads.empty()) {
+        fault("noc_misuse", "kernel returned with %zu noc_async_read(s) never completed by noc_async_read_barrier",
+              t.pending_reads.size());
+    }
+    if (!t.pending_writes.empty()) {
+        fault("noc_misuse", "kernel returned with %zu noc_async_write(s) never completed by noc_async_write_barrier",
+              t.pending_writes.size());
+    }
+}
+
+}  // namespace emu
