@@ -36,8 +36,13 @@ WORMHOLE_GRID = (8, 8)
 # CB indices: 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates (tt-metal convention).
 CB_IN_RM, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM = 0, 1, 2, 3, 4
 CB_SCALER, CB_EPS, CB_SHIFT = 8, 9, 10
-CB_OUT_RM, CB_OUT, CB_STAGE_B = 16, 17, 18
-CB_X, CB_D, CB_MEAN, CB_SQ, CB_SUMSQ, CB_VAR, CB_RSTD, CB_STAGE_A = 24, 25, 26, 27, 28, 29, 30, 31
+CB_OUT_RM, CB_OUT = 16, 17
+CB_X, CB_D, CB_HI, CB_LO, CB_SUM, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 28, 29, 30
+# fp32 CBs that compute only copies into DST: unpacked straight to DST, exact (not TF32). CB_HI and
+# CB_LO are not: the FPU reduces them, and CB_HI's TF32 reading is the "hi" half on purpose.
+EXACT_FP32_CBS = [CB_EPS, CB_D, CB_SUM, CB_MEAN, CB_RSTD]
+# CBs in the input format that are only copied, tilized or untilized: exact too when that is fp32.
+EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_SHIFT, CB_OUT, CB_X]
 
 
 @dataclass(frozen=True)
@@ -91,22 +96,19 @@ def circular_buffers(dtype: str, Wt: int, has_gamma: bool, has_beta: bool,
         (CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"),
         (CB_X, dtype, tile_in, B, "tilized input block"),
         (CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (resident until normalized)"),
+        (CB_HI, "float32", tile_f32, B, "reduce input: d, read as TF32 = hi (pass A); (d - mean)^2 (pass B)"),
+        (CB_LO, "float32", tile_f32, B, "reduce input: lo = d - tf32(d)"),
+        (CB_SUM, "float32", tile_f32, 1, "running row sum (column 0): of d, then of (d - mean)^2"),
         (CB_MEAN, "float32", tile_f32, 1, "row mean of d (column 0)"),
-        (CB_SQ, "float32", tile_f32, B, "(d - mean)^2 block"),
-        (CB_SUMSQ, "float32", tile_f32, 1, "running row sum of squares"),
-        (CB_VAR, "float32", tile_f32, 1, "row variance (column 0)"),
         (CB_RSTD, "float32", tile_f32, 1, "rsqrt(var + eps) (column 0)"),
-        (CB_STAGE_A, "float32", tile_f32, B, "normalization stage buffer"),
         (CB_OUT, dtype, tile_in, B, "normalized tiles in the output format (untilize input)"),
         (CB_OUT_RM, dtype, tile_in, 2 * B, "output sticks, one width block of 32 rows, double-buffered"),
     ]
-    if has_gamma or has_beta:
-        table.append((CB_STAGE_B, "float32", tile_f32, B, "normalization stage buffer"))
     for used, tiles_cb, rm_cb, name in ((has_gamma, CB_GAMMA, CB_GAMMA_RM, "gamma"),
                                         (has_beta, CB_BETA, CB_BETA_RM, "beta")):
         if used:
             table.append((rm_cb, dtype, stick_bytes, 1, f"{name} stick, read once per core, resident"))
-            table.append((tiles_cb, dtype, tile_in, 2 * B, f"{name} row-broadcast tiles (row 0 valid), per block"))
+            table.append((tiles_cb, dtype, tile_in, 2 * B, f"{name} tiles, every row = the stick's 32 values, per block"))
     return [CircularBuffer(index, fmt, page, pages, list(ranges), purpose)
             for index, fmt, page, pages, purpose in sorted(table)]
 
@@ -184,11 +186,10 @@ def _reader(dtype: str, Wt: int, B: int, epsilon: float, has_gamma: bool, has_be
 
 def _compute(dtype: str, Wt: int, B: int, W: int, work: list[CoreWork], ranges: list[CoreRange],
              defines: dict[str, str]) -> Kernel:
-    ct = [CB_IN_RM, CB_SHIFT, CB_SCALER, CB_EPS, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_MEAN, CB_SQ, CB_SUMSQ, CB_VAR,
-          CB_RSTD, CB_STAGE_A, CB_STAGE_B, CB_OUT, CB_OUT_RM, B]
+    ct = [CB_IN_RM, CB_SHIFT, CB_SCALER, CB_EPS, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_HI, CB_LO, CB_SUM, CB_MEAN,
+          CB_RSTD, CB_OUT, CB_OUT_RM, B]
     rt = {w.core: [w.num_tile_rows, Wt, float_bits(1.0 / W)] for w in work}
-    # fp32 CBs that are only copied, tilized or untilized unpack straight to DST: exact, not TF32.
-    exact = [CB_SUMSQ] + ([CB_IN_RM, CB_SHIFT, CB_X, CB_OUT] if dtype == "float32" else [])
+    exact = EXACT_FP32_CBS + (EXACT_INPUT_CBS if dtype == "float32" else [])
     config = ComputeConfig(math_fidelity="HiFi4", fp32_dest_acc_en=True, math_approx_mode=False,
                            unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/layer_norm_rm_compute.cpp", list(ranges), ct, rt,

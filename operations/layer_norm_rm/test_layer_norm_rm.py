@@ -1,11 +1,13 @@
 """layer_norm_rm against a float64 torch reference, on hardware or the emulator (the `device` fixture).
 
-Tolerances follow the precision path. Every FPU operand read from an fp32 CB is TF32 (10 mantissa
-bits, truncated): the normalization passes through about four such reads, so the normalized value
-carries a relative error of a few 2^-11 plus, for bf16 output, the final rounding to bf16 (2^-9).
-bf16: |err| <= 2e-2 + 1e-2 |ref| and >= 99.9% of elements within 2 bf16 ulps of the rounded reference.
-fp32: |err| <= 1e-2 + 5e-3 |ref|. Both stay inside ttnn's own layernorm bounds (rtol 1e-2,
-atol 5e-2, PCC >= 0.9999).
+Tolerances follow the precision path. Every value that reaches the output is computed on the SFPU
+in fp32 from operands unpacked straight to DST (exact), and the row sums avoid TF32 loss by the
+hi/lo split (see the compute kernel), so the error is a few fp32 roundings plus, for bf16, the final
+rounding to bf16 (half an ulp):
+  bf16: |err| <= 1e-3 + 2^-7 |ref| (2 bf16 ulps), and >= 99.9% of elements within 2 bf16 ulps of the
+        rounded float64 reference;
+  fp32: |err| <= 1e-5 + 1e-5 |ref|.
+Both are far inside ttnn's own layernorm bounds (rtol 1e-2, atol 5e-2, PCC >= 0.9999), also asserted.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], 
           [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
 DTYPES = ["bfloat16", "float32"]
 TORCH_DTYPE = {"bfloat16": torch.bfloat16, "float32": torch.float32}
-TOLERANCE = {"bfloat16": {"atol": 2e-2, "rtol": 1e-2}, "float32": {"atol": 1e-2, "rtol": 5e-3}}
+TOLERANCE = {"bfloat16": {"atol": 1e-3, "rtol": 2.0 ** -7}, "float32": {"atol": 1e-5, "rtol": 1e-5}}
+TTNN_TOLERANCE = {"atol": 5e-2, "rtol": 1e-2}
 MIN_PCC = 0.9999
 MIN_WITHIN_2_ULPS = 0.999
 
@@ -78,6 +81,7 @@ def check(out, ref, dtype, case, precision_log):
     figures = precision(out, ref, dtype)
     precision_log.append({"case": case, **figures})
     torch.testing.assert_close(out.double(), ref, **TOLERANCE[dtype])
+    torch.testing.assert_close(out.double(), ref, **TTNN_TOLERANCE)
     if not math.isnan(figures["pcc"]):
         assert figures["pcc"] >= MIN_PCC, f"{case}: PCC {figures['pcc']:.6f} < {MIN_PCC}"
     if figures["within_2ulp"] is not None:

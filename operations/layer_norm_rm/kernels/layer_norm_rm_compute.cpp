@@ -1,27 +1,27 @@
-// layer_norm_rm compute: per tile-row (32 rows of W datums), all intermediates in fp32.
+// layer_norm_rm compute: per tile-row (32 rows of W datums); every value that decides the result is
+// computed on the SFPU in fp32 DST from operands unpacked straight to DST (exact), so no TF32
+// truncation of the FPU path reaches the output. The FPU only tilizes and sums rows (reduce).
 //
-//   tilize   x blocks (input format) -> d = x - shift, exact in fp32 DST (SFPU column broadcast);
-//            d stays resident for the tile-row (cb_d, Wt tiles)
-//   mean     row sums of d (reduce, scaler 1.0) times 1/W on the SFPU      -> cb_mean
-//   var      per block: (d - mean)^2 -> row sums added to the running sum   -> cb_sumsq
-//            last block: times 1/W                                          -> cb_var
-//   rstd     rsqrt(var + eps), exact mode                                   -> cb_rstd
-//   output   per block: (d - mean) * rstd [* gamma] [+ beta] -> untilize    -> cb_out_rm
+//   A  per block: tilize x; d = x - shift (each row's first datum) -> resident cb_d (exact);
+//      row sums of d, exact: split as hi = tf32(d), lo = d - hi   -> S = sum(hi) + sum(lo)
+//   B  mean = S / W; per block: (d - mean)^2, row sums as in A   -> S2
+//   C  rstd = rsqrt(S2 / W + eps)
+//   D  per block: ((d - mean) * rstd) [* gamma] [+ beta] -> cb_out -> untilize -> cb_out_rm
 //
-// Subtracting the shift (each row's first datum) before any statistics keeps a large common
-// offset from cancelling digits; the variance is then the centred two-pass form on small numbers.
-// FPU operands from fp32 CBs are TF32 on hardware; the shift subtraction avoids that loss by
-// unpacking x and the shift straight to DST (unpack_to_dest_fp32) and subtracting on the SFPU.
+// Why: the shift removes a large common offset before anything is summed. The FPU reads fp32 CBs
+// as TF32 (10 mantissa bits, truncated), which would put an error of about 2^-12 sigma into the
+// mean (and 2^-12 of the variance, visible wherever beta cancels the normalized value); the hi/lo
+// split makes both halves exact in TF32, so both sums are fp32-exact. The variance is the centred
+// two-pass form.
 //
-// Compile-time args: cb_in_rm, cb_shift, cb_scaler, cb_eps, cb_gamma, cb_beta, cb_x, cb_d, cb_mean,
-//   cb_sq, cb_sumsq, cb_var, cb_rstd, cb_stage_a, cb_stage_b, cb_out, cb_out_rm, block_tiles.
+// Compile-time args: cb_in_rm, cb_shift, cb_scaler, cb_eps, cb_gamma, cb_beta, cb_x, cb_d, cb_hi,
+//   cb_lo, cb_sum, cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles.
 // Defines: FUSE_GAMMA, FUSE_BETA. Runtime args: num_tile_rows, Wt, inv_width_bits (fp32 bits of 1/W).
 #include <cstdint>
 
-#include "api/compute/bcast.h"
 #include "api/compute/compute_kernel_api.h"
 #include "api/compute/compute_kernel_hw_startup.h"
-#include "api/compute/eltwise_binary.h"
+#include "api/compute/eltwise_binary_sfpu.h"
 #include "api/compute/eltwise_unary/binop_with_scalar.h"
 #include "api/compute/eltwise_unary/rsqrt.h"
 #include "api/compute/pack_untilize.h"
@@ -41,42 +41,31 @@ constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
 constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
 constexpr uint32_t cb_x = get_compile_time_arg_val(6);
 constexpr uint32_t cb_d = get_compile_time_arg_val(7);
-constexpr uint32_t cb_mean = get_compile_time_arg_val(8);
-constexpr uint32_t cb_sq = get_compile_time_arg_val(9);
-constexpr uint32_t cb_sumsq = get_compile_time_arg_val(10);
-constexpr uint32_t cb_var = get_compile_time_arg_val(11);
+constexpr uint32_t cb_hi = get_compile_time_arg_val(8);
+constexpr uint32_t cb_lo = get_compile_time_arg_val(9);
+constexpr uint32_t cb_sum = get_compile_time_arg_val(10);
+constexpr uint32_t cb_mean = get_compile_time_arg_val(11);
 constexpr uint32_t cb_rstd = get_compile_time_arg_val(12);
-constexpr uint32_t cb_stage_a = get_compile_time_arg_val(13);
-constexpr uint32_t cb_stage_b = get_compile_time_arg_val(14);
-constexpr uint32_t cb_out = get_compile_time_arg_val(15);
-constexpr uint32_t cb_out_rm = get_compile_time_arg_val(16);
-constexpr uint32_t B = get_compile_time_arg_val(17);  // tiles per width block, <= DST capacity
+constexpr uint32_t cb_out = get_compile_time_arg_val(13);
+constexpr uint32_t cb_out_rm = get_compile_time_arg_val(14);
+constexpr uint32_t B = get_compile_time_arg_val(15);  // tiles per width block, <= DST capacity
 
-#ifdef FUSE_GAMMA
-constexpr bool kGamma = true;
-#else
-constexpr bool kGamma = false;
-#endif
-#ifdef FUSE_BETA
-constexpr bool kBeta = true;
-#else
-constexpr bool kBeta = false;
-#endif
+// Unpacks one tile of `cb` into DST `dst` (exact for bf16 and for unpack_to_dest fp32 CBs).
+void load(uint32_t cb, uint32_t tile, uint32_t dst) {
+    reconfig_data_format_srca(cb);
+    copy_init(cb);
+    copy_tile(cb, tile, dst);
+}
 
-// Packs DST tiles 0..count-1 into `cb` (count pages, reserved and pushed here).
-void pack_dst_to(uint32_t cb, uint32_t count) {
-    tile_regs_commit();
-    tile_regs_wait();
-    cb_reserve_back(cb, count);
-    for (uint32_t i = 0; i < count; ++i) {
-        pack_tile(i, cb);
-    }
-    cb_push_back(cb, count);
-    tile_regs_release();
+void pack_to(uint32_t dst, uint32_t cb) {
+    cb_reserve_back(cb, 1);
+    pack_reconfig_data_format(cb);
+    pack_tile(dst, cb);
+    cb_push_back(cb, 1);
 }
 
 void tilize_block_of_x() {
-    reconfig_data_format(cb_in_rm, cb_in_rm);
+    reconfig_data_format_srca(cb_in_rm);
     pack_reconfig_data_format(cb_x);
     tilize_init(cb_in_rm, B, cb_x);
     cb_wait_front(cb_in_rm, B);
@@ -87,146 +76,114 @@ void tilize_block_of_x() {
     tilize_uninit(cb_in_rm, cb_x);
 }
 
-// d = x - shift for one block, in fp32 DST: both operands are unpacked straight to DST.
-void shift_block_into_d() {
+// Adds the row sums of the B tiles at the front of each stream to the running row sum in cb_sum
+// (absent before the first block), all in DST 0; pops the streams.
+void accumulate_row_sums(const uint32_t* streams, uint32_t count, bool first_block) {
+    tile_regs_acquire();
+    if (!first_block) {
+        cb_wait_front(cb_sum, 1);
+        load(cb_sum, 0, 0);
+        cb_pop_front(cb_sum, 1);
+    }
+    for (uint32_t s = 0; s < count; ++s) {
+        cb_wait_front(streams[s], B);
+        reconfig_data_format(cb_scaler, streams[s]);
+        reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(streams[s], cb_scaler, cb_sum);
+        for (uint32_t t = 0; t < B; ++t) {
+            reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(streams[s], cb_scaler, t, 0, 0);
+        }
+        reduce_uninit();
+    }
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb_sum);
+    tile_regs_release();
+    for (uint32_t s = 0; s < count; ++s) {
+        cb_pop_front(streams[s], B);
+    }
+}
+
+enum class Quantity { Shifted, SquaredDeviation };
+
+// DST 0 = tile i of block `block` of d, or of (d - mean)^2; computed the same way every time.
+void quantity_into_dst0(Quantity q, uint32_t block, uint32_t i) {
+    load(cb_d, block * B + i, 0);
+    if (q == Quantity::SquaredDeviation) {
+        load(cb_mean, 0, 1);
+        sfpu_sub_bcast_col_init();
+        sfpu_sub_bcast_col(0, 1);
+        mul_binary_tile_init();
+        mul_binary_tile(0, 0, 0);
+    }
+}
+
+// Adds the row sums of one block of the quantity, exactly, to the running sum: the FPU reads fp32
+// as TF32, so the quantity goes to cb_hi (read back as hi = tf32(q)) and q - hi, which TF32 holds
+// to 2^-21 of q, to cb_lo; both are reduced.
+void sum_rows_exactly(Quantity q, uint32_t block) {
+    for (uint32_t i = 0; i < B; ++i) {
+        tile_regs_acquire();
+        quantity_into_dst0(q, block, i);
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_to(0, cb_hi);
+        tile_regs_release();
+    }
+    cb_wait_front(cb_hi, B);
+    for (uint32_t i = 0; i < B; ++i) {
+        tile_regs_acquire();
+        quantity_into_dst0(q, block, i);
+        load(cb_hi, i, 1);  // cb_hi is not unpacked to DST: this reads tf32(q)
+        sub_binary_tile_init();
+        sub_binary_tile(0, 1, 0);
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_to(0, cb_lo);
+        tile_regs_release();
+    }
+    const uint32_t streams[] = {cb_hi, cb_lo};
+    accumulate_row_sums(streams, 2, block == 0);
+}
+
+// Pass A for one block: d = x - shift into the resident cb_d, then its exact row sums.
+void shift_block(uint32_t block) {
+    tilize_block_of_x();
     cb_wait_front(cb_x, B);
-    reconfig_data_format_srca(cb_x);
-    pack_reconfig_data_format(cb_d);
-    copy_init(cb_x);
     sfpu_sub_bcast_col_init();
     for (uint32_t i = 0; i < B; ++i) {
         tile_regs_acquire();
-        copy_tile(cb_x, i, 0);
-        copy_tile(cb_shift, 0, 1);
+        load(cb_x, i, 0);
+        load(cb_shift, 0, 1);
         sfpu_sub_bcast_col(0, 1);
-        pack_dst_to(cb_d, 1);
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_to(0, cb_d);
+        tile_regs_release();
     }
     cb_pop_front(cb_x, B);
+    cb_wait_front(cb_d, (block + 1) * B);
+    sum_rows_exactly(Quantity::Shifted, block);
 }
 
-// Row sums of `count` tiles of `cb` from tile `first`, accumulated onto whatever DST 0 holds;
-// `cb_result` is where the caller will pack them.
-void reduce_rows_into_dst0(uint32_t cb, uint32_t first, uint32_t count, uint32_t cb_result) {
-    reconfig_data_format(cb_scaler, cb);
-    reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(cb, cb_scaler, cb_result);
-    for (uint32_t t = first; t < first + count; ++t) {
-        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(cb, cb_scaler, t, 0, 0);
-    }
-    reduce_uninit();
-}
-
-void scale_dst0(uint32_t bits) {
+// Running row sum (DST 0 after load) times 1/W, packed to `cb`.
+void scaled_sum_to(uint32_t cb, uint32_t inv_width_bits) {
+    cb_wait_front(cb_sum, 1);
+    tile_regs_acquire();
+    load(cb_sum, 0, 0);
     binop_with_scalar_tile_init();
-    mul_unary_tile(0, bits);
-}
-
-void row_mean_of_d(uint32_t Wt, uint32_t inv_width_bits) {
-    cb_wait_front(cb_d, Wt);
-    pack_reconfig_data_format(cb_mean);
-    tile_regs_acquire();
-    reduce_rows_into_dst0(cb_d, 0, Wt, cb_mean);
-    scale_dst0(inv_width_bits);
-    pack_dst_to(cb_mean, 1);
-}
-
-// (d - mean)^2 for one block -> cb_sq.
-void squared_deviation_block(uint32_t block) {
-    reconfig_data_format(cb_d, cb_mean);
-    pack_reconfig_data_format(cb_sq);
-    sub_bcast_cols_init(cb_d, cb_mean);
-    square_tile_init();
-    tile_regs_acquire();
-    for (uint32_t i = 0; i < B; ++i) {
-        sub_tiles_bcast_cols(cb_d, cb_mean, block * B + i, 0, i);
-        square_tile(i);
+    mul_unary_tile(0, inv_width_bits);
+    if (cb == cb_rstd) {
+        load(cb_eps, 0, 1);
+        add_binary_tile_init();
+        add_binary_tile(0, 1, 0);
+        rsqrt_tile_init();
+        rsqrt_tile<RsqrtMode::Default>(0);
     }
-    pack_dst_to(cb_sq, B);
-}
-
-// Adds the row sums of the block in cb_sq to the running sum (cb_sumsq); the last block scales
-// the total by 1/W and leaves the variance in cb_var.
-void accumulate_sum_of_squares(bool first_block, bool last_block, uint32_t inv_width_bits) {
-    cb_wait_front(cb_sq, B);
-    tile_regs_acquire();
-    if (!first_block) {
-        cb_wait_front(cb_sumsq, 1);
-        reconfig_data_format_srca(cb_sumsq);
-        copy_init(cb_sumsq);
-        copy_tile(cb_sumsq, 0, 0);
-        cb_pop_front(cb_sumsq, 1);
-    }
-    const uint32_t target = last_block ? cb_var : cb_sumsq;
-    pack_reconfig_data_format(target);
-    reduce_rows_into_dst0(cb_sq, 0, B, target);
-    if (last_block) {
-        scale_dst0(inv_width_bits);
-    }
-    pack_dst_to(target, 1);
-    cb_pop_front(cb_sq, B);
-}
-
-void row_rstd() {
-    cb_wait_front(cb_var, 1);
-    reconfig_data_format(cb_var, cb_eps);
-    pack_reconfig_data_format(cb_rstd);
-    add_init(cb_var, cb_eps);
-    rsqrt_tile_init();
-    tile_regs_acquire();
-    add_tiles(cb_var, cb_eps, 0, 0, 0);
-    rsqrt_tile<RsqrtMode::Default>(0);
-    pack_dst_to(cb_rstd, 1);
-    cb_pop_front(cb_var, 1);
-}
-
-enum class Stage { SubMean, MulRstd, MulGamma, AddBeta };
-
-// An operand that either streams (waited and popped here, B tiles) or is already resident
-// (indexed from `first`, left in place).
-struct Operand {
-    uint32_t cb;
-    uint32_t first;
-    bool streams;
-};
-
-void init_stage(Stage stage, uint32_t a, uint32_t b) {
-    switch (stage) {
-        case Stage::SubMean: sub_bcast_cols_init(a, b); break;
-        case Stage::MulRstd: mul_bcast_cols_init(a, b); break;
-        case Stage::MulGamma: mul_bcast_rows_init(a, b); break;
-        case Stage::AddBeta: add_bcast_rows_init(a, b); break;
-    }
-}
-
-void apply_stage(Stage stage, uint32_t a, uint32_t b, uint32_t ia, uint32_t ib, uint32_t dst) {
-    switch (stage) {
-        case Stage::SubMean: sub_tiles_bcast_cols(a, b, ia, ib, dst); break;
-        case Stage::MulRstd: mul_tiles_bcast_cols(a, b, ia, ib, dst); break;
-        case Stage::MulGamma: mul_tiles_bcast_rows(a, b, ia, ib, dst); break;
-        case Stage::AddBeta: add_tiles_bcast_rows(a, b, ia, ib, dst); break;
-    }
-}
-
-void run_stage(Stage stage, Operand a, Operand b, uint32_t cb_result) {
-    if (a.streams) {
-        cb_wait_front(a.cb, B);
-    }
-    if (b.streams) {
-        cb_wait_front(b.cb, B);
-    }
-    reconfig_data_format(a.cb, b.cb);
-    pack_reconfig_data_format(cb_result);
-    init_stage(stage, a.cb, b.cb);
-    tile_regs_acquire();
-    for (uint32_t i = 0; i < B; ++i) {
-        apply_stage(stage, a.cb, b.cb, a.first + i, b.streams ? i : b.first, i);
-    }
-    pack_dst_to(cb_result, B);
-    if (a.streams) {
-        cb_pop_front(a.cb, B);
-    }
-    if (b.streams) {
-        cb_pop_front(b.cb, B);
-    }
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb);
+    tile_regs_release();
+    cb_pop_front(cb_sum, 1);
 }
 
 void untilize_output_block() {
@@ -241,18 +198,44 @@ void untilize_output_block() {
     cb_pop_front(cb_out, B);
 }
 
+// Pass D for one block: ((d - mean) * rstd) [* gamma] [+ beta], untilized.
 void normalize_block(uint32_t block) {
-    constexpr uint32_t after_rstd = (kGamma || kBeta) ? cb_stage_b : cb_out;
-    constexpr uint32_t after_gamma = kBeta ? cb_stage_a : cb_out;
-    constexpr uint32_t beta_input = kGamma ? cb_stage_a : cb_stage_b;
-    run_stage(Stage::SubMean, {cb_d, block * B, false}, {cb_mean, 0, false}, cb_stage_a);
-    run_stage(Stage::MulRstd, {cb_stage_a, 0, true}, {cb_rstd, 0, false}, after_rstd);
-    if (kGamma) {
-        run_stage(Stage::MulGamma, {cb_stage_b, 0, true}, {cb_gamma, 0, true}, after_gamma);
+#ifdef FUSE_GAMMA
+    cb_wait_front(cb_gamma, B);
+#endif
+#ifdef FUSE_BETA
+    cb_wait_front(cb_beta, B);
+#endif
+    for (uint32_t i = 0; i < B; ++i) {
+        tile_regs_acquire();
+        load(cb_d, block * B + i, 0);
+        load(cb_mean, 0, 1);
+        sfpu_sub_bcast_col_init();
+        sfpu_sub_bcast_col(0, 1);
+        load(cb_rstd, 0, 1);
+        sfpu_mul_bcast_col_init();
+        sfpu_mul_bcast_col(0, 1);
+#ifdef FUSE_GAMMA
+        load(cb_gamma, i, 1);
+        mul_binary_tile_init();
+        mul_binary_tile(0, 1, 0);
+#endif
+#ifdef FUSE_BETA
+        load(cb_beta, i, 1);
+        add_binary_tile_init();
+        add_binary_tile(0, 1, 0);
+#endif
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_to(0, cb_out);
+        tile_regs_release();
     }
-    if (kBeta) {
-        run_stage(Stage::AddBeta, {beta_input, 0, true}, {cb_beta, 0, true}, cb_out);
-    }
+#ifdef FUSE_GAMMA
+    cb_pop_front(cb_gamma, B);
+#endif
+#ifdef FUSE_BETA
+    cb_pop_front(cb_beta, B);
+#endif
     untilize_output_block();
 }
 
@@ -271,19 +254,16 @@ void kernel_main() {
     for (uint32_t row = 0; row < num_tile_rows; ++row) {
         cb_wait_front(cb_shift, 1);
         for (uint32_t block = 0; block < num_blocks; ++block) {
-            tilize_block_of_x();
-            shift_block_into_d();
+            shift_block(block);
         }
         cb_pop_front(cb_shift, 1);
-
-        row_mean_of_d(Wt, inv_width_bits);
+        scaled_sum_to(cb_mean, inv_width_bits);
 
         cb_wait_front(cb_mean, 1);
         for (uint32_t block = 0; block < num_blocks; ++block) {
-            squared_deviation_block(block);
-            accumulate_sum_of_squares(block == 0, block + 1 == num_blocks, inv_width_bits);
+            sum_rows_exactly(Quantity::SquaredDeviation, block);
         }
-        row_rstd();
+        scaled_sum_to(cb_rstd, inv_width_bits);
 
         cb_wait_front(cb_rstd, 1);
         for (uint32_t block = 0; block < num_blocks; ++block) {

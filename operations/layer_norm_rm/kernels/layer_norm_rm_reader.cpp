@@ -7,8 +7,8 @@
 //     as 32 contiguous rows of block_tiles * 32 datums: the layout tilize_block expects;
 //   * with the first block, the shift tile: every datum of row r is x[r][0]. Compute subtracts it
 //     before any statistics, so a large common offset cannot cancel digits away;
-//   * after all input blocks, gamma / beta row-broadcast tiles per block, built from the resident
-//     sticks (only row 0 of each tile is meaningful to a ROW broadcast).
+//   * after all input blocks, gamma / beta tiles per block, built from the resident sticks: every
+//     row of tile t holds stick[32t .. 32t+31].
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_scaler, cb_eps, cb_gamma, cb_beta, cb_gamma_rm,
 //   cb_beta_rm, block_tiles, then TensorAccessorArgs of input [, gamma] [, beta].
@@ -61,20 +61,31 @@ void push_filled_fp32_tile(uint32_t cb, uint32_t bits) {
     cb_push_back(cb, 1);
 }
 
-// Row 0 of tile t = stick[32t .. 32t+31]: its first half goes to row 0 of face 0, the second
-// half to row 0 of face 1. The other rows are never read by a ROW broadcast.
-void push_row_broadcast_tiles(uint32_t cb, uint32_t stick_l1, uint32_t block_tiles, uint32_t elem_bytes) {
+// Tile t of a block repeats stick[32t .. 32t+31] in all 32 rows, so compute can multiply or add it
+// element-wise on the SFPU (exactly, in fp32) instead of broadcasting row 0 through the FPU.
+template <typename T>
+void fill_rows_with_stick(uint32_t stick_l1, uint32_t tile_l1) {
+    const volatile T* stick = reinterpret_cast<const volatile T*>(stick_l1);
+    volatile T* tile = reinterpret_cast<volatile T*>(tile_l1);
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            tile[tile_datum(r, c)] = stick[c];
+        }
+    }
+}
+
+void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t block_tiles, uint32_t elem_bytes) {
     cb_reserve_back(cb, block_tiles);
-    const uint32_t half_row_bytes = kFaceDim * elem_bytes;
     const uint32_t tile_bytes = kTileDim * kTileDim * elem_bytes;
-    uint32_t tile_l1 = get_write_ptr(cb);
+    const uint32_t first_tile = get_write_ptr(cb);
     for (uint32_t t = 0; t < block_tiles; ++t) {
         const uint32_t src = stick_l1 + t * kTileDim * elem_bytes;
-        noc_async_read(get_noc_addr(src), tile_l1, half_row_bytes);
-        noc_async_read(get_noc_addr(src + half_row_bytes), tile_l1 + kFaceDatums * elem_bytes, half_row_bytes);
-        tile_l1 += tile_bytes;
+        if (elem_bytes == 2) {
+            fill_rows_with_stick<uint16_t>(src, first_tile + t * tile_bytes);
+        } else {
+            fill_rows_with_stick<uint32_t>(src, first_tile + t * tile_bytes);
+        }
     }
-    noc_async_read_barrier();
     cb_push_back(cb, block_tiles);
 }
 
@@ -154,10 +165,10 @@ void kernel_main() {
 #if defined(FUSE_GAMMA) || defined(FUSE_BETA)
         for (uint32_t block = 0; block < num_blocks; ++block) {
 #ifdef FUSE_GAMMA
-            push_row_broadcast_tiles(cb_gamma, gamma_l1 + block * block_bytes, block_tiles, elem_bytes);
+            push_row_repeated_tiles(cb_gamma, gamma_l1 + block * block_bytes, block_tiles, elem_bytes);
 #endif
 #ifdef FUSE_BETA
-            push_row_broadcast_tiles(cb_beta, beta_l1 + block * block_bytes, block_tiles, elem_bytes);
+            push_row_repeated_tiles(cb_beta, beta_l1 + block * block_bytes, block_tiles, elem_bytes);
 #endif
         }
 #endif
