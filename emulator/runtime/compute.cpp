@@ -40,16 +40,13 @@ ComputeState& cs() { return *t_self->compute_state; }
 
 // --- number formats --------------------------------------------------------------------------
 
-uint32_t bits_of(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
+uint32_t bits_of(float f) { return __builtin_bit_cast(uint32_t, f); }
 
+// The empty asm is an optimisation barrier: g++ 12.2 at -O2 folds bit_cast(float, bit_cast(u32, f) & mask)
+// back to f in some inlined loops (reproduced standalone), silently dropping the truncation.
 float float_of(uint32_t u) {
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
+    __asm__("" : "+r"(u));
+    return __builtin_bit_cast(float, u);
 }
 
 float truncate_to(float f, uint32_t keep_mask) { return float_of(bits_of(f) & keep_mask); }
