@@ -1,0 +1,166 @@
+"""Every fault the emulator promises to catch, provoked on purpose: each must end in a precise Python
+exception within seconds, never a hang, and the interpreter must survive."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import emulator
+from operations.program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+
+FAULTS = Path(__file__).parent / "kernels" / "faults"
+CORE = [CoreRange((0, 0), (0, 0))]
+TILE = 2048
+
+
+def fault_program(reader_fault: str | None = None, compute_fault: str | None = None,
+                  writer_fault: str | None = None, *, with_compute: bool = True, cb0_pages: int = 2,
+                  two_inputs: bool = False, cb1_format: str = "bfloat16", n: int = 2,
+                  extra_cbs: list[CircularBuffer] | None = None) -> Program:
+    flag = lambda fault: {fault: "1"} if fault else {}  # noqa: E731
+    shared = {"TWO_INPUTS": "1"} if two_inputs else {}
+    cbs = [CircularBuffer(0, "bfloat16", TILE, cb0_pages, CORE)]
+    if two_inputs:
+        cbs.append(CircularBuffer(1, cb1_format, 4096 if cb1_format == "float32" else TILE, 2, CORE))
+    if with_compute:
+        cbs.append(CircularBuffer(16, "bfloat16", TILE, 2, CORE))
+    cbs += extra_cbs or []
+    kernels = [Kernel("reader", "reader", str(FAULTS / "reader.cpp"), CORE, [AccessorArgs("in")],
+                      {(0, 0): [n, BufferAddress("in"), TILE, 0]}, defines={**flag(reader_fault), **shared}),
+               Kernel("writer", "writer", str(FAULTS / "writer.cpp"), CORE,
+                      [16 if with_compute else 0, AccessorArgs("out")],
+                      {(0, 0): [n, BufferAddress("out"), TILE]}, defines=flag(writer_fault))]
+    if with_compute:
+        kernels.insert(1, Kernel("compute", "compute", str(FAULTS / "compute.cpp"), CORE, [], {(0, 0): [n]},
+                                 defines={**flag(compute_fault), **shared},
+                                 compute_config=ComputeConfig("HiFi4", True, False, False, [])))
+    tensors = [TensorSlot("in", [n, 1024], "bfloat16", "input"), TensorSlot("out", [n, 1024], "bfloat16", "output")]
+    return Program("faults", cbs, kernels, tensors)
+
+
+def run(emu, program, **kwargs):
+    n = program.tensors[0].shape[0]
+    x = emu.allocate([n, 1024], "bfloat16")
+    x.write(np.full((n, 1024), 0x3F80, dtype=np.uint16))
+    return emulator.run(program, [x, emu.allocate([n, 1024], "bfloat16")], **kwargs)
+
+
+def expect(emu, program, error, *fragments, **kwargs):
+    start = time.monotonic()
+    with pytest.raises(error) as info:
+        run(emu, program, **kwargs)
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    return time.monotonic() - start, info.value
+
+
+def test_correct_program_runs(emu):
+    result = run(emu, fault_program())
+    assert result.cores == [(0, 0)]
+
+
+def test_deadlock_names_cb_and_kernel_quickly(emu):
+    elapsed, error = expect(emu, fault_program("FAULT_SILENT_READER", "FAULT_WAIT_FOREVER"), emulator.DeadlockError,
+                            "compute on core (0,0) is blocked in cb_wait_front(cb=0, n=1)",
+                            "CB 0 on core (0,0): capacity 2 pages, 0 filled")
+    assert elapsed < 15
+    assert error.report["category"] == "deadlock"
+
+
+def test_reserve_beyond_capacity(emu):
+    expect(emu, fault_program("FAULT_OVER_RESERVE"), emulator.CBMisuseError, "kernel 'reader'",
+           "cb_reserve_back for more pages than the CB holds", "CB 0: capacity 2 pages")
+
+
+def test_pop_beyond_waited(emu):
+    expect(emu, fault_program(writer_fault="FAULT_OVER_POP", with_compute=False), emulator.CBMisuseError,
+           "kernel 'writer'", "cb_pop_front of more pages than were waited for")
+
+
+def test_push_without_reserve(emu):
+    expect(emu, fault_program("FAULT_PUSH_WITHOUT_RESERVE"), emulator.CBMisuseError,
+           "cb_push_back of more pages than were reserved")
+
+
+def test_push_straddling_the_end_of_the_fifo(emu):
+    expect(emu, fault_program("FAULT_WRAP", with_compute=False, cb0_pages=3, n=4), emulator.CBMisuseError,
+           "straddles the end of the FIFO")
+
+
+def test_cb_not_drained_at_exit(emu):
+    expect(emu, fault_program(writer_fault="FAULT_UNDRAINED", with_compute=False), emulator.CBMisuseError,
+           "not drained", "CB 0: 2 pages pushed, 0 popped")
+
+
+def test_l1_overflow_is_refused_before_launch(emu):
+    huge = CircularBuffer(24, "float32", 4096, 400, CORE)
+    expect(emu, fault_program(extra_cbs=[huge]), emulator.L1OverflowError, "core (0, 0)",
+           "CB 24: 400 pages x 4096 B", "available")
+
+
+def test_noc_read_outside_every_buffer(emu):
+    expect(emu, fault_program("FAULT_NOC_OUT_OF_BOUNDS"), emulator.NocAddressError,
+           "outside every buffer", "kernel 'reader'")
+
+
+def test_push_before_read_barrier(emu):
+    expect(emu, fault_program("FAULT_MISSING_BARRIER"), emulator.CBMisuseError, "missing noc_async_read_barrier")
+
+
+def test_null_pointer_crash_is_an_exception_and_python_survives(emu):
+    expect(emu, fault_program("FAULT_NULL_DEREF"), emulator.KernelCrashError, "signal 11", "kernel 'reader'")
+    assert run(emu, fault_program()).cores == [(0, 0)]
+
+
+def test_spinning_kernel_is_a_hang(emu):
+    elapsed, _ = expect(emu, fault_program("FAULT_SPIN"), emulator.HangError, "reader on core (0,0) is running",
+                        hang_timeout=2)
+    assert elapsed < 15
+
+
+def test_missing_runtime_arg(emu):
+    expect(emu, fault_program("FAULT_BAD_ARG"), emulator.KernelArgError, "get_arg_val(40)", "4 runtime args")
+
+
+def test_unknown_api_call_fails_to_compile(emu):
+    expect(emu, fault_program("FAULT_UNKNOWN_CALL"), emulator.CompileError, "noc_async_read_tile_with_magic")
+
+
+@pytest.mark.parametrize("fault,name", [("FAULT_REMOVED_NAME", "binary_op_init_common"),
+                                        ("FAULT_OLD_INIT_NAME", "mul_tiles_init")])
+def test_names_removed_in_0_81_do_not_compile(emu, fault, name):
+    expect(emu, fault_program(compute_fault=fault), emulator.CompileError, name)
+
+
+def test_compute_without_hw_startup(emu):
+    expect(emu, fault_program(compute_fault="FAULT_NO_STARTUP"), emulator.ComputeMisuseError,
+           "before compute_kernel_hw_startup()")
+
+
+def test_op_without_its_init(emu):
+    expect(emu, fault_program(compute_fault="FAULT_MISSING_INIT"), emulator.ComputeMisuseError,
+           "mul_tiles without its init")
+
+
+def test_pack_with_reduce_mask_still_active(emu):
+    expect(emu, fault_program(compute_fault="FAULT_REDUCE_MASK"), emulator.ComputeMisuseError,
+           "call reduce_uninit() first")
+
+
+def test_operand_format_without_reconfig(emu):
+    expect(emu, fault_program(compute_fault="FAULT_FORMAT", two_inputs=True, cb1_format="float32"),
+           emulator.ComputeMisuseError, "CB 1 holds Float32 but srcB is configured for Float16_b")
+
+
+def test_dst_capacity(emu):
+    expect(emu, fault_program(compute_fault="FAULT_DST_OVERFLOW"), emulator.ComputeMisuseError,
+           "DST tile 4 but DST holds 4 tiles (fp32 DST, half sync)")
+
+
+def test_reading_l1_nothing_wrote(emu):
+    expect(emu, fault_program("FAULT_UNWRITTEN_PAGE", n=1), emulator.UninitialisedReadError,
+           "copy_tile reads datum (0,0) of tile 0 of CB 0, which nothing wrote")
