@@ -18,7 +18,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     tr = terminalreporter
     tr.section("layer_norm_rm achieved precision (vs float64 torch)")
-    tr.write_line(f"{'case':58} {'max abs':>10} {'max rel':>10} {'<=2ulp':>8} {'pcc':>12}")
+    tr.write_line(f"{'case':44} {'cores':>5} {'max abs':>10} {'max rel':>10} {'<=2ulp':>9} {'pcc':>12}")
     for f in _FIGURES:
         ulp = f"{f['within_2ulp']:.4%}" if f["within_2ulp"] is not None else "-"
-        tr.write_line(f"{f['case']:58} {f['max_abs']:10.3e} {f['max_rel']:10.3e} {ulp:>8} {f['pcc']:12.9f}")
+        cores = f["cores"] if f["cores"] is not None else "-"
+        tr.write_line(f"{f['case']:44} {cores:>5} {f['max_abs']:10.3e} {f['max_rel']:10.3e} {ulp:>9} "
+                      f"{f['pcc']:12.9f}")

@@ -76,10 +76,18 @@ def precision(out, ref, dtype):
             "within_2ulp": within, "pcc": pcc}
 
 
-def check(out, ref, dtype, case, precision_log):
+def cores_used(device, shape):
+    """Cores the launch ran on: counted by the emulator's runtime, else taken from the Program."""
+    if devices.is_emulated(device):
+        return len(device.last_run.cores)
+    program = build_program(shape, "bfloat16", False, False, grid=devices.grid_size(device))
+    return len(cores_of(program.kernels[0].core_ranges))
+
+
+def check(out, ref, dtype, case, precision_log, cores=None):
     assert out.shape == ref.shape and out.dtype == TORCH_DTYPE[dtype]
     figures = precision(out, ref, dtype)
-    precision_log.append({"case": case, **figures})
+    precision_log.append({"case": case, "cores": cores, **figures})
     torch.testing.assert_close(out.double(), ref, **TOLERANCE[dtype])
     torch.testing.assert_close(out.double(), ref, **TTNN_TOLERANCE)
     if not math.isnan(figures["pcc"]):
@@ -96,8 +104,11 @@ def check(out, ref, dtype, case, precision_log):
 def test_matrix(device, shape, dtype, has_gamma, has_beta, precision_log):
     x, gamma, beta = make_inputs(shape, dtype, has_gamma, has_beta)
     out = run_op(device, x, gamma, beta)
+    grid = devices.grid_size(device)
+    cores = cores_used(device, shape)
+    assert cores == min(math.prod(shape[:-1]) // 32, grid[0] * grid[1])
     check(out, reference(x, gamma, beta, 1e-5), dtype,
-          f"{shape_id(shape)} {dtype} g={int(has_gamma)} b={int(has_beta)}", precision_log)
+          f"{shape_id(shape)} {dtype} g={int(has_gamma)} b={int(has_beta)}", precision_log, cores)
 
 
 LARGE_MEAN = {"bfloat16": (256.0, 4.0), "float32": (1.0e4, 0.1)}
@@ -143,7 +154,9 @@ def test_every_core_of_the_grid(device, precision_log):
     assert all(len(cores_of(k.core_ranges)) == grid[0] * grid[1] for k in program.kernels)
     x, gamma, beta = make_inputs([1, 1, rows, 64], "bfloat16", True, True, seed=11)
     out = run_op(device, x, gamma, beta)
-    check(out, reference(x, gamma, beta, 1e-5), "bfloat16", f"every core {rows}x64", precision_log)
+    assert cores_used(device, [1, 1, rows, 64]) == grid[0] * grid[1]
+    check(out, reference(x, gamma, beta, 1e-5), "bfloat16", f"every core {rows}x64", precision_log,
+          grid[0] * grid[1])
 
 
 @pytest.mark.parametrize("shape", [[1, 1, 4096, 32], [1, 1, 512, 512], [2, 3, 64, 128]], ids=shape_id)
