@@ -1,0 +1,51 @@
+"""Our kernels and the emulator's API against the ttnn 0.81.1 wheel's own headers."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tests.ttnn import kernel_surface as surface
+
+TTNN_DIR = Path(importlib.util.find_spec("ttnn").submodule_search_locations[0])
+REPO = surface.REPO
+KERNELS = sorted(REPO.glob("operations/*/kernels/*.cpp")) + sorted(REPO.glob("operations/*/stubs/*.cpp"))
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda p: str(p.relative_to(REPO)))
+def test_kernel_includes_resolve_in_the_wheel(kernel):
+    assert surface.check_includes(kernel, TTNN_DIR) == []
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda p: str(p.relative_to(REPO)))
+def test_kernel_api_calls_exist_with_their_arity(kernel):
+    assert surface.check_kernel_calls(kernel, TTNN_DIR) == []
+
+
+def test_every_emulator_api_function_exists_in_tt_metal():
+    assert surface.check_emulator(TTNN_DIR) == []
+
+
+def test_the_emulator_surface_is_seen_whole():
+    names = {d.name for d in surface.emulator_declarations()}
+    assert {"noc_async_read", "cb_wait_front", "tilize_block", "pack_untilize_block", "reduce_tile",
+            "add_tiles_bcast_rows", "mul_bcast_cols_init", "sfpu_sub_bcast_col", "rsqrt_tile",
+            "prepare_reduce_scaler", "generate_bcast_col_scalar"} <= names
+
+
+def test_a_kernel_calling_what_tt_metal_lacks_is_named(tmp_path):
+    bad = tmp_path / "bad_kernel.cpp"
+    bad.write_text('#include "api/dataflow/dataflow_api.h"\n#include "api/dataflow/no_such_header.h"\n'
+                   "void kernel_main() {\n  cb_wait_front(0);\n  noc_async_read_barrier();\n}\n")
+    includes = surface.check_includes(bad, TTNN_DIR)
+    calls = surface.check_kernel_calls(bad, TTNN_DIR)
+    assert len(includes) == 1 and "bad_kernel.cpp:2" in includes[0] and "no_such_header.h" in includes[0]
+    assert len(calls) == 1 and "bad_kernel.cpp:4: calls cb_wait_front with 1 arguments" in calls[0]
+
+
+def test_an_emulator_function_tt_metal_lacks_is_named(monkeypatch):
+    fake = surface.Declaration("noc_async_read_magic", 1, 1, "emulator")
+    monkeypatch.setattr(surface, "emulator_declarations", lambda: (fake,))
+    assert surface.check_emulator(TTNN_DIR) == [
+        "the emulator offers noc_async_read_magic(), which tt-metal 0.81 does not declare"]
