@@ -1,0 +1,1 @@
+"""Speed and traffic measurements; run with `python -m benchmarks` (see README)."""
