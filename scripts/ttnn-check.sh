@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real-ttnn checks (tests/ttnn): our Program lowered to ttnn.ProgramDescriptor and read back, and
+# The real-ttnn checks (tests/ttnn_checks): our Program lowered to ttnn.ProgramDescriptor and read back, and
 # our kernels / emulator API against the wheel's own headers. ttnn 0.81.1 ships wheels for CPython
 # 3.10 and 3.12 only, so they run in their own virtual environment (.venv-ttnn, torch-free).
 # Without such an interpreter they are skipped, loudly; REQUIRE_TTNN_CHECKS=1 makes that a failure.
@@ -41,6 +41,6 @@ fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch" || exit 1
-echo "ttnn-check.sh: running tests/ttnn with $("$venv/bin/python" --version) and ttnn $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ttnn"))' 2>/dev/null)"
-LOGURU_LEVEL=ERROR TT_LOGGER_LEVEL=error "$venv/bin/python" -m pytest "$repo/tests/ttnn" -q -p no:cacheprovider \
+echo "ttnn-check.sh: running tests/ttnn_checks with $("$venv/bin/python" --version) and ttnn $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ttnn"))' 2>/dev/null)"
+LOGURU_LEVEL=ERROR TT_LOGGER_LEVEL=error "$venv/bin/python" -m pytest "$repo/tests/ttnn_checks" -q -p no:cacheprovider \
     --rootdir "$repo" -c "$repo/pyproject.toml"

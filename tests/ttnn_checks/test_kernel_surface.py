@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ttnn import kernel_surface as surface
+from tests.ttnn_checks import kernel_surface as surface
 
 TTNN_DIR = Path(importlib.util.find_spec("ttnn").submodule_search_locations[0])
 REPO = surface.REPO
