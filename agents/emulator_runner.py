@@ -1,0 +1,42 @@
+"""Runs a Program once on a fresh emulated device with random inputs: the default runner of the
+stubs gate and of the kernels gate's smoke run. Injectable (see agents.builder) so the gates can
+be tested without compiling anything.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+SEED = 20240531
+
+
+def random_raw(shape: list[int], dtype: str, rng: np.random.Generator) -> np.ndarray:
+    """Normal(0, 1) data in the raw form EmulatedTensor.write takes (bf16 as rounded uint16 bits)."""
+    values = rng.standard_normal(shape).astype(np.float32)
+    if dtype == "float32":
+        return values
+    bits = values.view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return rounded.astype(np.uint16)
+
+
+def run_on_emulator(program: Any) -> dict[str, Any]:
+    """Allocate program.tensors (inputs random, output poisoned by the device), run, return stats."""
+    import emulator
+
+    device = emulator.EmulatedDevice()
+    try:
+        rng = np.random.default_rng(SEED)
+        io = []
+        for slot in program.tensors:
+            tensor = device.allocate(list(slot.shape), slot.dtype, slot.layout)
+            if slot.role == "input":
+                tensor.write(random_raw(list(slot.shape), slot.dtype, rng))
+            io.append(tensor)
+        result = emulator.run(program, io)
+        return {"compiled": result.compiled, "cache_hits": result.cache_hits, "cores": len(result.cores),
+                "dram_bytes_read": result.dram_bytes_read, "dram_bytes_written": result.dram_bytes_written,
+                "seconds": round(float(result.stats.get("seconds", 0.0)), 4)}
+    finally:
+        device.close()

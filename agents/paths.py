@@ -1,0 +1,108 @@
+"""Where an op's files live, so every phase, the state file and the logs agree on one layout.
+
+An op folder `<root>/<package>/<op>/` holds spec.json and what the phases write; the breadcrumb
+logs go to `<root>/logs/<op>/`. The root is the nearest ancestor holding a `.git` or a
+`pyproject.toml`, so an op in a scratch folder (tests, a second checkout) keeps its logs beside it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OP = "operations/layer_norm_rm"
+OP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+ROOT_MARKERS = (".git", "pyproject.toml")
+
+
+class OpPathError(ValueError):
+    """The --op argument does not name an op folder."""
+
+
+@dataclass(frozen=True)
+class OpPaths:
+    """Every path the builder reads or writes for one op."""
+
+    op_dir: Path
+    root: Path
+
+    @property
+    def name(self) -> str:
+        return self.op_dir.name
+
+    @property
+    def spec(self) -> Path:
+        return self.op_dir / "spec.json"
+
+    @property
+    def spec_doc(self) -> Path:
+        return self.op_dir / f"{self.name}_spec.md"
+
+    @property
+    def programs_dir(self) -> Path:
+        return self.op_dir / "programs"
+
+    @property
+    def stubs_dir(self) -> Path:
+        return self.op_dir / "stubs"
+
+    @property
+    def builder_dir(self) -> Path:
+        return self.op_dir / ".builder"
+
+    @property
+    def state_file(self) -> Path:
+        return self.builder_dir / "state.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.builder_dir / "lock"
+
+    @property
+    def tasks_dir(self) -> Path:
+        return self.builder_dir / "tasks"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs" / self.name
+
+    def rel(self, path: Path) -> str:
+        """A path as logs and the state file record it: relative to the root, so clones agree."""
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def from_rel(self, recorded: str) -> Path:
+        path = Path(recorded)
+        return path if path.is_absolute() else self.root / path
+
+
+def find_root(op_dir: Path) -> Path:
+    """The nearest ancestor with a repository marker, else the folder above the op's package."""
+    for parent in op_dir.parents:
+        if any((parent / marker).exists() for marker in ROOT_MARKERS):
+            return parent
+    return op_dir.parent.parent
+
+
+def resolve_op(op: str | os.PathLike[str] | None, *, must_exist: bool = True) -> OpPaths:
+    """`op` relative to the working directory first, then to this repository."""
+    raw = Path(op if op is not None else DEFAULT_OP)
+    candidates = [raw] if raw.is_absolute() else [Path.cwd() / raw, PACKAGE_ROOT / raw]
+    for candidate in candidates:
+        if candidate.is_dir():
+            op_dir = candidate.resolve()
+            break
+    else:
+        if must_exist:
+            tried = ", ".join(str(c) for c in candidates)
+            raise OpPathError(f"--op {str(raw)!r}: no such op folder (tried {tried})")
+        op_dir = candidates[0].resolve()
+    if not OP_NAME.match(op_dir.name):
+        raise OpPathError(f"--op {str(raw)!r}: folder name {op_dir.name!r} is not an op name "
+                          f"(expected lowercase letters, digits and '_', starting with a letter)")
+    return OpPaths(op_dir=op_dir, root=find_root(op_dir))

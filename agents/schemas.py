@@ -1,0 +1,132 @@
+"""JSON Schema validation whose every error names the file, the JSON pointer and the rule broken.
+
+A person fixing a spec needs to find the spot (file + pointer) and know what was wanted (rule +
+message); jsonschema's default "best match" hides all but one error, so every error is listed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from agents.paths import PACKAGE_ROOT
+
+SCHEMA_DIR = PACKAGE_ROOT / "schemas"
+SCHEMA_FILES = {
+    "op_spec": "op_spec.schema.json",
+    "program": "program.schema.json",
+    "breadcrumb": "breadcrumb.schema.json",
+    "builder_state": "builder_state.schema.json",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation error: where (file, JSON pointer) and why (rule, message)."""
+
+    file: str
+    pointer: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.pointer or '/'}: {self.message} (rule: {self.rule})"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def schema_path(name: str) -> Path:
+    if name not in SCHEMA_FILES:
+        raise ValueError(f"schema {name!r}: expected one of {', '.join(SCHEMA_FILES)}")
+    return SCHEMA_DIR / SCHEMA_FILES[name]
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_path(name).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def pointer(parts: Any) -> str:
+    """RFC 6901 JSON pointer of a jsonschema error path."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def validate(data: Any, name: str, file: str) -> list[Issue]:
+    """Every schema error of `data`, sorted by location."""
+    errors = sorted(validator(name).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    return [Issue(file, pointer(e.absolute_path), str(e.validator), e.message) for e in errors]
+
+
+def load_json(path: Path, file: str) -> tuple[Any, list[Issue]]:
+    """(data, []) or (None, [the parse error as an Issue])."""
+    try:
+        return json.loads(path.read_text()), []
+    except FileNotFoundError:
+        return None, [Issue(file, "", "exists", f"file not found: {path}")]
+    except json.JSONDecodeError as e:
+        return None, [Issue(file, "", "json", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}")]
+
+
+def guess_schema(path: Path, data: Any) -> str | None:
+    """The schema a file most likely follows, by its name first, then by its keys."""
+    name = path.name
+    if name == "spec.json":
+        return "op_spec"
+    if name == "state.json" and path.parent.name == ".builder":
+        return "builder_state"
+    if name.endswith(".jsonl"):
+        return "breadcrumb"
+    if path.parent.name == "programs":
+        return "program"
+    if isinstance(data, dict):
+        keys = set(data)
+        if {"cbs", "kernels", "tensors"} <= keys:
+            return "program"
+        if {"circular_buffers", "kernels", "descriptor"} <= keys:
+            return "op_spec"
+        if {"run_id", "event", "phase"} <= keys:
+            return "breadcrumb"
+        if {"phases", "op", "version"} <= keys:
+            return "builder_state"
+    return None
+
+
+def validate_file(path: Path, schema: str | None = None) -> tuple[str | None, list[Issue]]:
+    """(schema used, issues) for a JSON file, or a JSON-lines file (one document per line)."""
+    file = str(path)
+    if path.name.endswith(".jsonl"):
+        return schema or "breadcrumb", _validate_lines(path, schema or "breadcrumb")
+    data, issues = load_json(path, file)
+    if issues:
+        return schema, issues
+    chosen = schema or guess_schema(path, data)
+    if chosen is None:
+        return None, [Issue(file, "", "schema", "cannot tell which schema this file follows; pass --schema "
+                                                f"({', '.join(SCHEMA_FILES)})")]
+    return chosen, validate(data, chosen, file)
+
+
+def _validate_lines(path: Path, schema: str) -> list[Issue]:
+    issues: list[Issue] = []
+    try:
+        lines = path.read_text().split("\n")
+    except FileNotFoundError:
+        return [Issue(str(path), "", "exists", f"file not found: {path}")]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as e:
+            issues.append(Issue(where, "", "json", f"not valid JSON ({e.msg} at column {e.colno})"))
+            continue
+        issues += validate(data, schema, where)
+    return issues
