@@ -418,35 +418,32 @@ void pack_untilize_init(uint32_t icb, uint32_t ocb, uint32_t block_ct_dim, uint3
     s.untilize_full_ct = full_ct_dim;
 }
 
-void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index,
-                         uint32_t block_ct_dim, uint32_t full_ct_dim) {
-    set_call("pack_untilize_block<%u, %u>(icb=%u, rt=%u, ocb=%u, c=%u)", block_ct_dim, full_ct_dim, icb,
-             block_rt_dim, ocb, block_c_index);
-    require_started("pack_untilize_block");
+namespace {
+
+// Tiles from the front of icb -> row-major rows in ocb's reserved region: tile-row rt, tile t of a
+// block of block_ct_dim tiles lands at rows rt*32.., columns (block_c_index*block_ct_dim + t)*32.. of
+// a row full_ct_dim tiles wide.
+void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index,
+                     uint32_t block_ct_dim, uint32_t full_ct_dim, const char* call) {
     ComputeState& s = cs();
-    if (!s.untilize_active || s.untilize_block_ct != block_ct_dim || s.untilize_full_ct != full_ct_dim) {
-        fault("compute_misuse", "pack_untilize_block<%u, %u> without a matching pack_untilize_init", block_ct_dim,
-              full_ct_dim);
-    }
     if (s.dst_state != DstState::Free) {
-        fault("compute_misuse", "pack_untilize_block inside tile_regs_acquire/release: it manages DST itself");
+        fault("compute_misuse", "%s inside tile_regs_acquire/release: it manages DST itself", call);
     }
-    check_format(icb, Reg::SrcA, "pack_untilize_block");
-    check_pack_format(ocb, "pack_untilize_block");
+    check_format(icb, Reg::SrcA, call);
+    check_pack_format(ocb, call);
     const CBConfig& out = cb_config(ocb);
     const uint32_t bytes = datum_bytes(out.format);
     const uint32_t row_datums = full_ct_dim * 32;
     const uint64_t needed = uint64_t(block_rt_dim) * 32 * row_datums * bytes;
     const uint32_t pages = static_cast<uint32_t>((needed + out.page_size - 1) / out.page_size);
-    uint8_t* base = cb_back_page(ocb, 0, "pack_untilize_block");
-    cb_back_page(ocb, pages - 1, "pack_untilize_block");
+    uint8_t* base = cb_back_page(ocb, 0, call);
+    cb_back_page(ocb, pages - 1, call);
     const bool exact = unpacks_to_dest(icb);
     for (uint32_t rt = 0; rt < block_rt_dim; ++rt) {
         for (uint32_t t = 0; t < block_ct_dim; ++t) {
             const uint32_t tile = rt * block_ct_dim + t;
             float v[kDatums];
-            unpack_tile(cb_front_page(icb, tile, "pack_untilize_block"), cb_config(icb).format, exact, Needed::All,
-                        icb, tile, "pack_untilize_block", v);
+            unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, icb, tile, call, v);
             for (uint32_t i = 0; i < kDatums; ++i) {
                 const float d = dst_value(v[i], Rounding::Truncate);
                 const uint32_t row = rt * 32 + row_of(i);
@@ -461,6 +458,41 @@ void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint
             }
         }
     }
+}
+
+}  // namespace
+
+void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index,
+                         uint32_t block_ct_dim, uint32_t full_ct_dim) {
+    set_call("pack_untilize_block<%u, %u>(icb=%u, rt=%u, ocb=%u, c=%u)", block_ct_dim, full_ct_dim, icb,
+             block_rt_dim, ocb, block_c_index);
+    require_started("pack_untilize_block");
+    ComputeState& s = cs();
+    if (!s.untilize_active || s.untilize_block_ct != block_ct_dim || s.untilize_full_ct != full_ct_dim) {
+        fault("compute_misuse", "pack_untilize_block<%u, %u> without a matching pack_untilize_init", block_ct_dim,
+              full_ct_dim);
+    }
+    write_untilized(icb, block_rt_dim, ocb, block_c_index, block_ct_dim, full_ct_dim, "pack_untilize_block");
+}
+
+// The deprecated unpack-based untilize: the unpacker untilizes, so no DST-capacity limit on the width.
+void untilize_init(uint32_t icb) {
+    set_call("untilize_init(%u)", icb);
+    begin_fpu_init(FpuMode::Copy, "untilize_init");
+}
+
+void untilize_block(uint32_t icb, uint32_t full_ct_dim, uint32_t ocb) {
+    set_call("untilize_block(icb=%u, full_ct_dim=%u, ocb=%u)", icb, full_ct_dim, ocb);
+    require_started("untilize_block");
+    if (cs().fpu != FpuMode::Copy) {
+        fault("compute_misuse", "untilize_block without untilize_init");
+    }
+    write_untilized(icb, 1, ocb, 0, full_ct_dim, full_ct_dim, "untilize_block");
+}
+
+void untilize_uninit(uint32_t icb) {
+    set_call("untilize_uninit(%u)", icb);
+    cs().fpu = FpuMode::None;
 }
 
 void pack_untilize_uninit(uint32_t ocb) {

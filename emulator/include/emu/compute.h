@@ -35,6 +35,9 @@ void pack_untilize_init(uint32_t icb, uint32_t ocb, uint32_t block_ct_dim, uint3
 void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index,
                          uint32_t block_ct_dim, uint32_t full_ct_dim);
 void pack_untilize_uninit(uint32_t ocb);
+void untilize_init(uint32_t icb);
+void untilize_block(uint32_t icb, uint32_t full_ct_dim, uint32_t ocb);
+void untilize_uninit(uint32_t icb);
 void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb);
 void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
                  uint32_t idst);

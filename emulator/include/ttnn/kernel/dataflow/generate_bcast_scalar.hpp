@@ -12,7 +12,7 @@ FORCE_INLINE void generate_bcast_col_scalar(CircularBuffer cb, uint32_t scalar) 
     cb.reserve_back(1);
     auto* tile = reinterpret_cast<volatile uint16_t*>(cb.get_write_ptr());
     const uint16_t value = static_cast<uint16_t>(scalar >> 16);
-    for (uint32_t face : {0u, 2u}) {
+    for (uint32_t face = 0; face < 4; face += 2) {
         for (uint32_t row = 0; row < 16; ++row) {
             tile[face * 256 + row * 16] = value;
         }
@@ -24,7 +24,7 @@ FORCE_INLINE void generate_bcast_col_scalar(CircularBuffer cb, uint32_t scalar) 
 FORCE_INLINE void generate_bcast_row_scalar(CircularBuffer cb, uint32_t scalar) {
     cb.reserve_back(1);
     auto* tile = reinterpret_cast<volatile uint32_t*>(cb.get_write_ptr());
-    for (uint32_t face : {0u, 1u}) {
+    for (uint32_t face = 0; face < 2; ++face) {
         for (uint32_t pair = 0; pair < 8; ++pair) {
             tile[face * 128 + pair] = scalar;
         }

@@ -18,7 +18,6 @@ constexpr uint32_t SUM_AND_MAX_REDUCE_FACTOR = 1;
 
 template <uint32_t dfb_id, PoolType pool_type, ReduceDim reduce_dim>
 FORCE_INLINE void prepare_reduce_scaler(float scaler_f, uint32_t valid_reduce_dim_elements_in_tile = 32) {
-    static_assert(pool_type != PoolType::MIN || true, "");
     const bool fp32 = get_dataformat(dfb_id) == DataFormat::Float32;
     const uint32_t datum_bytes = fp32 ? 4 : 2;
     uint32_t bits;
