@@ -83,7 +83,7 @@ def status(op: str, as_json: bool) -> None:
     for s in statuses:
         rec = s.record
         when = (rec.finished_at or rec.started_at)[:19].replace("T", " ") if rec else "-"
-        agent = (rec.agent if rec else "-")[:10]
+        agent = rec.agent.split(":")[0] if rec else "-"
         click.echo(f"{s.phase:<11} {_coloured(s.status):<8} {when:<20} {agent:<10} {_artifacts(paths, s)}")
         if s.status not in ("done", "pending"):
             for reason in s.reasons:

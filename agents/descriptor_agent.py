@@ -75,7 +75,9 @@ class DescriptorPhase(Phase):
         return {"program": str(schemas.schema_path("program"))}
 
     def produce(self, ctx: Context) -> None:
-        programs = build_programs(ctx, load_valid_spec(ctx))
+        spec = load_valid_spec(ctx)
+        descriptor_file(ctx, spec)
+        programs = build_programs(ctx, spec)
         keep = {dump_path(ctx, case) for case in programs}
         for stale in ctx.paths.programs_dir.glob("*.json"):
             if stale not in keep:
