@@ -81,11 +81,11 @@ class Builder:
     def _advance(self, phase: str, force: bool, agent: str | None) -> Outcome:
         records = state.load(self.paths)
         statuses = {s.phase: s for s in state.evaluate(self.paths, records)}
-        for before in earlier(phase):
-            st = statuses[before]
-            if st.status != "done":
-                raise Refused(f"cannot start phase '{phase}': phase '{before}' is {st.status} ("
-                              + "; ".join(st.reasons) + f"). Run `builder advance --phase {before}` first.")
+        blocking = [statuses[before] for before in earlier(phase) if statuses[before].status != "done"]
+        if blocking:
+            why = "; ".join(f"phase '{st.phase}' is {st.status} ({'; '.join(st.reasons)})" for st in blocking)
+            raise Refused(f"cannot start phase '{phase}': {why}. Run `builder advance --phase {blocking[0].phase} "
+                          f"--op {self.paths.rel(self.paths.op_dir)}` first.")
         if statuses[phase].status == "done" and not force:
             when = records[phase].finished_at
             return Outcome(phase, False, f"phase '{phase}' is done (completed {when}) and nothing it depends on "

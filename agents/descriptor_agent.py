@@ -55,6 +55,16 @@ def build_programs(ctx: Context, spec: dict[str, Any]) -> dict[str, dict[str, An
     return {name: r["program"] for name, r in results.items()}
 
 
+def load_program(root: Path, data: dict[str, Any]) -> Program:
+    """A dumped Program with relative kernel sources anchored at this op's root: the dump names
+    files of the repository it came from, not of wherever the builder itself is installed."""
+    program = Program.from_dict(data)
+    for kernel in program.kernels:
+        if not Path(kernel.source).is_absolute():
+            kernel.source = str(root / kernel.source)
+    return program
+
+
 def dump_path(ctx: Context, case: str) -> Path:
     return ctx.paths.programs_dir / f"{case}.json"
 
@@ -95,7 +105,7 @@ class DescriptorPhase(Phase):
             issues = issues or schemas.validate(data, "program", ctx.paths.rel(path))
             ctx.validated(path, "program", issues)
             try:
-                Program.from_dict(data).validate()
+                load_program(ctx.paths.root, data).validate()
             except (ProgramError, KeyError) as e:
                 raise PhaseFailed("validation", f"{ctx.paths.rel(path)}: the Program does not validate: {e}") from e
             outputs.append(path)
@@ -111,7 +121,7 @@ class DescriptorPhase(Phase):
                 problems.append(f"case {case!r}: {ctx.paths.rel(dump_path(ctx, case))} differs from what the "
                                 "descriptor builds now")
                 continue
-            problems += [f"case {case!r}: {p}" for p in program_check.check(spec, Program.from_dict(program),
+            problems += [f"case {case!r}: {p}" for p in program_check.check(spec, load_program(ctx.paths.root, program),
                                                                             ctx.paths.op_dir)]
         if problems:
             raise PhaseFailed("gate", "the Programs do not match the spec:\n  " + "\n  ".join(problems))

@@ -56,14 +56,16 @@ def test_kernels_refused_when_descriptor_never_ran(op):
     result = advance(op, "kernels")
     assert result.exit_code == 3
     assert "cannot start phase 'kernels': phase 'descriptor' is pending (it never ran)" in result.stderr
-    assert "Run `builder advance --phase descriptor` first." in result.stderr
+    assert "Run `builder advance --phase descriptor --op fakeops/copy_op` first." in result.stderr
     assert events_of(op, "kernels") == []
 
 
 @pytest.mark.parametrize("phase", PHASES[1:])
 def test_every_later_phase_refuses_on_a_fresh_op(op, phase):
     result = advance(op, phase)
-    assert result.exit_code == 3 and "phase 'spec' is pending" in result.stderr
+    assert result.exit_code == 3 and "phase 'spec' is pending (it never ran)" in result.stderr
+    for before in PHASES[1:PHASES.index(phase)]:
+        assert f"phase '{before}' is pending" in result.stderr
 
 
 def test_phase_refused_when_an_earlier_artifact_changed(op):

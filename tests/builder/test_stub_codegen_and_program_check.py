@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agents import program_check, stub_codegen
+from agents.descriptor_agent import load_program
 from builder_helpers import FIXTURE
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program as build_layer_norm
 
@@ -129,3 +130,10 @@ def test_copy_op_stub_moves_one_page_per_stick(kernel):
     call = "stub_produce" if kernel == "reader" else "stub_consume"
     assert f"        {call}(0, (1), (1));  // CB 0 cb_sticks: reader -> writer" in text
     assert "per-core pages" not in text
+
+
+def test_dumped_relative_sources_are_anchored_at_the_op_root(tmp_path):
+    data = build_layer_norm([1, 1, 32, 32], "bfloat16", False, False).to_dict()
+    assert data["kernels"][0]["source"] == "operations/layer_norm_rm/kernels/layer_norm_rm_reader.cpp"
+    program = load_program(tmp_path, data)
+    assert program.kernels[0].source_path == tmp_path / "operations/layer_norm_rm/kernels/layer_norm_rm_reader.cpp"
