@@ -211,8 +211,8 @@ void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
 
 enum class Rounding : uint8_t { Nearest, Truncate };
 
-float dst_value(float v, Rounding r) {
-    if (dest_fp32()) {
+float dst_value(float v, Rounding r, bool fp32_dest) {
+    if (fp32_dest) {
         return v;
     }
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
@@ -220,8 +220,7 @@ float dst_value(float v, Rounding r) {
 
 // FPU multiply in fidelity phases: srcA split into 5 + 6 significant bits, srcB into 7 + 4; LoFi takes
 // hi*hi, HiFi2 adds lo(A)*hi(B), HiFi3 adds hi(A)*lo(B), HiFi4 adds lo*lo (full precision). [inferred]
-float fpu_multiply(float a, float b) {
-    const uint32_t fidelity = compute_config().math_fidelity;
+float fpu_multiply(float a, float b, uint32_t fidelity) {
     if (fidelity >= 4) {
         return static_cast<float>(double(a) * double(b));
     }
@@ -237,11 +236,11 @@ float fpu_multiply(float a, float b) {
     return static_cast<float>(p);
 }
 
-float apply(BinOp op, float a, float b) {
+float apply(BinOp op, float a, float b, uint32_t fidelity) {
     switch (op) {
         case BinOp::Add: return a + b;
         case BinOp::Sub: return a - b;
-        case BinOp::Mul: return fpu_multiply(a, b);
+        case BinOp::Mul: return fpu_multiply(a, b, fidelity);
     }
     return 0.0f;
 }
@@ -295,7 +294,7 @@ void regs_acquire() {
     if (s.dst_state != DstState::Free) {
         fault("compute_misuse", "tile_regs_acquire() while DST is still held (missing tile_regs_release)");
     }
-    std::memset(s.dst, 0, sizeof s.dst);
+    std::memset(s.dst, 0, sizeof(s.dst[0]) * dst_capacity());
     std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
     s.dst_state = DstState::Math;
 }
@@ -350,8 +349,10 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     require_dst(idst, "copy_tile");
     float v[kDatums];
     read_for_copy(cb, itile, "copy_tile", v);
+    const bool fp32 = dest_fp32();
+    float* d = cs().dst[idst];
     for (uint32_t i = 0; i < kDatums; ++i) {
-        cs().dst[idst][i] = dst_value(v[i], Rounding::Truncate);
+        d[i] = dst_value(v[i], Rounding::Truncate, fp32);
     }
 }
 
@@ -392,8 +393,9 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
         }
         float v[kDatums];
         unpack_tile(staged, in.format, exact, Needed::All, icb, t, "tilize_block", v);
+        const bool fp32 = dest_fp32();
         for (float& x : v) {
-            x = dst_value(x, Rounding::Truncate);
+            x = dst_value(x, Rounding::Truncate, fp32);
         }
         pack_into(v, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
     }
@@ -439,13 +441,14 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
     uint8_t* base = cb_back_page(ocb, 0, call);
     cb_back_page(ocb, pages - 1, call);
     const bool exact = unpacks_to_dest(icb);
+    const bool fp32 = dest_fp32();
     for (uint32_t rt = 0; rt < block_rt_dim; ++rt) {
         for (uint32_t t = 0; t < block_ct_dim; ++t) {
             const uint32_t tile = rt * block_ct_dim + t;
             float v[kDatums];
             unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, icb, tile, call, v);
             for (uint32_t i = 0; i < kDatums; ++i) {
-                const float d = dst_value(v[i], Rounding::Truncate);
+                const float d = dst_value(v[i], Rounding::Truncate, fp32);
                 const uint32_t row = rt * 32 + row_of(i);
                 const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
                 uint8_t* dst = base + (uint64_t(row) * row_datums + col) * bytes;
@@ -528,14 +531,16 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
+    const bool fp32 = dest_fp32();
+    const uint32_t fidelity = compute_config().math_fidelity;
     auto combine = [&](uint32_t slot, float value) {
         if (!is_max) {
-            d[slot] = dst_value(d[slot] + value, Rounding::Nearest);
+            d[slot] = dst_value(d[slot] + value, Rounding::Nearest, fp32);
         } else if (!s.reduce_touched[idst]) {
-            d[slot] = dst_value(value, Rounding::Nearest);
+            d[slot] = dst_value(value, Rounding::Nearest, fp32);
         } else {
             d[slot] = dst_value(pool == Pool::Max ? std::fmax(d[slot], value) : std::fmin(d[slot], value),
-                                Rounding::Nearest);
+                                Rounding::Nearest, fp32);
         }
     };
     auto fold = [&](float acc, float v) {
@@ -546,7 +551,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t r = 0; r < 32; ++r) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t c = 0; c < 32; ++c) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)]));
+                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
             }
             if (dim == Dim::Row) {
                 combine(datum_index(r, 0), acc);
@@ -561,7 +566,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t c = 0; c < 32; ++c) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t r = 0; r < 32; ++r) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)]));
+                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
             }
             combine(datum_index(0, c), acc);
         }
@@ -602,11 +607,13 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     float a[kDatums], b[kDatums];
     read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
     read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    const bool fp32 = dest_fp32();
+    const uint32_t fidelity = compute_config().math_fidelity;
     for (uint32_t i = 0; i < kDatums; ++i) {
         const uint32_t r = row_of(i), c = col_of(i);
         const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
                          : bcast == Bcast::Scalar ? b[0] : b[i];
-        s.dst[idst][i] = dst_value(apply(op, a[i], bv), Rounding::Nearest);
+        s.dst[idst][i] = dst_value(apply(op, a[i], bv, fidelity), Rounding::Nearest, fp32);
     }
 }
 
@@ -625,9 +632,9 @@ void require_sfpu(Sfpu op, const char* call, const char* init) {
     }
 }
 
-float approx_if_needed(float v) {
+float approx_if_needed(float v, bool approx) {
     // APPROX mode: about 10 significant bits for rsqrt/recip/exp/sqrt. [inferred]
-    return compute_config().math_approx_mode ? truncate_to(v, 0xFFFFC000u) : v;
+    return approx ? truncate_to(v, 0xFFFFC000u) : v;
 }
 
 }  // namespace
@@ -649,16 +656,18 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const float s = float_of(param);
     // Ops that round their fp32 result into a 16-bit DST; the rest truncate (SFPU store). [inferred]
     const bool rounds = op == Sfpu::Square || op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt;
+    const bool fp32 = dest_fp32();
+    const bool approx = compute_config().math_approx_mode;
     for (float& v : cs().dst[idst]) {
         float r = v;
         switch (op) {
             case Sfpu::Square: r = v * v; break;
-            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))));
+            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx);
                 break;
-            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v)))); break;
-            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v))); break;
-            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v)))); break;
-            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v)))); break;
+            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx); break;
+            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v)), approx); break;
+            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v))), approx); break;
+            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v))), approx); break;
             case Sfpu::AddScalar: r = v + s; break;
             case Sfpu::SubScalar: r = v - s; break;
             case Sfpu::MulScalar: r = v * s; break;
@@ -666,7 +675,7 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
             case Sfpu::RsubScalar: r = s - v; break;
             default: break;
         }
-        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate);
+        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate, fp32);
     }
 }
 
@@ -687,8 +696,9 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         const float a = s.dst[idst0][i];
         out[i] = bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
     }
+    const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate);
+        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate, fp32);
     }
 }
 
