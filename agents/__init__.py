@@ -1,1 +1,3 @@
-"""agents"""
+"""The phased builder: carries an op from spec.json to tested kernels (spec, descriptor, stubs,
+kernels, tests), proving each phase with a gate and logging every step for `builder audit`.
+See agents/README.md."""

@@ -16,7 +16,8 @@ from typing import Any
 from agents.descriptor_agent import dump_path
 from agents.emulator_runner import run_on_emulator
 from agents.phase import Context, Phase, PhaseFailed
-from agents.pytest_runner import PytestOutcome, run_pytest
+from agents.pytest_runner import PytestOutcome, PytestRunner, run_pytest
+from agents.stubs_agent import ProgramRunner
 from operations.program import Program
 
 
@@ -36,7 +37,7 @@ def require_files(ctx: Context, files: list[Path], what: str) -> None:
 
 def pytest_gate(ctx: Context, args: list[str], label: str) -> dict[str, Any]:
     """Run the op's test file with `args`; PhaseFailed unless every selected test passed."""
-    run = ctx.runners.get("pytest") or run_pytest
+    run: PytestRunner = ctx.runners.get("pytest") or run_pytest
     path = op_test_file(ctx)
     ctx.progress(f"running {label}: pytest {' '.join([ctx.paths.rel(path), *args])} (emulator forced)")
     outcome: PytestOutcome = run(path, list(args), ctx.paths.root, ctx.progress)
@@ -88,7 +89,7 @@ class KernelsPhase(Phase):
         return {"smoke_runs": smoke, "numeric_tests": tests}
 
     def _smoke_runs(self, ctx: Context) -> dict[str, Any]:
-        run = ctx.runners.get("program") or run_on_emulator
+        run: ProgramRunner = ctx.runners.get("program") or run_on_emulator
         cases = [c["name"] for c in ctx.spec()["descriptor"]["representative_cases"]]
         out = {}
         for i, case in enumerate(cases, start=1):
