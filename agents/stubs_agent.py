@@ -27,8 +27,12 @@ def stub_path(ctx: Context, kernel: str) -> Path:
     return ctx.paths.stubs_dir / f"{kernel}.cpp"
 
 
+def _real_kernels(ctx: Context, spec: dict[str, Any]) -> set[Path]:
+    return {(ctx.paths.op_dir / k["source"]).resolve() for k in spec["kernels"]}
+
+
 def _refuse_real_kernels(ctx: Context, spec: dict[str, Any]) -> None:
-    real = {(ctx.paths.op_dir / k["source"]).resolve() for k in spec["kernels"]}
+    real = _real_kernels(ctx, spec)
     for k in spec["kernels"]:
         target = stub_path(ctx, k["name"]).resolve()
         if target in real:
@@ -58,8 +62,9 @@ class StubsPhase(Phase):
         spec = ctx.spec()
         _refuse_real_kernels(ctx, spec)
         keep = {stub_path(ctx, k["name"]) for k in spec["kernels"]}
+        real = _real_kernels(ctx, spec)
         for stale in ctx.paths.stubs_dir.glob("*.cpp"):
-            if stale not in keep:
+            if stale not in keep and stale.resolve() not in real:
                 stale.unlink()
         for kernel in spec["kernels"]:
             path = stub_path(ctx, kernel["name"])

@@ -144,6 +144,23 @@ def test_stubs_never_overwrite_a_real_kernel(op):
     assert real.read_bytes() == original
 
 
+def test_stale_stubs_are_removed_but_never_a_real_kernel(op):
+    spec = json.loads(op.spec.read_text())
+    spec["kernels"][1]["source"] = "stubs/real_writer.cpp"
+    op.spec.write_text(json.dumps(spec))
+    op.stubs_dir.mkdir()
+    real = op.stubs_dir / "real_writer.cpp"
+    real.write_text((op.op_dir / "kernels" / "copy_op_writer.cpp").read_text())
+    (op.stubs_dir / "old_kernel.cpp").write_text("// a stub of a kernel the spec no longer has\n")
+    desc = op.op_dir / "copy_op_program_descriptor.py"
+    desc.write_text(desc.read_text().replace('str(KERNELS / "copy_op_writer.cpp")',
+                                             'str(KERNELS.parent / "stubs" / "real_writer.cpp")'))
+    for phase in ("spec", "descriptor", "stubs"):
+        assert advance(op, phase).exit_code == 0, phase
+    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "real_writer.cpp", "writer.cpp"]
+    assert "noc_async_write" in real.read_text()
+
+
 def test_stubs_run_on_the_emulator_and_land_in_stubs(op):
     advance(op, "spec")
     advance(op, "descriptor")
