@@ -54,7 +54,7 @@ def _hash_tree(*roots: Path) -> str:
     return h.hexdigest()
 
 
-def _hash_tree_files(folder: Path) -> str:
+def _hash_local_headers(folder: Path) -> str:
     """Headers beside a kernel source, which it may include."""
     h = hashlib.sha256()
     for f in sorted(p for p in folder.glob("*") if p.suffix in {".h", ".hpp"}):
@@ -97,7 +97,7 @@ def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[in
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
     key = hashlib.sha256()
-    local_headers = _hash_tree_files(source.parent)
+    local_headers = _hash_local_headers(source.parent)
     for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items()))):
         key.update(part.encode())
         key.update(b"\0")

@@ -127,12 +127,11 @@ class EmulatedTensor:
     def _pages_per_bank(self) -> int:
         return -(-self.buffer_num_pages() // self.device.num_dram_banks)
 
-    def _bank_pages(self, bank: int) -> tuple[np.ndarray, int]:
+    def _bank_pages(self, bank: int) -> np.ndarray:
         """A (pages in this bank, aligned page) uint8 view of this tensor's region of `bank`."""
         count = len(range(bank, self.buffer_num_pages(), self.device.num_dram_banks))
         aligned = self.buffer_aligned_page_size()
-        view = self.device.bank_view(bank, self._address, count * aligned)
-        return view.reshape(count, aligned), count
+        return self.device.bank_view(bank, self._address, count * aligned).reshape(count, aligned)
 
     def write(self, raw: np.ndarray) -> None:
         """Host -> DRAM. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
@@ -141,15 +140,13 @@ class EmulatedTensor:
             raise ValueError(f"write: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
         pages = np.ascontiguousarray(raw).view(np.uint8).reshape(self.buffer_num_pages(), self.buffer_page_size())
         for bank in range(min(self.device.num_dram_banks, self.buffer_num_pages())):
-            view, _ = self._bank_pages(bank)
-            view[:, :self.buffer_page_size()] = pages[bank::self.device.num_dram_banks]
+            self._bank_pages(bank)[:, :self.buffer_page_size()] = pages[bank::self.device.num_dram_banks]
 
     def read(self) -> np.ndarray:
         """DRAM -> host, as write() takes it."""
         pages = np.empty((self.buffer_num_pages(), self.buffer_page_size()), dtype=np.uint8)
         for bank in range(min(self.device.num_dram_banks, self.buffer_num_pages())):
-            view, _ = self._bank_pages(bank)
-            pages[bank::self.device.num_dram_banks] = view[:, :self.buffer_page_size()]
+            pages[bank::self.device.num_dram_banks] = self._bank_pages(bank)[:, :self.buffer_page_size()]
         return pages.view(RAW_DTYPE[self.dtype]).reshape(self.shape)
 
     def deallocate(self) -> None:

@@ -56,7 +56,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     program.validate()
     device = _check_io(program, io_tensors)
     cores = _cores(program, device)
-    layout = _l1_layout(program, device, cores)
+    layout = _l1_layout(program, device)
     before = (build.COUNTS.compiled, build.COUNTS.cache_hits)
     objects = _compile_kernels(program, io_tensors)
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
@@ -97,7 +97,7 @@ def _cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int]]:
     return list(used)
 
 
-def _l1_layout(program: Program, device: EmulatedDevice, cores: list[tuple[int, int]]) -> dict:
+def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
     """CB offsets per core, from the unreserved base up in index order; refuses what does not fit."""
     layout: dict[tuple[int, int], dict[int, int]] = {}
     per_core: dict[tuple[int, int], list] = {}
