@@ -41,6 +41,8 @@ fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch" || exit 1
+echo "ttnn-check.sh: no device here: TensorAccessorArgs(tensor) and buffer_address() are replaced by sentinel" \
+     "values in the lowering checks; every other descriptor field is read back from ttnn itself"
 echo "ttnn-check.sh: running tests/ttnn_checks with $("$venv/bin/python" --version) and ttnn $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ttnn"))' 2>/dev/null)"
 LOGURU_LEVEL=ERROR TT_LOGGER_LEVEL=error "$venv/bin/python" -m pytest "$repo/tests/ttnn_checks" -q -p no:cacheprovider \
     --rootdir "$repo" -c "$repo/pyproject.toml"

@@ -6,9 +6,10 @@ Two directions:
 * the emulator: every function its API headers offer is declared in the wheel with a compatible
   parameter count, so nothing that runs on the emulator is missing on hardware.
 
-A light parser, not a compiler: declarations are found by `<type> name(` at statement level and
-parameters counted at the top nesting level, defaults included. Good enough for these headers, and
-every failure names the file, the line and what was expected.
+A light parser, not a compiler: comments and directives are blanked, declarations are found by
+`<type> name(` and `#define name(`, and parameters counted at the top nesting level, defaults
+included (both branches of an #ifdef are checked). Good enough for these headers, and every failure
+names the file, the line and what was expected.
 """
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ TYPE_WORDS = r"(?:void|bool|float|double|int|auto|u?int(?:8|16|32|64)_t|std::u?i
 DECL = re.compile(r"(?:^|[\s;{}>])" + TYPE_WORDS + r"\s*[*&]?\s+(\w+)\s*\(", re.M)
 CALL = re.compile(r"\b([A-Za-z_]\w*)\s*(?:<[^;{}()]*(?:\([^()]*\)[^;{}()]*)*>)?\s*\(")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+MACRO = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)", re.M)
+LOCAL_CALLABLE = re.compile(r"\b(\w+)\s*=\s*\[|\bauto\s*&{0,2}\s*(\w+)\s*=")
+C_LIBRARY = {"memcpy", "memset", "memmove"}  # newlib's, callable unqualified in device code
+VARIADIC = 1 << 16
 
 
 def wheel_roots(ttnn_dir: Path) -> list[Path]:
@@ -36,9 +41,16 @@ def wheel_roots(ttnn_dir: Path) -> list[Path]:
             ttnn_dir / "tt_metal" / "include", ttnn_dir / "tt_metal" / "hostdevcommon" / "api"]
 
 
-def strip_comments(text: str) -> str:
+def strip_comments_only(text: str) -> str:
     text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
     return re.sub(r"//[^\n]*", "", text)
+
+
+def strip_comments(text: str) -> str:
+    """Comments and preprocessor directives blanked, line numbers kept. Directives must go: after
+    `#ifdef FUSE_GAMMA` a call `cb_pop_front(...)` reads like a declaration of type FUSE_GAMMA."""
+    return re.sub(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", lambda m: "\n" * m.group(0).count("\n"),
+                  strip_comments_only(text), flags=re.M)
 
 
 def params_in(text: str, open_paren: int) -> tuple[int, int, int]:
@@ -85,15 +97,28 @@ def declarations_in(text: str, where: str) -> list[Declaration]:
     return out
 
 
+def macros_in(text: str, where: str) -> list[Declaration]:
+    """Function-like macros: tt-metal spells some kernel API this way (get_compile_time_arg_val)."""
+    out = []
+    for m in MACRO.finditer(text):
+        params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+        variadic = bool(params) and params[-1].endswith("...")
+        low = len(params) - variadic
+        line = text.count("\n", 0, m.start(1)) + 1
+        out.append(Declaration(m.group(1), low, VARIADIC if variadic else low, f"{where}:{line}"))
+    return out
+
+
 @lru_cache(maxsize=4)
 def wheel_index(ttnn_dir: Path) -> dict[str, list[Declaration]]:
+    """Every function and function-like macro the wheel's kernel-side headers declare, by name."""
     index: dict[str, list[Declaration]] = {}
     for root in (ttnn_dir / "tt_metal" / "hw" / "inc", ttnn_dir / "ttnn" / "cpp" / "ttnn" / "kernel_lib",
                  ttnn_dir / "ttnn" / "cpp" / "ttnn" / "kernel"):
         for path in root.rglob("*"):
             if path.suffix in {".h", ".hpp", ".inl"} and path.is_file():
-                rel = path.relative_to(ttnn_dir).as_posix()
-                for d in declarations_in(path.read_text(errors="replace"), rel):
+                rel, text = path.relative_to(ttnn_dir).as_posix(), path.read_text(errors="replace")
+                for d in declarations_in(text, rel) + macros_in(strip_comments_only(text), rel):
                     index.setdefault(d.name, []).append(d)
     return index
 
@@ -125,28 +150,37 @@ def check_includes(source: Path, ttnn_dir: Path) -> list[str]:
     return problems
 
 
-def emulator_api_names() -> set[str]:
-    """Functions our API headers declare: what kernels may call as tt-metal API."""
-    return {d.name for d in emulator_declarations()}
+def own_names(text: str, source: Path) -> set[str]:
+    """What the kernel defines itself: its functions, macros and local callables (lambdas, auto)."""
+    names = {d.name for d in declarations_in(text, str(source))}
+    names |= {d.name for d in macros_in(strip_comments_only(source.read_text()), str(source))}
+    return names | {a or b for a, b in LOCAL_CALLABLE.findall(text)}
+
+
+def is_outside_the_api(text: str, m: re.Match) -> bool:
+    """Keywords, std:: calls, compiler builtins and the C library are no tt-metal API."""
+    name = m.group(1)
+    return (name in KEYWORDS or name in C_LIBRARY or name.startswith("__builtin")
+            or text[:m.start(1)].rstrip().endswith("std::"))
 
 
 def check_kernel_calls(source: Path, ttnn_dir: Path) -> list[str]:
+    """Every call names a function (or function-like macro) the wheel declares, with an arity it accepts;
+    a type's name is a constructor call. Unknown names fail: that is the API tt-metal lacks."""
     text = strip_comments(source.read_text())
-    own = {d.name for d in declarations_in(text, str(source))}
-    index, types, api = wheel_index(ttnn_dir), wheel_types(ttnn_dir), emulator_api_names()
+    own, index, types = own_names(text, source), wheel_index(ttnn_dir), wheel_types(ttnn_dir)
     problems = []
     for m in CALL.finditer(text):
         name = m.group(1)
-        if name in KEYWORDS or name in own or (name not in api and name in types):
+        if is_outside_the_api(text, m) or name in own:
             continue
-        if name not in api and name not in index:
-            continue  # a local variable's type, a lambda, a member of our own code
         n, _, _ = params_in(text, m.end() - 1)
-        line = text.count("\n", 0, m.start()) + 1
+        line = text.count("\n", 0, m.start(1)) + 1
         decls = index.get(name, [])
-        if not decls:
-            problems.append(f"{source}:{line}: calls {name}(), which tt-metal 0.81 does not declare")
-        elif not fits(decls, n):
+        if not decls and name not in types:
+            problems.append(f"{source}:{line}: calls {name}(), which tt-metal 0.81 does not declare "
+                            f"(no function, function-like macro or type of that name in the wheel's kernel headers)")
+        elif decls and not fits(decls, n):
             shapes = ", ".join(f"{d.low}..{d.high} at {d.where}" for d in decls[:4])
             problems.append(f"{source}:{line}: calls {name} with {n} arguments; tt-metal 0.81 declares {shapes}")
     return problems

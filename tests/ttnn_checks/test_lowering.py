@@ -42,6 +42,24 @@ def expected_ct(program: Program, kernel) -> list[int]:
     return out
 
 
+def runtime_arg_mismatches(path: str, program: Program, kernel, view) -> list[str]:
+    """Exactly the kernel's cores carry args (ttnn's view raises IndexError for a core without any)."""
+    cores = cores_of(kernel.core_ranges)
+    problems = [] if len(view) == len(cores) else [
+        f"{path}.runtime_args: ttnn has args for {len(view)} cores, the Program's ranges hold {len(cores)}"]
+    for x, y in cores:
+        want = [SentinelResolver().buffer_address(program.tensor_index(a.tensor)) if isinstance(a, BufferAddress)
+                else a for a in kernel.runtime_args.get((x, y), [])]
+        try:
+            got = list(view[x][y])
+        except IndexError:
+            problems.append(f"{path}.runtime_args[{x}][{y}]: ttnn has none, the Program says {want!r}")
+            continue
+        if got != want:
+            problems.append(f"{path}.runtime_args[{x}][{y}]: ttnn has {got!r}, the Program says {want!r}")
+    return problems
+
+
 def lowering_mismatches(program: Program, desc) -> list[str]:
     """Every field of `desc` that differs from what `program` asks for, named by its path."""
     problems = []
@@ -68,10 +86,7 @@ def lowering_mismatches(program: Program, desc) -> list[str]:
         same(f"{p}.compile_time_args", list(d.compile_time_args), expected_ct(program, k))
         same(f"{p}.defines", sorted(d.defines), sorted(k.defines.items()))
         same(f"{p}.common_runtime_args", list(d.common_runtime_args), k.common_runtime_args)
-        for x, y in cores_of(k.core_ranges):
-            want = [SentinelResolver().buffer_address(program.tensor_index(a.tensor)) if isinstance(a, BufferAddress)
-                    else a for a in k.runtime_args.get((x, y), [])]
-            same(f"{p}.runtime_args[{x}][{y}]", list(d.runtime_args[x][y]), want)
+        problems += runtime_arg_mismatches(p, program, k, d.runtime_args)
         same(f"{p}.config", type(d.config).__name__, CONFIG[k.kind])
         if k.compute_config:
             c = k.compute_config
@@ -97,7 +112,7 @@ def test_lowering_matches_the_program(shape, dtype, gamma, beta):
     assert lowering_mismatches(program, desc) == []
 
 
-def test_a_wrong_field_is_named():
+def test_a_tampered_field_is_named():
     program = build_program([1, 1, 64, 128], "float32", True, True)
     desc = to_ttnn(program, list(range(len(program.tensors))), SentinelResolver())
     desc.cbs[2].format_descriptors[0].page_size = 1234
@@ -105,3 +120,32 @@ def test_a_wrong_field_is_named():
     problems = lowering_mismatches(program, desc)
     assert any(p.startswith("cbs[2].format_descriptors[0].page_size: ttnn has 1234") for p in problems)
     assert any(p.startswith("kernels[0] (reader).runtime_args[0][0]") for p in problems)
+
+
+def test_a_lowering_bug_is_named(monkeypatch):
+    """Bugs in the lowering itself, not a tampered descriptor: every CB lowered as bfloat16, the last core
+    of each kernel left without runtime args, the compute kernel's fidelity dropped to LoFi."""
+    from operations import ttnn_lowering
+
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    monkeypatch.setattr(ttnn_lowering, "_data_format", lambda name: ttnn.bfloat16)
+    monkeypatch.setattr(ttnn_lowering, "cores_of", lambda ranges: cores_of(ranges)[:-1])
+    real_compute_config = ttnn.ComputeConfigDescriptor
+
+    def lofi(**fields):
+        return real_compute_config(**{**fields, "math_fidelity": ttnn.MathFidelity.LoFi})
+
+    monkeypatch.setattr(ttnn, "ComputeConfigDescriptor", lofi)
+    problems = lowering_mismatches(program, to_ttnn(program, list(range(len(program.tensors))), SentinelResolver()))
+    float32_cb = next(i for i, cb in enumerate(program.cbs) if cb.data_format == "float32")
+    assert any(p.startswith(f"cbs[{float32_cb}].format_descriptors[0].data_format: ttnn has 5") for p in problems)
+    reader = program.kernels[0]
+    x, y = cores_of(reader.core_ranges)[-1]
+    cores = len(cores_of(reader.core_ranges))
+    assert f"kernels[0] (reader).runtime_args: ttnn has args for {cores - 1} cores, the Program's ranges " \
+           f"hold {cores}" in problems
+    assert any(p.startswith(f"kernels[0] (reader).runtime_args[{x}][{y}]: ttnn has none") for p in problems)
+    compute = next(i for i, k in enumerate(program.kernels) if k.kind == "compute")
+    assert program.kernels[compute].compute_config.math_fidelity != "LoFi"
+    assert any(p.startswith(f"kernels[{compute}] ({program.kernels[compute].name}).config.math_fidelity")
+               for p in problems)
