@@ -18,7 +18,7 @@ from agents import program_check, schemas
 from agents.files import atomic_write_text
 from agents.phase import Context, Phase, PhaseFailed
 from agents.spec_agent import load_valid_spec
-from operations.program import Program, ProgramError
+from program import Program, ProgramError
 
 WORKER_TIMEOUT_S = 300
 

@@ -18,7 +18,7 @@ from agents.emulator_runner import run_on_emulator
 from agents.phase import Context, Phase, PhaseFailed
 from agents.pytest_runner import PytestOutcome, PytestRunner, run_pytest
 from agents.stubs_agent import ProgramRunner
-from operations.program import Program
+from program import Program
 
 
 def kernel_sources(ctx: Context) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from agents.expressions import ExpressionError, parse_condition, parse_int
 from agents.spec_rules import TRAFFIC_KEYS
-from operations.program import cores_of
+from program import cores_of
 
 TILE_PAGE = {"bfloat16": 32 * 32 * 2, "float32": 32 * 32 * 4}
 

@@ -18,7 +18,7 @@ from agents.descriptor_agent import dump_path
 from agents.emulator_runner import run_on_emulator
 from agents.files import atomic_write_text
 from agents.phase import Context, Phase, PhaseFailed
-from operations.program import Program
+from program import Program
 
 ProgramRunner = Callable[[Program], dict[str, Any]]
 

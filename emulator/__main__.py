@@ -11,7 +11,7 @@ import jsonschema
 import numpy as np
 
 import emulator
-from operations.program import REPO_ROOT, Program
+from program import REPO_ROOT, Program
 
 
 def _to_raw(values: np.ndarray, dtype: str) -> np.ndarray:

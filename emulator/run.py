@@ -17,7 +17,7 @@ from typing import Any
 from emulator import build
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
-from operations.program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
+from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
 
 FORMAT_CODE = {"float32": 0, "bfloat16": 5}
 FIDELITY_CODE = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}

@@ -13,7 +13,7 @@ import importlib.util
 import os
 from typing import Any
 
-from operations.program import Program
+from program import Program
 
 DEVICE_ENV = "OPBUILDER_DEVICE"
 DEVICE_CHOICES = ("auto", "emulator", "hardware")
@@ -199,6 +199,6 @@ def launch(program: Program, io_tensors: list[Any]) -> Any:
         return io_tensors[-1]
     import ttnn
 
-    from operations.ttnn_lowering import to_ttnn
+    from ttnn_backend.lowering import to_ttnn
 
     return ttnn.generic_op(list(io_tensors), to_ttnn(program, io_tensors))

@@ -11,7 +11,7 @@ import torch
 
 from operations import device as devices
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from operations.program import Program, ProgramError
+from program import Program, ProgramError
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """The layer_norm_rm Program: circular buffers, three kernels and how tile-rows spread over cores.
 
-Backend-neutral (operations/program.py): the same Program runs on hardware through ttnn.generic_op
+Backend-neutral (program/model.py): the same Program runs on hardware through ttnn.generic_op
 and on the emulator. Nothing here needs a device; the caller says which grid and how much L1.
 
 Streaming plan, per tile-row of 32 sticks: the input arrives in width blocks of B tiles; only the
@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from operations.program import (
+from program import (
     ELEMENT_SIZE,
     TILE_BYTES,
     AccessorArgs,

@@ -19,7 +19,7 @@ import torch
 from operations import device as devices
 from operations.layer_norm_rm import layer_norm_rm
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from operations.program import cores_of
+from program import cores_of
 
 SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
           [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]

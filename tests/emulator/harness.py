@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 import emulator
-from operations.program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
 
 KERNELS = Path(__file__).parent / "kernels"
 CORE = [CoreRange((0, 0), (0, 0))]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import emulator
-from operations.program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
 
 FAULTS = Path(__file__).parent / "kernels" / "faults"
 CORE = [CoreRange((0, 0), (0, 0))]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import emulator
-from operations.program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
 from tests.emulator.harness import FACE_INDEX, from_raw, quantize, to_raw, truncate
 
 KERNELS = Path(__file__).parent / "kernels"

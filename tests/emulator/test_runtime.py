@@ -14,7 +14,7 @@ import torch
 import emulator
 from emulator import build
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from operations.program import REPO_ROOT
+from program import REPO_ROOT
 from tests.emulator.test_faults import fault_program, run
 
 

@@ -12,8 +12,8 @@ import pytest
 import ttnn
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from operations.program import AccessorArgs, BufferAddress, Program, cores_of
-from operations.ttnn_lowering import to_ttnn
+from program import AccessorArgs, BufferAddress, Program, cores_of
+from ttnn_backend.lowering import to_ttnn
 
 SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
           [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
@@ -125,7 +125,7 @@ def test_a_tampered_field_is_named():
 def test_a_lowering_bug_is_named(monkeypatch):
     """Bugs in the lowering itself, not a tampered descriptor: every CB lowered as bfloat16, the last core
     of each kernel left without runtime args, the compute kernel's fidelity dropped to LoFi."""
-    from operations import ttnn_lowering
+    from ttnn_backend import lowering as ttnn_lowering
 
     program = build_program([1, 1, 64, 128], "float32", True, True)
     monkeypatch.setattr(ttnn_lowering, "_data_format", lambda name: ttnn.bfloat16)

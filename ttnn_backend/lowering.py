@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from operations.program import AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program, cores_of
+from program import AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program, cores_of
 
 UNPACK_TO_DEST_SLOTS = 32  # one mode per CB id on Wormhole
 

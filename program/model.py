@@ -1,6 +1,6 @@
 """The backend-neutral Program: what an op asks a device to run.
 
-An op's program descriptor builds one `Program`; two consumers read it: `operations.ttnn_lowering`
+An op's program descriptor builds one `Program`; two consumers read it: `ttnn_backend.lowering`
 turns it into a real `ttnn.ProgramDescriptor` for `ttnn.generic_op`, and the emulator executes it on
 the host. Neither consumer knows which op produced it, so everything a kernel needs is spelled out
 here: circular buffers, kernels with their arguments, and the io tensors (output last).
