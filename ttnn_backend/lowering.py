@@ -10,7 +10,12 @@ from typing import Any, Protocol
 
 from program import AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program, cores_of
 
-UNPACK_TO_DEST_SLOTS = 32  # one mode per CB id on Wormhole
+# How many CB slots tt-metal's host tables hold: NUM_CIRCULAR_BUFFERS in tt_metal/api/tt-metalium/
+# circular_buffer_constants.h (ttnn 0.81.1 wheel) is 64 in every host build (32 only in Wormhole *device*
+# builds). The JIT build compares unpack_to_dest_mode.size() with its per-CB format table of this size
+# (tt_metal/jit_build/data_format.cpp, get_unpack_dst_formats), so the modes are lowered one per slot, as
+# ttnn's own program factories size them. tests/ttnn_checks reads the wheel's header to keep this honest.
+NUM_CIRCULAR_BUFFERS = 64
 
 
 class TensorResolver(Protocol):
@@ -101,12 +106,21 @@ def _config(kernel: Kernel) -> Any:
     config = ttnn.ComputeConfigDescriptor(math_fidelity=getattr(ttnn.MathFidelity, c.math_fidelity),
                                           fp32_dest_acc_en=c.fp32_dest_acc_en, math_approx_mode=c.math_approx_mode,
                                           dst_full_sync_en=c.dst_full_sync_en)
-    if c.unpack_to_dest_fp32:
-        modes = [ttnn.UnpackToDestMode.Default] * UNPACK_TO_DEST_SLOTS
-        for cb in c.unpack_to_dest_fp32:
-            modes[cb] = ttnn.UnpackToDestMode.UnpackToDestFp32
-        config.unpack_to_dest_mode = modes
+    config.unpack_to_dest_mode = _unpack_to_dest_modes(kernel.name, c.unpack_to_dest_fp32)
     return config
+
+
+def _unpack_to_dest_modes(kernel_name: str, fp32_cbs: list[int]) -> list[Any]:
+    """One mode per host CB slot: UnpackToDestFp32 for `fp32_cbs`, Default elsewhere."""
+    import ttnn
+
+    modes = [ttnn.UnpackToDestMode.Default] * NUM_CIRCULAR_BUFFERS
+    for cb in fp32_cbs:
+        if not 0 <= cb < NUM_CIRCULAR_BUFFERS:
+            raise ValueError(f"kernel {kernel_name!r}: unpack_to_dest_fp32 names CB {cb}; expected a CB index "
+                             f"in 0..{NUM_CIRCULAR_BUFFERS - 1}")
+        modes[cb] = ttnn.UnpackToDestMode.UnpackToDestFp32
+    return modes
 
 
 def _kernel(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> Any:

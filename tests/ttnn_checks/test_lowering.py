@@ -2,119 +2,92 @@
 
 No device exists here, so tensor-dependent values go through a resolver returning known sentinels
 (ttnn.TensorAccessorArgs and buffer_address need a tensor on a device); everything else is what
-ttnn.generic_op would receive on hardware.
+ttnn.generic_op would receive on hardware. Grids: an n150's 8x8 (row dispatch) and 7x9 (column
+dispatch, the wheel's core_descriptors/wormhole_b0_80_arch.yaml), 8x7 and a single core.
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import ttnn
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from program import AccessorArgs, BufferAddress, Program, cores_of
-from ttnn_backend.lowering import to_ttnn
+from program import cores_of
+from tests.ttnn_checks.readback import SentinelResolver, lower, lowering_mismatches
+from ttnn_backend.lowering import NUM_CIRCULAR_BUFFERS
 
 SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
           [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
-FORMAT_CODE = {"float32": 0, "bfloat16": 5}  # CBFormatDescriptor.data_format_as_uint8
-CONFIG = {"reader": "ReaderConfigDescriptor", "writer": "WriterConfigDescriptor", "compute": "ComputeConfigDescriptor"}
+GRIDS = [(8, 8), (7, 9), (8, 7), (1, 1)]
+TTNN_DIR = Path(importlib.util.find_spec("ttnn").submodule_search_locations[0])
+CB_CONSTANTS = TTNN_DIR / "tt_metal" / "api" / "tt-metalium" / "circular_buffer_constants.h"
+CASES = list(itertools.product(GRIDS, SHAPES, ["bfloat16", "float32"], [False, True], [False, True]))
 
 
-class SentinelResolver:
-    """Stands in for a device: accessor args and buffer addresses derived from the io index."""
-
-    def accessor_args(self, index: int) -> list[int]:
-        return [0xACC0 + index, 0xA11 + index]
-
-    def buffer_address(self, index: int) -> int:
-        return 0xB0000 + index * 0x100
-
-
-def ranges_of(core_range_set) -> list[tuple[int, int, int, int]]:
-    return [(r.start.x, r.start.y, r.end.x, r.end.y) for r in core_range_set.ranges()]
-
-
-def expected_ct(program: Program, kernel) -> list[int]:
-    out = []
-    for a in kernel.compile_time_args:
-        out += SentinelResolver().accessor_args(program.tensor_index(a.tensor)) if isinstance(a, AccessorArgs) else [a]
-    return out
-
-
-def runtime_arg_mismatches(path: str, program: Program, kernel, view) -> list[str]:
-    """Exactly the kernel's cores carry args (ttnn's view raises IndexError for a core without any)."""
-    cores = cores_of(kernel.core_ranges)
-    problems = [] if len(view) == len(cores) else [
-        f"{path}.runtime_args: ttnn has args for {len(view)} cores, the Program's ranges hold {len(cores)}"]
-    for x, y in cores:
-        want = [SentinelResolver().buffer_address(program.tensor_index(a.tensor)) if isinstance(a, BufferAddress)
-                else a for a in kernel.runtime_args.get((x, y), [])]
-        try:
-            got = list(view[x][y])
-        except IndexError:
-            problems.append(f"{path}.runtime_args[{x}][{y}]: ttnn has none, the Program says {want!r}")
-            continue
-        if got != want:
-            problems.append(f"{path}.runtime_args[{x}][{y}]: ttnn has {got!r}, the Program says {want!r}")
-    return problems
-
-
-def lowering_mismatches(program: Program, desc) -> list[str]:
-    """Every field of `desc` that differs from what `program` asks for, named by its path."""
-    problems = []
-
-    def same(path, got, want):
-        if got != want:
-            problems.append(f"{path}: ttnn has {got!r}, the Program says {want!r}")
-
-    same("len(cbs)", len(desc.cbs), len(program.cbs))
-    for i, (d, cb) in enumerate(zip(desc.cbs, program.cbs)):
-        same(f"cbs[{i}].total_size", d.total_size, cb.total_size)
-        same(f"cbs[{i}].core_ranges", ranges_of(d.core_ranges), [(*r.start, *r.end) for r in cb.core_ranges])
-        same(f"cbs[{i}].len(format_descriptors)", len(d.format_descriptors), 1)
-        f = d.format_descriptors[0]
-        same(f"cbs[{i}].format_descriptors[0].buffer_index", f.buffer_index, cb.index)
-        same(f"cbs[{i}].format_descriptors[0].page_size", f.page_size, cb.page_size)
-        same(f"cbs[{i}].format_descriptors[0].data_format", f.data_format_as_uint8, FORMAT_CODE[cb.data_format])
-    same("len(kernels)", len(desc.kernels), len(program.kernels))
-    for i, (d, k) in enumerate(zip(desc.kernels, program.kernels)):
-        p = f"kernels[{i}] ({k.name})"
-        same(f"{p}.kernel_source", d.kernel_source, str(k.source_path))
-        same(f"{p}.source_type", d.source_type, ttnn.KernelDescriptor.SourceType.FILE_PATH)
-        same(f"{p}.core_ranges", ranges_of(d.core_ranges), [(*r.start, *r.end) for r in k.core_ranges])
-        same(f"{p}.compile_time_args", list(d.compile_time_args), expected_ct(program, k))
-        same(f"{p}.defines", sorted(d.defines), sorted(k.defines.items()))
-        same(f"{p}.common_runtime_args", list(d.common_runtime_args), k.common_runtime_args)
-        problems += runtime_arg_mismatches(p, program, k, d.runtime_args)
-        same(f"{p}.config", type(d.config).__name__, CONFIG[k.kind])
-        if k.compute_config:
-            c = k.compute_config
-            same(f"{p}.config.math_fidelity", d.config.math_fidelity, getattr(ttnn.MathFidelity, c.math_fidelity))
-            same(f"{p}.config.fp32_dest_acc_en", d.config.fp32_dest_acc_en, c.fp32_dest_acc_en)
-            same(f"{p}.config.math_approx_mode", d.config.math_approx_mode, c.math_approx_mode)
-            same(f"{p}.config.dst_full_sync_en", d.config.dst_full_sync_en, c.dst_full_sync_en)
-            modes = list(d.config.unpack_to_dest_mode)
-            exact = [i for i, m in enumerate(modes) if m == ttnn.UnpackToDestMode.UnpackToDestFp32]
-            same(f"{p}.config.unpack_to_dest_mode", exact, sorted(c.unpack_to_dest_fp32))
-    return problems
-
-
-CASES = list(itertools.product(SHAPES, ["bfloat16", "float32"], [False, True], [False, True]))
-
-
-@pytest.mark.parametrize("shape,dtype,gamma,beta", CASES,
-                         ids=[f"{'x'.join(map(str, s))}-{d}-g{int(g)}-b{int(b)}" for s, d, g, b in CASES])
-def test_lowering_matches_the_program(shape, dtype, gamma, beta):
-    program = build_program(shape, dtype, gamma, beta)
-    desc = to_ttnn(program, list(range(len(program.tensors))), SentinelResolver())
+@pytest.mark.parametrize("grid,shape,dtype,gamma,beta", CASES,
+                         ids=[f"{gx}x{gy}-{'x'.join(map(str, s))}-{d}-g{int(g)}-b{int(b)}"
+                              for (gx, gy), s, d, g, b in CASES])
+def test_lowering_matches_the_program(grid, shape, dtype, gamma, beta):
+    program = build_program(shape, dtype, gamma, beta, grid=grid)
+    assert all(x < grid[0] and y < grid[1] for k in program.kernels for x, y in cores_of(k.core_ranges))
+    desc = lower(program)
     assert isinstance(desc, ttnn.ProgramDescriptor)
     assert lowering_mismatches(program, desc) == []
 
 
+@pytest.mark.parametrize("words", [1, 2, 3])
+def test_lowering_places_accessor_words_of_any_length(words):
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    resolver = SentinelResolver(words)
+    assert lowering_mismatches(program, lower(program, resolver), resolver) == []
+
+
+def host_num_circular_buffers() -> int:
+    """NUM_CIRCULAR_BUFFERS as a host build sees it: the wheel's header through the host preprocessor
+    (ARCH_WORMHOLE undefined, as in every host compilation, per the header's own comment)."""
+    text = subprocess.run(["g++", "-E", "-P", "-x", "c++", str(CB_CONSTANTS)], capture_output=True, text=True,
+                          check=True).stdout
+    values = re.findall(r"\bNUM_CIRCULAR_BUFFERS\s*=\s*(\d+)", text)
+    assert len(values) == 1, f"{CB_CONSTANTS}: expected one host NUM_CIRCULAR_BUFFERS, found {values}"
+    return int(values[0])
+
+
+def test_unpack_to_dest_mode_has_one_entry_per_host_cb_slot():
+    """tt-metal's JIT build checks unpack_to_dest_mode.size() against its host CB table; 32 entries fail it."""
+    assert NUM_CIRCULAR_BUFFERS == host_num_circular_buffers() == 64
+    for dtype in ("bfloat16", "float32"):
+        program = build_program([1, 1, 64, 128], dtype, True, True)
+        compute = next(i for i, k in enumerate(program.kernels) if k.kind == "compute")
+        assert len(lower(program).kernels[compute].config.unpack_to_dest_mode) == NUM_CIRCULAR_BUFFERS
+
+
+def test_an_undersized_unpack_to_dest_mode_is_named(monkeypatch):
+    from ttnn_backend import lowering
+
+    monkeypatch.setattr(lowering, "NUM_CIRCULAR_BUFFERS", 32)
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    compute = next(i for i, k in enumerate(program.kernels) if k.kind == "compute")
+    assert f"kernels[{compute}] (compute).config.len(unpack_to_dest_mode): ttnn has 32, tt-metal's host builds " \
+           f"need one per CB slot (64)" in lowering_mismatches(program, lower(program))
+
+
+def test_an_unpack_to_dest_cb_out_of_range_is_refused():
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    compute = next(k for k in program.kernels if k.kind == "compute")
+    compute.compute_config.unpack_to_dest_fp32.append(NUM_CIRCULAR_BUFFERS)
+    with pytest.raises(ValueError, match=r"kernel 'compute': unpack_to_dest_fp32 names CB 64; expected a CB "
+                                         r"index in 0\.\.63"):
+        lower(program)
+
+
 def test_a_tampered_field_is_named():
     program = build_program([1, 1, 64, 128], "float32", True, True)
-    desc = to_ttnn(program, list(range(len(program.tensors))), SentinelResolver())
+    desc = lower(program)
     desc.cbs[2].format_descriptors[0].page_size = 1234
     desc.kernels[0].runtime_args[0][0][0] = 7
     problems = lowering_mismatches(program, desc)
@@ -136,7 +109,7 @@ def test_a_lowering_bug_is_named(monkeypatch):
         return real_compute_config(**{**fields, "math_fidelity": ttnn.MathFidelity.LoFi})
 
     monkeypatch.setattr(ttnn, "ComputeConfigDescriptor", lofi)
-    problems = lowering_mismatches(program, to_ttnn(program, list(range(len(program.tensors))), SentinelResolver()))
+    problems = lowering_mismatches(program, lower(program))
     float32_cb = next(i for i, cb in enumerate(program.cbs) if cb.data_format == "float32")
     assert any(p.startswith(f"cbs[{float32_cb}].format_descriptors[0].data_format: ttnn has 5") for p in problems)
     reader = program.kernels[0]
