@@ -1,0 +1,103 @@
+"""The kernels' argument reads against the Program's lowered argument lists (see kernel_args.py).
+
+Accessor words are 1, 2 and 3 long here: the host decides how many TensorAccessorArgs(tensor) yields,
+and a kernel that hard-codes a later accessor's offset is right for one length only.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import pytest
+
+from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
+from program import Program
+from tests.ttnn_checks import kernel_args
+from tests.ttnn_checks.readback import SentinelResolver, lower
+
+CASES = list(itertools.product(["bfloat16", "float32"], [False, True], [False, True], [1, 2, 3]))
+
+
+def with_source(program: Program, kind: str, source: str) -> Program:
+    kernels = [dataclasses.replace(k, source=source) if k.kind == kind else k for k in program.kernels]
+    return dataclasses.replace(program, kernels=kernels)
+
+
+def problems_of(program: Program, kind: str, words: int = 2) -> list[str]:
+    kernel = next(k for k in program.kernels if k.kind == kind)
+    return kernel_args.arg_mismatches(program, kernel, SentinelResolver(words).accessor_args)
+
+
+@pytest.mark.parametrize("dtype,gamma,beta,words", CASES,
+                         ids=[f"{d}-g{int(g)}-b{int(b)}-{w}words" for d, g, b, w in CASES])
+def test_every_kernel_reads_its_args_where_the_program_puts_them(dtype, gamma, beta, words):
+    program = build_program([1, 1, 256, 128], dtype, gamma, beta)
+    for kernel in program.kernels:
+        assert kernel_args.arg_mismatches(program, kernel, SentinelResolver(words).accessor_args) == []
+    readers = [kernel_args.read_args(k.source_path, k.defines) for k in program.kernels]
+    assert [len(r.accessors) for r in readers] == [1 + gamma + beta, 0, 1]
+
+
+def test_common_runtime_args_are_empty_or_lowered():
+    """No kernel of this op reads common runtime args; whatever the Program holds reaches ttnn unchanged."""
+    for dtype, gamma, beta in itertools.product(["bfloat16", "float32"], [False, True], [False, True]):
+        program = build_program([1, 1, 64, 128], dtype, gamma, beta)
+        desc = lower(program)
+        for kernel, kernel_desc in zip(program.kernels, desc.kernels):
+            assert list(kernel_desc.common_runtime_args) == kernel.common_runtime_args == []
+            assert kernel_args.read_args(kernel.source_path, kernel.defines).common == []
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    program.kernels[1].common_runtime_args = [7, 8]
+    assert list(lower(program).kernels[1].common_runtime_args) == [7, 8]
+
+
+def test_a_hard_coded_later_offset_is_right_for_one_word_count_only(tmp_path):
+    """beta's accessor at <11> matches 9 integers + 2 words of input, and nothing else."""
+    source = tmp_path / "reader.cpp"
+    source.write_text("void kernel_main() {\n  constexpr auto input_args = TensorAccessorArgs<9>();\n"
+                      "#ifdef FUSE_BETA\n  constexpr auto beta_args = TensorAccessorArgs<11>();\n#endif\n}\n")
+    program = with_source(build_program([1, 1, 64, 128], "float32", False, True), "reader", str(source))
+    assert problems_of(program, "reader", 2) == []
+    assert problems_of(program, "reader", 3) == [
+        "reader.cpp:4: TensorAccessorArgs<11> starts at compile-time arg 11; the Program puts 'beta''s accessor "
+        "words at 12 (after 9 integer args)"]
+    assert problems_of(program, "reader", 1)[0].startswith("reader.cpp:4: TensorAccessorArgs<11> starts at "
+                                                           "compile-time arg 11; the Program puts 'beta''s")
+
+
+def test_a_wrong_first_offset_and_a_read_inside_accessor_words_are_named(tmp_path):
+    source = tmp_path / "writer.cpp"
+    source.write_text("void kernel_main() {\n  constexpr uint32_t cb = get_compile_time_arg_val(0);\n"
+                      "  constexpr uint32_t base = 1;\n  constexpr auto out_args = TensorAccessorArgs<base>();\n"
+                      "  constexpr uint32_t oops = get_compile_time_arg_val(3);\n"
+                      "  uint32_t a = get_arg_val<uint32_t>(5);\n  uint32_t c = get_common_arg_val<uint32_t>(0);\n}\n")
+    program = with_source(build_program([1, 1, 64, 128], "float32", False, False), "writer", str(source))
+    assert problems_of(program, "writer", 2) == [
+        "writer.cpp:4: TensorAccessorArgs<base> starts at compile-time arg 1; the Program puts 'output''s accessor "
+        "words at 2 (after 2 integer args)",
+        "writer.cpp:5: reads compile-time arg 3, which is word 1 of 'output''s accessor args, not an integer arg",
+        "writer.cpp:6: reads runtime arg 5; some core gets only 5",
+        "writer.cpp:7: reads common runtime arg 0; the Program passes 0"]
+
+
+def test_a_missing_accessor_and_an_unreadable_offset_are_named(tmp_path):
+    source = tmp_path / "reader.cpp"
+    source.write_text("void kernel_main() {\n  constexpr auto input_args = TensorAccessorArgs<where()>();\n}\n")
+    program = with_source(build_program([1, 1, 64, 128], "float32", True, False), "reader", str(source))
+    assert problems_of(program, "reader") == [
+        "reader.cpp: declares 1 TensorAccessorArgs; the Program passes accessor args of 2 tensors "
+        "(['input', 'gamma'])",
+        "reader.cpp:2: TensorAccessorArgs<where()>: offset not evaluable from literals, constants and "
+        "next_compile_time_args_offset()"]
+
+
+def test_conditionals_follow_the_defines_and_others_are_refused(tmp_path):
+    source = tmp_path / "k.cpp"
+    source.write_text("#ifndef FUSE_GAMMA\nA\n#else\nB\n#endif\n#if defined(FUSE_BETA)\nC\n#endif\n"
+                      "#if !defined FUSE_BETA\nD\n#endif\n#if defined(FUSE_GAMMA) || defined(FUSE_BETA)\nE\n#endif\n")
+    assert kernel_args.active_text(source, {"FUSE_GAMMA": "1"}).split() == ["B", "D", "E"]
+    assert kernel_args.active_text(source, {"FUSE_BETA": "1"}).split() == ["A", "C", "E"]
+    assert kernel_args.active_text(source, {}).split() == ["A", "D"]
+    source.write_text("#if FUSE_GAMMA > 1\nA\n#endif\n")
+    with pytest.raises(ValueError, match=r"k.cpp:1: #if FUSE_GAMMA > 1: only #ifdef, #ifndef and #if over defined"):
+        kernel_args.active_text(source, {})
