@@ -78,10 +78,10 @@ def _dtype_from_torch(t: Any) -> str:
 
 
 def _dtype_arg_name(dtype: Any) -> str:
-    """Accept 'bfloat16'/'float32', ttnn.bfloat16/ttnn.float32 or torch dtypes."""
+    """Accept 'bfloat16'/'float32', ttnn.bfloat16/ttnn.float32 (DataType.BFLOAT16) or torch dtypes."""
     text = str(dtype).lower()
     for name in ("bfloat16", "float32"):
-        if text == name or text.endswith("." + name) or text.endswith(name):
+        if text == name or text.endswith("." + name):
             return name
     raise TypeError(f"dtype={dtype!r} is not supported; expected bfloat16 or float32")
 
@@ -153,6 +153,23 @@ def shape_of(t: Any) -> list[int]:
 
 def device_of(t: Any) -> Any:
     return t.device if is_emulated(t) else t.device()
+
+
+def device_key(device: Any) -> tuple[str, int]:
+    """A stable identity for comparing devices. Not `is`: nanobind may wrap one live ttnn device in several
+    Python objects. A ttnn device is a MeshDevice whose id() is a per-mesh unique number assigned at creation
+    (tenstorrent/tt-metal tt_metal/distributed/mesh_device.cpp: mesh_id_(generate_unique_mesh_id()),
+    MeshDevice::id()); an emulated device is one Python object for its whole life."""
+    if is_emulated(device):
+        return ("emulator", id(device))
+    mesh_id = getattr(device, "id", None)
+    if not callable(mesh_id):
+        raise TypeError(f"device={device!r}: expected a ttnn device (MeshDevice) or an emulated device")
+    return ("ttnn", int(mesh_id()))
+
+
+def same_device(a: Any, b: Any) -> bool:
+    return device_key(a) == device_key(b)
 
 
 def is_device_tensor(obj: Any) -> bool:

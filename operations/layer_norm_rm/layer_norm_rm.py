@@ -23,7 +23,7 @@ def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilo
         if param is not None:
             _check_param(name, param, shape[-1], dtype, on)
     _check_epsilon(epsilon)
-    if device is not None and device is not on:
+    if device is not None and not devices.same_device(device, on):
         raise ValueError(f"device={device!r}: expected the device input_tensor lives on ({on!r})")
     if devices.memory_config_name(memory_config) != "DRAM_INTERLEAVED":
         raise ValueError(f"memory_config={memory_config!r}: only DRAM interleaved output is supported")
@@ -67,7 +67,7 @@ def _check_param(name: str, t: Any, width: int, dtype: str, on: Any) -> None:
         raise ValueError(f"{name}.layout={devices.layout_name(t)}: expected ROW_MAJOR")
     if devices.memory_name(t) != "DRAM_INTERLEAVED":
         raise ValueError(f"{name} memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
-    if devices.device_of(t) is not on:
+    if not devices.same_device(devices.device_of(t), on):
         raise ValueError(f"{name}: lives on another device than input_tensor")
 
 
