@@ -48,7 +48,7 @@ def test_seed_matrix_on_grid(grid_device, shape, dtype, has_gamma, has_beta, pre
     gx, gy = grid_device.grid
     cores = cores_used(grid_device, shape)
     assert cores == min(math.prod(shape[:-1]) // 32, gx * gy)
-    assert all(x < gx and y < gy for x, y in grid_device.last_run.cores)
+    assert all(cx < gx and cy < gy for cx, cy in grid_device.last_run.cores)
     check(out, reference(x, gamma, beta, 1e-5), dtype,
           f"{gx}x{gy} {shape_id(shape)} {dtype} g={int(has_gamma)} b={int(has_beta)}", precision_log, cores)
 

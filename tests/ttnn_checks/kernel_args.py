@@ -53,7 +53,6 @@ class ArgReads:
 
     path: Path
     accessors: list[Accessor] = field(default_factory=list)
-    constants: list[tuple[int, str, str]] = field(default_factory=list)  # (position, name, expression)
     compile_time: list[tuple[int, int]] = field(default_factory=list)  # (line, index)
     runtime: list[tuple[int, int]] = field(default_factory=list)
     common: list[tuple[int, int]] = field(default_factory=list)
