@@ -26,7 +26,7 @@ produced yet is blocked and another runs; if every thread is blocked the log is 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import wormhole_costs as wc
 from .events import API_CALLS, CB_OPS, CoreLog, Event, KernelLog
@@ -151,15 +151,15 @@ class _CoreReplay:
         return CoreResult(self.log.core, end, busy, self.dram_bytes, {t.name: t.spans for t in self.threads})
 
     def _advance(self, t: _Thread) -> bool:
-        moved = False
+        """Runs `t` until it blocks or ends; True if it got anywhere (a tile counts)."""
+        before = (t.cursor, t.tile)
         while not t.done:
             try:
                 self._step(t, t.events[t.cursor])
             except _Blocked as b:
                 t.blocked_on = b.why
-                return moved
-            moved = True
-        return moved
+                break
+        return (t.cursor, t.tile) != before
 
     def _next(self, t: _Thread) -> None:
         t.cursor += 1
@@ -319,6 +319,18 @@ def replay_core(log: CoreLog) -> CoreResult:
     return _CoreReplay(log).run()
 
 
+def _replay_all(logs: list[CoreLog]) -> tuple[CoreResult, ...]:
+    """Cores whose logs are the same objects (equal work) are replayed once."""
+    seen: dict[tuple, CoreResult] = {}
+    out = []
+    for log in logs:
+        key = (tuple(id(k) for k in log.kernels), tuple(sorted(log.cb_pages.items())))
+        if key not in seen:
+            seen[key] = replay_core(log)
+        out.append(replace(seen[key], core=log.core))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Estimate:
     """The device-time estimate of a run and what bounds it."""
@@ -346,7 +358,7 @@ def estimate(logs: list[CoreLog], dram_bytes: int | None = None) -> Estimate:
     """
     if not logs:
         raise ValueError("logs=[]: expected at least one core's event log")
-    results = tuple(replay_core(log) for log in logs)
+    results = _replay_all(logs)
     slowest = max(results, key=lambda r: r.end_cycles)
     moved = sum(r.dram_bytes for r in results) if dram_bytes is None else dram_bytes
     floor_s = moved / wc.DRAM_BYTES_PER_S
