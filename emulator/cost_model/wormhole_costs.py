@@ -197,3 +197,10 @@ def cost(call: str, thread: str) -> CallCost:
 
 def cycles(call: str, thread: str, ctx: Ctx) -> float:
     return cost(call, thread).cycles(ctx)
+
+
+def markdown_table() -> str:
+    """The README's cost table, generated so that it cannot drift from COSTS."""
+    rows = ["| call | thread | cycles/tile | source |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{c.call}` | {c.thread} | {c.formula} | {c.source} |" for c in COSTS]
+    return "\n".join(rows)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,8 @@ def test_unknown_format_or_fidelity_is_named() -> None:
         wc.cycles("eltwise_mul", "math", wc.Ctx(fidelity="HiFi9"))
     with pytest.raises(KeyError, match="no cost for call family 'warp'"):
         wc.cost("warp", "math")
+
+
+def test_readme_table_is_the_generated_one() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "emulator" / "README.md").read_text()
+    assert wc.markdown_table() in readme
