@@ -14,8 +14,20 @@ streamed) with an "op" and the fields below; `parse_event` validates one.
 | noc_read_barrier, noc_write_barrier | - | noc.cpp: noc_read_barrier / noc_write_barrier |
 | riscv | datums | the API implementations cannot see a kernel's own loops; a kernel touching L1 datum by datum is described by a hand count (see tests/cost_model/layer_norm_rm_events.py) |
 
-`call` for compute events is a key of `API_CALLS` (which Tensix thread does which part);
-`threads` of an init lists the TRISCs it configures ("unpack", "math", "pack").
+`call` for compute events is a key of `API_CALLS` (which Tensix thread does which part), named from
+the runtime's enums (emulator/include/emu/compute.h) as follows:
+* reduce_tile(pool, dim): `reduce_<row|col|scalar>_<sum|max>`; Avg counts as sum, Min as max.
+* binary_tiles(op, bcast): `<add|sub|mul>_tiles`, with `_bcast` appended when bcast != None.
+* sfpu_unary(op): Square `square_tile`, Rsqrt `rsqrt_tile`, RsqrtFast `rsqrt_tile` with approx=true,
+  Recip `recip_tile`, Exp `exp_tile`, Sqrt `sqrt_tile`, AddScalar / SubScalar / MulScalar /
+  DivScalar / RsubScalar `<add|sub|mul|div|rsub>_unary_tile`.
+* sfpu_binary(op, bin): AddBinary / SubBinary / MulBinary `<add|sub|mul>_binary_tile`; BcastCol
+  `sfpu_<add|sub|mul>_bcast_col`.
+* copy_tile, tilize_block, pack_untilize_block, untilize_block, pack_tile: their own names; `tiles` is
+  the block's tile count for the block calls, `block_tiles` the pack_untilize block width.
+`threads` of an init lists the TRISCs it configures: copy_init, reconfig_srca, reconfig_srcb ->
+unpack, math; reconfig_pack -> pack; sfpu_init -> math; tilize / pack_untilize / untilize / reduce
+init and uninit, binary_init and compute_kernel_hw_startup -> unpack, math, pack.
 """
 from __future__ import annotations
 
@@ -38,6 +50,8 @@ API_CALLS: dict[str, tuple[str | None, str | None, str | None]] = {
     "reduce_row_max": ("unpack_ab", "reduce_row_max", None),
     "reduce_col_sum": ("unpack_ab", "reduce_col_sum", None),
     "reduce_col_max": ("unpack_ab", "reduce_col_max", None),
+    "reduce_scalar_sum": ("unpack_ab", "reduce_row_sum", None),
+    "reduce_scalar_max": ("unpack_ab", "reduce_row_max", None),
     "matmul_tiles": ("unpack_ab", "matmul", None),
     "rsqrt_tile": (None, "sfpu_rsqrt", None),
     "sqrt_tile": (None, "sfpu_sqrt", None),
@@ -47,6 +61,8 @@ API_CALLS: dict[str, tuple[str | None, str | None, str | None]] = {
     "mul_unary_tile": (None, "sfpu_unary_simple", None),
     "add_unary_tile": (None, "sfpu_unary_simple", None),
     "sub_unary_tile": (None, "sfpu_unary_simple", None),
+    "div_unary_tile": (None, "sfpu_unary_simple", None),
+    "rsub_unary_tile": (None, "sfpu_unary_simple", None),
     "add_binary_tile": (None, "sfpu_binary", None),
     "sub_binary_tile": (None, "sfpu_binary", None),
     "mul_binary_tile": (None, "sfpu_binary", None),

@@ -270,12 +270,12 @@ def main() -> None:
     parser.add_argument("--shape", type=int, nargs="+", default=[1, 1, 4096, 1024])
     parser.add_argument("--dtype", default="bfloat16", choices=["bfloat16", "float32"])
     parser.add_argument("--no-fill", action="store_true", help="what-if: the reader's software tile fills cost 0")
-    parser.add_argument("--trace", help="write a Chrome trace of the modelled pipeline")
+    parser.add_argument("--trace", help="write a Chrome trace of the slowest core's modelled pipeline")
     args = parser.parse_args()
     est = estimate(core_logs(args.shape, args.dtype, fill_tiles=not args.no_fill))
     print(json.dumps(est.summary(), indent=1))
     if args.trace:
-        write_trace(est, args.trace)
+        write_trace(est, args.trace, cores=[est.slowest.core])
 
 
 if __name__ == "__main__":

@@ -148,6 +148,29 @@ def test_trace_has_one_track_per_thread_and_spans_in_microseconds(tmp_path) -> N
     assert names == {"reader", "writer"}
     spans = [e for e in events if e["ph"] == "X"]
     assert max(e["ts"] + e["dur"] for e in spans) == pytest.approx(0.48)
+    assert trace_events(est, cores=[(5, 5)]) == []
     path = tmp_path / "trace.json"
     write_trace(est, str(path))
     assert json.loads(path.read_text())["traceEvents"] == json.loads(json.dumps(events))
+
+
+def test_unpack_runs_at_most_two_source_tiles_ahead_of_math() -> None:
+    # math: acquire 0..5, copy0 38..54, rsqrt 54..1046, copy1 1046..1062, rsqrt ..2054, copy2, copy3.
+    # unpack: t0 0..38, t1 38..76, t2 waits for math to free tile 0 (54): 76..114,
+    # t3 waits for tile 1 (1062): 1062..1100.
+    body = (E("tile_regs_acquire"), E("compute", call="copy_tile"), E("compute", call="rsqrt_tile"),
+            E("compute", call="copy_tile"), E("compute", call="rsqrt_tile"),
+            E("compute", call="copy_tile", tiles=2), E("tile_regs_commit"))
+    r = replay_core(CoreLog((0, 0), {}, (KernelLog("c", "compute", body),)))
+    assert [(s.start, s.end) for s in r.spans["unpack"]] == [(0, 114), (1062, 1100)]
+    assert r.end_cycles == 2054 + 16 + 16 + 5
+
+
+def test_math_acquires_a_dst_half_only_after_the_packer_released_it() -> None:
+    # pack is the slow stage: releases of sections 0 and 1 at 114 and 169; math's third acquire
+    # waits for release 0 (114) although math is free at 97; the packer finishes at 224.
+    tile = (E("tile_regs_acquire"), E("compute", call="copy_tile"), E("tile_regs_commit"),
+            E("tile_regs_wait"), E("compute", call="pack_tile"), E("tile_regs_release"))
+    r = replay_core(CoreLog((0, 0), {}, (KernelLog("c", "compute", tile * 3),)))
+    assert [s.start for s in r.spans["math"] if s.label == "tile_regs_acquire"] == [0, 59, 114]
+    assert r.end_cycles == 224
