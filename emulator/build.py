@@ -86,7 +86,8 @@ def runner_path(cache_dir: Path) -> Path:
     with _LOCK:
         if not path.exists():
             sources = sorted(str(p) for p in RUNTIME.glob("*.cpp"))
-            _compile([settings.compiler(), *RUNNER_FLAGS, f"-I{INCLUDE}", f"-I{RUNTIME}", *sources, "-ldl"], path, "the emulator runner")
+            _compile([settings.compiler(), *RUNNER_FLAGS, f"-I{INCLUDE}", f"-I{RUNTIME}", *sources, "-ldl"], path,
+                     "the emulator runner")
     return path
 
 

@@ -69,7 +69,8 @@ def test_launch_anchors_sources_and_returns_what_the_emulator_counted():
 
     core = [CoreRange((0, 0), (0, 0))]
     kernels = [Kernel(kind, kind, f"tests/emulator/kernels/copy_{kind}.cpp", core, [AccessorArgs(tensor)],
-                      {(0, 0): [BufferAddress(tensor), 0, 2, 128]}) for kind, tensor in (("reader", "x"), ("writer", "y"))]
+                      {(0, 0): [BufferAddress(tensor), 0, 2, 128]})
+               for kind, tensor in (("reader", "x"), ("writer", "y"))]
     program = Program("copy", [CircularBuffer(0, "bfloat16", 128, 2, core)], kernels,
                       [TensorSlot("x", [2, 64], "bfloat16", "input"), TensorSlot("y", [2, 64], "bfloat16", "output")])
     device = emulator.EmulatedDevice(grid=(1, 1))
@@ -79,6 +80,6 @@ def test_launch_anchors_sources_and_returns_what_the_emulator_counted():
         result = devices.launch(program, [x, y])
         assert result.output is y and torch.equal(devices.to_torch(y), devices.to_torch(x))
         assert result.stats.cores == [(0, 0)] and result.stats.dram_bytes_written == 2 * 128
-        assert program.kernels[0].source == "tests/emulator/kernels/copy_reader.cpp", "the caller's Program is unchanged"
+        assert program.kernels[0].source == "tests/emulator/kernels/copy_reader.cpp", "the caller's Program stays"
     finally:
         devices.close_device(device)
