@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Iterator
 
-from program.hardware import DATA_FORMATS
+from program.hardware import DATA_FORMATS, NUM_CIRCULAR_BUFFERS
 from program.tensors import AccessorArgs, BufferAddress, CompileTimeArg, RuntimeArg
 
 KERNEL_KINDS = ("reader", "writer", "compute")
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
-MAX_CB_INDEX = 31
+MAX_CB_INDEX = NUM_CIRCULAR_BUFFERS - 1
 MAX_RUNTIME_ARGS = 341
 
 

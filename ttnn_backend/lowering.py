@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from program import (CircularBuffer, CoreRange, Kernel, Program, TensorResolver, compile_time_args, cores_of,
-                     runtime_args)
+from program import (NUM_CIRCULAR_BUFFERS, CircularBuffer, CoreRange, Kernel, Program, TensorResolver,
+                     compile_time_args, cores_of, runtime_args)
 
-UNPACK_TO_DEST_SLOTS = 32  # one mode per CB id on Wormhole
+UNPACK_TO_DEST_SLOTS = NUM_CIRCULAR_BUFFERS  # one mode per CB id
 
 
 class DeviceTensorResolver:
