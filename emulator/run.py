@@ -144,7 +144,7 @@ class EmulatorResolver:
     """The program.TensorResolver of emulated tensors."""
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
-        """tt-metal's compile-time encoding for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
+        """tt-metal's compile-time words for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
         return [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
 
     def buffer_address(self, tensor: EmulatedTensor) -> int:

@@ -30,7 +30,8 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYT
 
 def _run(cmd: list, cwd: Path) -> str:
     result = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, env=CLEAN_ENV)
-    assert result.returncode == 0, f"{' '.join(map(str, cmd))} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    command = " ".join(map(str, cmd))
+    assert result.returncode == 0, f"{command} exited {result.returncode}:\n{result.stdout}{result.stderr}"
     return result.stdout
 
 
