@@ -1,6 +1,6 @@
 """Phase 2, descriptor: build the op's Program for every representative case and dump it.
 
-Outputs: operations/<op>/programs/<case>.json, each valid against schemas/program.schema.json.
+Outputs: operations/<op>/programs/<case>.json, each valid against program/program.schema.json.
 Gate: each dump loads back into a Program that validates, equals what the descriptor builds now,
 and agrees with the spec (kernel names and sources, CB indices, formats and sizes, arg positions,
 and traffic that balances on every core).
@@ -72,7 +72,7 @@ def dump_path(ctx: Context, case: str) -> Path:
 class DescriptorPhase(Phase):
     name = "descriptor"
     gate_text = ("every representative case builds a Program that validates; its dump programs/<case>.json is "
-                 "valid against schemas/program.schema.json, equals a fresh build, and agrees with the spec's "
+                 "valid against program/program.schema.json, equals a fresh build, and agrees with the spec's "
                  "kernels, CB table and traffic")
 
     def inputs(self, ctx: Context) -> list[Path]:

@@ -13,12 +13,9 @@ SEED = 20240531
 
 def random_raw(shape: list[int], dtype: str, rng: np.random.Generator) -> np.ndarray:
     """Normal(0, 1) data in the raw form EmulatedTensor.write takes (bf16 as rounded uint16 bits)."""
-    values = rng.standard_normal(shape).astype(np.float32)
-    if dtype == "float32":
-        return values
-    bits = values.view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    return rounded.astype(np.uint16)
+    from emulator.host_values import to_raw
+
+    return to_raw(rng.standard_normal(shape).astype(np.float32), dtype)
 
 
 def run_on_emulator(program: Any) -> dict[str, Any]:

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from agents.phase import Progress
-
-DEVICE_ENV = "OPBUILDER_DEVICE"
+from operations.settings import DEVICE_ENV
 DEFAULT_TIMEOUT_S = 3600.0
 _RESULT = re.compile(r"^(?P<test>\S+::\S+)\s+(?P<status>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\s*"
                      r"(?:\[\s*(?P<done>\d+)\s*/\s*(?P<total>\d+)\])?")

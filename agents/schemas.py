@@ -14,13 +14,15 @@ from typing import Any
 import jsonschema
 
 from agents.paths import PACKAGE_ROOT
+from program import codec as program_codec
 
 SCHEMA_DIR = PACKAGE_ROOT / "schemas"
+# The Program's schema ships with the program package; the builder's own schemas live in schemas/.
 SCHEMA_FILES = {
-    "op_spec": "op_spec.schema.json",
-    "program": "program.schema.json",
-    "breadcrumb": "breadcrumb.schema.json",
-    "builder_state": "builder_state.schema.json",
+    "op_spec": SCHEMA_DIR / "op_spec.schema.json",
+    "program": PACKAGE_ROOT / "program" / program_codec.SCHEMA_FILE,
+    "breadcrumb": SCHEMA_DIR / "breadcrumb.schema.json",
+    "builder_state": SCHEMA_DIR / "builder_state.schema.json",
 }
 
 
@@ -43,7 +45,7 @@ class Issue:
 def schema_path(name: str) -> Path:
     if name not in SCHEMA_FILES:
         raise ValueError(f"schema {name!r}: expected one of {', '.join(SCHEMA_FILES)}")
-    return SCHEMA_DIR / SCHEMA_FILES[name]
+    return SCHEMA_FILES[name]
 
 
 @lru_cache(maxsize=None)

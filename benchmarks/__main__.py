@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -24,7 +23,6 @@ import click
 import torch
 
 import emulator
-from emulator import build
 from operations import device as devices
 from operations.layer_norm_rm import layer_norm_rm
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
@@ -54,19 +52,29 @@ def median_seconds(fns: dict[str, Callable[[], Any]], repeats: int) -> dict[str,
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def run_on_device(device: emulator.EmulatedDevice, x, gamma, beta) -> emulator.RunResult:
+def run_op(device: emulator.EmulatedDevice, x, gamma, beta) -> None:
+    """The op as users call it (argument checks included): what the throughput figures time."""
     dev = [devices.from_torch(t, device) for t in (x, gamma, beta)]
     layer_norm_rm(*dev, epsilon=1e-5)
-    return device.last_run
+
+
+def launch_program(device: emulator.EmulatedDevice, x, gamma, beta) -> emulator.RunResult:
+    """The op's Program launched directly, for what the emulator counted in this run."""
+    dtype = str(x.dtype).split(".")[-1]
+    params = [t for t in (gamma, beta) if t is not None]
+    program = build_program(list(x.shape), dtype, gamma is not None, beta is not None, grid=device.grid,
+                            l1_budget=devices.l1_budget(device))
+    io = [devices.from_torch(t, device) for t in (x, *params)] + [devices.allocate(list(x.shape), dtype, device)]
+    return devices.launch(program, io).stats
 
 
 def throughput(device: emulator.EmulatedDevice, repeats: int) -> list[dict[str, Any]]:
     rows = []
     for shape, dtype in itertools.product(THROUGHPUT_SHAPES, DTYPES):
         x, gamma, beta = inputs(shape, dtype)
-        run_on_device(device, x, gamma, beta)  # warm the kernel cache
+        run_op(device, x, gamma, beta)  # warm the kernel cache
         medians = median_seconds({
-            "emulator": lambda: run_on_device(device, x, gamma, beta),
+            "emulator": lambda: run_op(device, x, gamma, beta),
             "torch": lambda: torch.nn.functional.layer_norm(x, shape[-1:], gamma, beta, 1e-5),
         }, repeats)
         rows.append({"shape": shape, "dtype": dtype, "emulator_s": medians["emulator"], "torch_s": medians["torch"],
@@ -74,30 +82,25 @@ def throughput(device: emulator.EmulatedDevice, repeats: int) -> list[dict[str, 
     return rows
 
 
-def seed_matrix(device: emulator.EmulatedDevice) -> dict[str, Any]:
-    """The 64 cases of the op's test matrix, once with an empty kernel cache and once warm."""
+def seed_matrix() -> dict[str, Any]:
+    """The 64 cases of the op's test matrix, once with an empty kernel cache and once warm; the
+    device is given the empty cache folder, so nothing else sees it."""
     cases = list(itertools.product(SEED_SHAPES, DTYPES, [False, True], [False, True]))
     out: dict[str, Any] = {"cases": len(cases)}
     with tempfile.TemporaryDirectory() as cache:
-        previous = os.environ.get("EMULATOR_CACHE_DIR")
-        os.environ["EMULATOR_CACHE_DIR"] = cache
+        device = emulator.EmulatedDevice(cache_dir=Path(cache))
         try:
             for label in ("cold", "warm"):
-                before = (build.COUNTS.compiled, build.COUNTS.cache_hits)
                 start = time.perf_counter()
+                results = []
                 for shape, dtype, g, b in cases:
                     x, gamma, beta = inputs(shape, dtype)
-                    dev = [devices.from_torch(t, device) if t is not None else None
-                           for t in (x, gamma if g else None, beta if b else None)]
-                    layer_norm_rm(*dev)
+                    results.append(launch_program(device, x, gamma if g else None, beta if b else None))
                 out[label] = {"seconds": time.perf_counter() - start,
-                              "compiled": build.COUNTS.compiled - before[0],
-                              "cache_hits": build.COUNTS.cache_hits - before[1]}
+                              "compiled": sum(r.compiled for r in results),
+                              "cache_hits": sum(r.cache_hits for r in results)}
         finally:
-            if previous is None:
-                os.environ.pop("EMULATOR_CACHE_DIR", None)
-            else:
-                os.environ["EMULATOR_CACHE_DIR"] = previous
+            device.close()
     return out
 
 
@@ -105,7 +108,7 @@ def traffic(device: emulator.EmulatedDevice) -> list[dict[str, Any]]:
     rows = []
     for shape, dtype in itertools.product(THROUGHPUT_SHAPES, DTYPES):
         x, gamma, beta = inputs(shape, dtype)
-        result = run_on_device(device, x, gamma, beta)
+        result = launch_program(device, x, gamma, beta)
         cores = len(result.cores)
         element = x.element_size()
         minimum_read = x.numel() * element + 2 * shape[-1] * element * cores
@@ -155,7 +158,7 @@ def main(repeats: int, json_out: Path) -> None:
     """Measure layer_norm_rm on the emulator; print a table and write JSON."""
     device = emulator.EmulatedDevice()
     try:
-        report = {"throughput": throughput(device, repeats), "seed_matrix": seed_matrix(device),
+        report = {"throughput": throughput(device, repeats), "seed_matrix": seed_matrix(),
                   "traffic": traffic(device)}
     finally:
         device.close()

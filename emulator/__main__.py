@@ -11,22 +11,8 @@ import jsonschema
 import numpy as np
 
 import emulator
-from program import REPO_ROOT, Program
-
-
-def _to_raw(values: np.ndarray, dtype: str) -> np.ndarray:
-    values = np.ascontiguousarray(values, dtype=np.float32)
-    if dtype == "float32":
-        return values
-    bits = values.view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16  # round to nearest even
-    return rounded.astype(np.uint16)
-
-
-def _from_raw(raw: np.ndarray, dtype: str) -> np.ndarray:
-    if dtype == "float32":
-        return raw.astype(np.float32)
-    return (raw.astype(np.uint32) << 16).view(np.float32)
+from emulator.host_values import from_raw, to_raw
+from program import Program, anchor_sources, schema
 
 
 @click.group()
@@ -43,22 +29,27 @@ def main() -> None:
 @click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a Chrome-trace / Perfetto timeline of CB waits and NOC transfers here.")
 @click.option("--grid", default="8x8", show_default=True, help="Worker grid of the emulated device, XxY.")
-def run_command(program_file: Path, tensors: tuple[str, ...], out_dir: Path, trace: Path | None, grid: str) -> None:
-    """Run the Program dump PROGRAM_FILE (schemas/program.schema.json) on an emulated device."""
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder the dump's relative kernel sources are relative to (the tree it came "
+                                      "from, e.g. the repository root).")
+def run_command(program_file: Path, tensors: tuple[str, ...], out_dir: Path, trace: Path | None, grid: str,
+                root: Path) -> None:
+    """Run the Program dump PROGRAM_FILE (program/program.schema.json) on an emulated device."""
     data = json.loads(program_file.read_text())
-    schema = json.loads((REPO_ROOT / "schemas" / "program.schema.json").read_text())
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         raise click.BadParameter(f"/{'/'.join(map(str, first.path))}: {first.message}", param_hint="PROGRAM_FILE")
-    program = Program.from_dict(data)
+    program = anchor_sources(Program.from_dict(data), root.resolve())
+    malformed = [item for item in tensors if "=" not in item]
+    if malformed:
+        raise click.BadParameter(f"{malformed[0]!r}: expected NAME=FILE.npy", param_hint="--tensor")
     given = dict(item.split("=", 1) for item in tensors)
     unknown = set(given) - {t.name for t in program.tensors}
     if unknown:
         raise click.BadParameter(f"no io tensor named {sorted(unknown)}; the program has "
                                  f"{[t.name for t in program.tensors]}", param_hint="--tensor")
-    gx, gy = (int(v) for v in grid.lower().split("x"))
-    device = emulator.EmulatedDevice(grid=(gx, gy))
+    device = emulator.EmulatedDevice(grid=_grid(grid))
     io = []
     for slot in program.tensors:
         t = device.allocate(slot.shape, slot.dtype)
@@ -66,7 +57,7 @@ def run_command(program_file: Path, tensors: tuple[str, ...], out_dir: Path, tra
         if list(values.shape) != list(slot.shape):
             raise click.BadParameter(f"{slot.name}: {given[slot.name]} has shape {list(values.shape)}, expected "
                                      f"{slot.shape}", param_hint="--tensor")
-        t.write(_to_raw(values, slot.dtype))
+        t.write(to_raw(values, slot.dtype))
         io.append(t)
     try:
         result = emulator.run(program, io, trace=trace)
@@ -76,11 +67,18 @@ def run_command(program_file: Path, tensors: tuple[str, ...], out_dir: Path, tra
     out_dir.mkdir(parents=True, exist_ok=True)
     for slot, t in zip(program.tensors, io):
         if slot.role == "output":
-            np.save(out_dir / f"{slot.name}.npy", _from_raw(t.read(), slot.dtype))
+            np.save(out_dir / f"{slot.name}.npy", from_raw(t.read(), slot.dtype))
     click.echo(f"{program.name}: ok on {len(result.cores)} cores; DRAM read {result.dram_bytes_read} B, written "
                f"{result.dram_bytes_written} B, {result.noc_transactions} NOC transactions; kernels compiled "
                f"{result.compiled}, cached {result.cache_hits}" + (f"; trace {trace}" if trace else ""))
     device.close()
+
+
+def _grid(text: str) -> tuple[int, int]:
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise click.BadParameter(f"{text!r}: expected XxY, e.g. 8x8", param_hint="--grid")
+    return int(parts[0]), int(parts[1])
 
 
 if __name__ == "__main__":

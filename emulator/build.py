@@ -2,7 +2,8 @@
 
 A kernel object depends on its source, every header of our API tree, its compile-time args,
 defines, kind and compute config, and the emulator version; the cache key hashes exactly those,
-so runtime args (buffer addresses, per-core work) never cause a recompile.
+so runtime args (buffer addresses, per-core work) never cause a recompile. The cache folder is an
+argument of every call (no global state): each caller says where, and learns whether it compiled.
 """
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from emulator import settings
 from emulator.errors import CompileError
 
 PACKAGE = Path(__file__).resolve().parent
 INCLUDE = PACKAGE / "include"
 RUNTIME = PACKAGE / "runtime"
-CXX = os.environ.get("CXX", "g++")
 # The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations.
 KERNEL_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
                 "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
@@ -28,21 +29,20 @@ KERNEL_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
 RUNNER_FLAGS = ["-std=c++17", "-O2", "-pthread", "-rdynamic", "-Wall", "-Werror"]
 
 
-@dataclass
-class CompileCounts:
-    compiled: int = 0
-    cache_hits: int = 0
-
-
-COUNTS = CompileCounts()
 _LOCK = threading.Lock()
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("EMULATOR_CACHE_DIR") or Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
-    path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+@dataclass(frozen=True)
+class KernelBuild:
+    """One kernel's shared object, and whether this call found it in the cache or compiled it."""
+
+    path: Path
+    cached: bool
+
+
+def _ensure(cache_dir: Path) -> Path:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return cache_dir
 
 
 def _hash_tree(*roots: Path) -> str:
@@ -75,24 +75,25 @@ def _compile(cmd: list[str], output: Path, what: str) -> None:
     if result.returncode != 0:
         tmp.unlink(missing_ok=True)
         errors = [line for line in result.stderr.splitlines() if "error" in line][:12]
-        raise CompileError(f"{what} failed to compile with {CXX}:\n" + "\n".join(errors or result.stderr.splitlines()[:20]),
+        raise CompileError(f"{what} failed to compile with {cmd[0]}:\n" + "\n".join(errors or result.stderr.splitlines()[:20]),
                            {"stderr": result.stderr, "command": cmd})
     os.replace(tmp, output)
 
 
-def runner_path() -> Path:
-    """The runner executable for this emulator version, built on first use."""
-    path = cache_dir() / f"runner-{emulator_version()[:16]}"
+def runner_path(cache_dir: Path) -> Path:
+    """The runner executable for this emulator version, built into `cache_dir` on first use."""
+    path = _ensure(cache_dir) / f"runner-{emulator_version()[:16]}"
     with _LOCK:
         if not path.exists():
             sources = sorted(str(p) for p in RUNTIME.glob("*.cpp"))
-            _compile([CXX, *RUNNER_FLAGS, f"-I{INCLUDE}", f"-I{RUNTIME}", *sources, "-ldl"], path, "the emulator runner")
+            _compile([settings.compiler(), *RUNNER_FLAGS, f"-I{INCLUDE}", f"-I{RUNTIME}", *sources, "-ldl"], path,
+                     "the emulator runner")
     return path
 
 
-def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[int], defines: dict[str, str],
-                  compute_defines: dict[str, str]) -> Path:
-    """The shared object of one kernel build, compiled unless cached."""
+def kernel_object(cache_dir: Path, source: Path, kind: str, name: str, compile_time_args: list[int],
+                  defines: dict[str, str], compute_defines: dict[str, str]) -> KernelBuild:
+    """The shared object of one kernel build in `cache_dir`, compiled unless cached."""
     ct = "".join(f"{int(a)}," for a in compile_time_args)
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
@@ -101,14 +102,10 @@ def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[in
     for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items()))):
         key.update(part.encode())
         key.update(b"\0")
-    path = cache_dir() / f"kernel-{key.hexdigest()[:24]}.so"
+    path = _ensure(cache_dir) / f"kernel-{key.hexdigest()[:24]}.so"
     if path.exists():
-        with _LOCK:
-            COUNTS.cache_hits += 1
-        return path
-    cmd = [CXX, *KERNEL_FLAGS, f"-I{INCLUDE}", f"-I{source.parent}",
+        return KernelBuild(path, cached=True)
+    cmd = [settings.compiler(), *KERNEL_FLAGS, f"-I{INCLUDE}", f"-I{source.parent}",
            *(f"-D{k}={v}" for k, v in all_defines.items()), str(source)]
     _compile(cmd, path, f"kernel '{name}' ({source})")
-    with _LOCK:
-        COUNTS.compiled += 1
-    return path
+    return KernelBuild(path, cached=False)

@@ -11,11 +11,12 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-ELEMENT_SIZE = {"bfloat16": 2, "float32": 4}
+from emulator import settings
+from program import ELEMENT_SIZE, div_up, round_up
+
 RAW_DTYPE = {"bfloat16": np.uint16, "float32": np.float32}
 POISON_BYTE = 0xFF
 DRAM_BASE = 0x10000  # bank-local address of the first buffer: address 0 never names a buffer
@@ -29,11 +30,12 @@ class CoreCoord:
 
 class EmulatedDevice:
     """Defaults: a Wormhole n150 as the ttnn 0.81.1 wheel describes it (8x8 workers, 1464 KiB L1 with
-    the unreserved region from 105824, 12 DRAM banks, 32-byte DRAM alignment)."""
+    the unreserved region from 105824, 12 DRAM banks, 32-byte DRAM alignment). `cache_dir`: where
+    this device's runs keep compiled kernels (default: settings.cache_dir())."""
 
     def __init__(self, grid: tuple[int, int] = (8, 8), l1_size: int = 1464 * 1024, l1_unreserved_base: int = 105824,
                  num_dram_banks: int = 12, dram_bank_size: int = 256 * 1024 * 1024, dram_alignment: int = 32,
-                 l1_alignment: int = 16):
+                 l1_alignment: int = 16, cache_dir: Path | None = None):
         if grid[0] < 1 or grid[1] < 1 or grid[0] > 255 or grid[1] > 255:
             raise ValueError(f"grid={grid}: expected 1..255 cores in each direction")
         self.grid = (int(grid[0]), int(grid[1]))
@@ -47,7 +49,7 @@ class EmulatedDevice:
         self.dram = np.memmap(self.dram_path, dtype=np.uint8, mode="r+")
         self._free: list[tuple[int, int]] = [(DRAM_BASE, dram_bank_size - DRAM_BASE)]
         self.buffers: dict[int, int] = {}  # address -> bytes per bank
-        self.last_run: Any = None
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else settings.cache_dir()
         self._closer = weakref.finalize(self, shutil.rmtree, self._dir, True)
 
     def compute_with_storage_grid_size(self) -> CoreCoord:
@@ -61,7 +63,7 @@ class EmulatedDevice:
         self._closer()
 
     def _alloc(self, bytes_per_bank: int) -> int:
-        size = -(-bytes_per_bank // self.dram_alignment) * self.dram_alignment
+        size = round_up(bytes_per_bank, self.dram_alignment)
         for i, (start, length) in enumerate(self._free):
             if length >= size:
                 self._free[i] = (start + size, length - size)
@@ -118,14 +120,13 @@ class EmulatedTensor:
         return self.shape[-1] * self.element_size()
 
     def buffer_aligned_page_size(self) -> int:
-        align = self.device.dram_alignment
-        return -(-self.buffer_page_size() // align) * align
+        return round_up(self.buffer_page_size(), self.device.dram_alignment)
 
     def buffer_num_pages(self) -> int:
         return self.volume() // self.shape[-1]
 
     def _pages_per_bank(self) -> int:
-        return -(-self.buffer_num_pages() // self.device.num_dram_banks)
+        return div_up(self.buffer_num_pages(), self.device.num_dram_banks)
 
     def _bank_pages(self, bank: int) -> np.ndarray:
         """A (pages in this bank, aligned page) uint8 view of this tensor's region of `bank`."""

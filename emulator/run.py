@@ -6,7 +6,6 @@ a Python exception, never with a dead or frozen interpreter.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -14,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator import build
+from emulator import build, settings
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
-from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
+from program import Kernel, Program, ProgramError, compile_time_args, cores_of, round_up, runtime_args
 
 FORMAT_CODE = {"float32": 0, "bfloat16": 5}
 FIDELITY_CODE = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}
@@ -26,8 +25,10 @@ DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
 
 @dataclass
 class RunResult:
-    """What the runtime counted: DRAM traffic, NOC transactions, time per kernel, compiles."""
+    """What one run produced and counted: the output tensors, the cores used, DRAM traffic and NOC
+    transactions (from the runner's report), and the kernel builds of this call (compiled / cached)."""
 
+    outputs: list[EmulatedTensor]
     stats: dict[str, Any]
     cores: list[tuple[int, int]]
     compiled: int
@@ -47,28 +48,44 @@ class RunResult:
         return int(self.stats["noc_transactions"])
 
 
-def hang_seconds() -> float:
-    return float(os.environ.get("EMULATOR_HANG_SECONDS", "60"))
-
-
 def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | None = None,
         hang_timeout: float | None = None) -> RunResult:
+    """Run `program` with `io_tensors` (generic_op order, output last) on their emulated device.
+
+    Kernel sources must be absolute paths (the launcher anchors relative ones: program.anchor_sources).
+    Compiled kernels are cached in the device's `cache_dir`; `hang_timeout` defaults to settings.
+    """
     program.validate()
     device = _check_io(program, io_tensors)
+    sources = _kernel_sources(program)
     cores = _cores(program, device)
     layout = _l1_layout(program, device)
-    before = (build.COUNTS.compiled, build.COUNTS.cache_hits)
-    objects = _compile_kernels(program, io_tensors)
+    builds = _compile_kernels(program, sources, io_tensors, device.cache_dir)
+    runner = build.runner_path(device.cache_dir)
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan = Path(tmp) / "plan.txt"
         report_path = Path(tmp) / "report.json"
-        timeout = hang_timeout if hang_timeout is not None else hang_seconds()
+        timeout = hang_timeout if hang_timeout is not None else settings.hang_seconds()
+        objects = [b.path for b in builds]
         plan.write_text(_plan_text(program, io_tensors, device, layout, objects, report_path, trace, timeout))
-        report = _launch(plan, report_path, timeout)
-    result = RunResult(report["stats"], cores, build.COUNTS.compiled - before[0],
-                       build.COUNTS.cache_hits - before[1], trace)
-    device.last_run = result
-    return result
+        report = _launch(runner, plan, report_path, timeout)
+    outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
+    cached = sum(b.cached for b in builds)
+    return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace)
+
+
+def _kernel_sources(program: Program) -> list[Path]:
+    """Each kernel's source file, which must be given as an absolute path to an existing file."""
+    paths = []
+    for k in program.kernels:
+        path = Path(k.source)
+        if not path.is_absolute():
+            raise ProgramError(f"kernel {k.name!r}: source {k.source!r} is relative; anchor kernel sources at "
+                               "their root before running (program.anchor_sources)")
+        if not path.is_file():
+            raise ProgramError(f"kernel {k.name!r}: source {path} does not exist")
+        paths.append(path)
+    return paths
 
 
 def _check_io(program: Program, io: list[EmulatedTensor]) -> EmulatedDevice:
@@ -108,7 +125,7 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
     for core, cbs in per_core.items():
         offset, placed = device.l1_unreserved_base, {}
         for cb in sorted(cbs, key=lambda c: c.index):
-            offset = -(-offset // device.l1_alignment) * device.l1_alignment
+            offset = round_up(offset, device.l1_alignment)
             placed[cb.index] = offset
             offset += cb.total_size
         used = offset - device.l1_unreserved_base
@@ -123,16 +140,15 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
     return layout
 
 
-def accessor_words(tensor: EmulatedTensor) -> list[int]:
-    """tt-metal's compile-time encoding for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
-    return [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+class EmulatorResolver:
+    """The program.TensorResolver of emulated tensors."""
 
+    def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
+        """tt-metal's compile-time words for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
+        return [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
 
-def _compile_time_args(program: Program, kernel: Kernel, io: list[EmulatedTensor]) -> list[int]:
-    out: list[int] = []
-    for arg in kernel.compile_time_args:
-        out += accessor_words(io[program.tensor_index(arg.tensor)]) if isinstance(arg, AccessorArgs) else [int(arg)]
-    return out
+    def buffer_address(self, tensor: EmulatedTensor) -> int:
+        return tensor.buffer_address()
 
 
 def _compute_defines(kernel: Kernel) -> dict[str, str]:
@@ -143,9 +159,11 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
             "APPROX": "true" if c.math_approx_mode else "false", "DST_SYNC_MODE": "1" if c.dst_full_sync_en else "0"}
 
 
-def _compile_kernels(program: Program, io: list[EmulatedTensor]) -> list[Path]:
-    jobs = [(k.source_path, k.kind, k.name, _compile_time_args(program, k, io), k.defines, _compute_defines(k))
-            for k in program.kernels]
+def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor],
+                     cache_dir: Path) -> list[build.KernelBuild]:
+    resolver = EmulatorResolver()
+    jobs = [(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver), k.defines,
+             _compute_defines(k)) for k, source in zip(program.kernels, sources)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda job: build.kernel_object(*job), jobs))
 
@@ -170,14 +188,13 @@ def _plan_text(program: Program, io: list[EmulatedTensor], device: EmulatedDevic
                          + " ".join(map(str, c.unpack_to_dest_fp32)))
         lines.append(f"common {i} {len(kernel.common_runtime_args)} " + " ".join(map(str, kernel.common_runtime_args)))
         for core in cores_of(kernel.core_ranges):
-            args = [io[program.tensor_index(a.tensor)].buffer_address() if isinstance(a, BufferAddress) else int(a)
-                    for a in kernel.runtime_args.get(core, [])]
+            args = runtime_args(program, kernel, core, io, EmulatorResolver())
             lines.append(f"launch {i} {core[0]} {core[1]} {len(args)} " + " ".join(map(str, args)))
     return "\n".join(lines) + "\n"
 
 
-def _launch(plan: Path, report_path: Path, hang: float) -> dict[str, Any]:
-    cmd = [str(build.runner_path()), str(plan)]
+def _launch(runner: Path, plan: Path, report_path: Path, hang: float) -> dict[str, Any]:
+    cmd = [str(runner), str(plan)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=hang + 60)
     except subprocess.TimeoutExpired as e:

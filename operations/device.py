@@ -4,26 +4,22 @@ The names and meanings follow ttnn's (`open_device`, `close_device`, `from_torch
 few extra helpers (`dtype_name`, `launch`, ...) exist because ttnn spells these differently from the
 emulator, and the op must stay backend-neutral. Which backend is used is decided here alone:
 `OPBUILDER_DEVICE=emulator|hardware|auto` (default auto: hardware when ttnn imports and a Tenstorrent
-device node is visible).
+device node is visible). This is the only module of `operations` that imports a backend.
 """
 from __future__ import annotations
 
 import glob
 import importlib.util
-import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from program import Program
+from operations.settings import DEVICE_ENV, requested_backend
+from program import Program, anchor_sources
 
-DEVICE_ENV = "OPBUILDER_DEVICE"
-DEVICE_CHOICES = ("auto", "emulator", "hardware")
-
-
-def requested_backend() -> str:
-    choice = os.environ.get(DEVICE_ENV, "auto").strip().lower() or "auto"
-    if choice not in DEVICE_CHOICES:
-        raise ValueError(f"{DEVICE_ENV}={choice!r}: expected one of {', '.join(DEVICE_CHOICES)}")
-    return choice
+# The ops name their kernel sources relative to the folder holding the `operations` package (the
+# repository root, or site-packages when installed), so dumps replay in any clone.
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def hardware_visible() -> bool:
@@ -53,9 +49,15 @@ def open_device(device_id: int = 0) -> Any:
         import ttnn
 
         return ttnn.open_device(device_id=device_id)
+    return open_emulated_device()
+
+
+def open_emulated_device(**options: Any) -> Any:
+    """An emulated device whatever hardware is present, for what only the emulator can vary (its worker
+    grid, say); `options` go to `emulator.EmulatedDevice` unchanged."""
     from emulator import EmulatedDevice
 
-    return EmulatedDevice()
+    return EmulatedDevice(**options)
 
 
 def close_device(device: Any) -> None:
@@ -207,15 +209,24 @@ def allocate(shape: list[int], dtype: str, device: Any) -> Any:
                                           device, ttnn.DRAM_MEMORY_CONFIG)
 
 
-def launch(program: Program, io_tensors: list[Any]) -> Any:
-    """Run `program` on the device the io tensors live on; returns the output (the last io tensor)."""
+@dataclass
+class LaunchResult:
+    """What a launch returns: the output tensor, and what the backend counted (the emulator's
+    `RunResult`: cores, DRAM bytes, NOC transactions, compiles, cache hits; None on hardware)."""
+
+    output: Any
+    stats: Any = None
+
+
+def launch(program: Program, io_tensors: list[Any]) -> LaunchResult:
+    """Run `program` on the device the io tensors live on (output last), kernel sources anchored at SOURCE_ROOT."""
+    program = anchor_sources(program, SOURCE_ROOT)
     if is_emulated(io_tensors[-1]):
         import emulator
 
-        emulator.run(program, io_tensors)
-        return io_tensors[-1]
+        return LaunchResult(io_tensors[-1], emulator.run(program, io_tensors))
     import ttnn
 
     from ttnn_backend.lowering import to_ttnn
 
-    return ttnn.generic_op(list(io_tensors), to_ttnn(program, io_tensors))
+    return LaunchResult(ttnn.generic_op(list(io_tensors), to_ttnn(program, io_tensors)))

@@ -5,43 +5,24 @@ turns it into a real `ttnn.ProgramDescriptor` for `ttnn.generic_op`, and the emu
 the host. Neither consumer knows which op produced it, so everything a kernel needs is spelled out
 here: circular buffers, kernels with their arguments, and the io tensors (output last).
 
-Tensor-dependent arguments stay symbolic (`AccessorArgs`, `BufferAddress`) because each backend
-encodes them its own way (ttnn's `TensorAccessorArgs(t)`, the emulator's own buffer table).
+Tensor-dependent arguments stay symbolic (`program.tensors`) because each backend encodes them its
+own way. The model never touches the filesystem: kernel sources are names, and whoever launches a
+Program anchors relative names at their root (`anchor_sources`) before a backend reads them.
 """
 from __future__ import annotations
 
-import json
+import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterator, Union
+from pathlib import PurePath
+from typing import Any, Iterator
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from program.hardware import DATA_FORMATS, NUM_CIRCULAR_BUFFERS
+from program.tensors import AccessorArgs, BufferAddress, CompileTimeArg, RuntimeArg
 
-DATA_FORMATS = ("bfloat16", "float32")
-ELEMENT_SIZE = {"bfloat16": 2, "float32": 4}
-TILE_BYTES = {fmt: 32 * 32 * size for fmt, size in ELEMENT_SIZE.items()}
 KERNEL_KINDS = ("reader", "writer", "compute")
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
-MAX_CB_INDEX = 31
+MAX_CB_INDEX = NUM_CIRCULAR_BUFFERS - 1
 MAX_RUNTIME_ARGS = 341
-
-
-@dataclass(frozen=True)
-class AccessorArgs:
-    """Placeholder in a compile-time arg list for the named tensor's TensorAccessorArgs words."""
-
-    tensor: str
-
-
-@dataclass(frozen=True)
-class BufferAddress:
-    """Placeholder in a runtime arg list for the named tensor's buffer address."""
-
-    tensor: str
-
-
-CompileTimeArg = Union[int, AccessorArgs]
-RuntimeArg = Union[int, BufferAddress]
 
 
 @dataclass(frozen=True)
@@ -101,12 +82,6 @@ class Kernel:
     defines: dict[str, str] = field(default_factory=dict)
     compute_config: ComputeConfig | None = None
 
-    @property
-    def source_path(self) -> Path:
-        """Relative sources are relative to the repository root, so a dump replays in any clone."""
-        path = Path(self.source)
-        return path if path.is_absolute() else REPO_ROOT / path
-
 
 @dataclass
 class TensorSlot:
@@ -136,19 +111,28 @@ class Program:
         """Raise ProgramError for anything either backend would reject or misrun."""
         _validate(self)
 
+    # The JSON form lives in program/codec.py (which imports this module, hence the local imports).
     def to_dict(self) -> dict[str, Any]:
-        return _program_to_dict(self)
+        from program import codec
+
+        return codec.to_dict(self)
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+        from program import codec
+
+        return codec.dumps(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Program:
-        return _program_from_dict(data)
+        from program import codec
+
+        return codec.from_dict(data)
 
     @classmethod
     def from_json(cls, text: str) -> Program:
-        return cls.from_dict(json.loads(text))
+        from program import codec
+
+        return codec.loads(text)
 
 
 class ProgramError(ValueError):
@@ -187,8 +171,8 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
         raise ProgramError(f"kernel {k.name!r}: a compute_config is required for compute kernels and only for them")
     if k.compute_config and k.compute_config.math_fidelity not in MATH_FIDELITIES:
         raise ProgramError(f"kernel {k.name!r}: math_fidelity {k.compute_config.math_fidelity!r}")
-    if not k.source_path.is_file():
-        raise ProgramError(f"kernel {k.name!r}: source {k.source_path} does not exist")
+    if not k.source.strip():
+        raise ProgramError(f"kernel {k.name!r}: source is empty, expected the path of its .cpp file")
     for arg in k.compile_time_args:
         if isinstance(arg, AccessorArgs):
             p.tensor_index(arg.tensor)
@@ -203,109 +187,13 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
                 p.tensor_index(arg.tensor)
 
 
-def _ranges_to_list(ranges: list[CoreRange]) -> list[dict[str, list[int]]]:
-    return [{"start": list(r.start), "end": list(r.end)} for r in ranges]
+def anchor_sources(program: Program, root: PurePath) -> Program:
+    """A copy of `program` whose relative kernel sources are joined to `root`; absolute ones stay.
 
-
-def _ranges_from_list(items: list[dict[str, list[int]]]) -> list[CoreRange]:
-    return [CoreRange(tuple(i["start"]), tuple(i["end"])) for i in items]  # type: ignore[arg-type]
-
-
-def _arg_to_json(arg: Any) -> Any:
-    if isinstance(arg, AccessorArgs):
-        return {"accessor_args": arg.tensor}
-    if isinstance(arg, BufferAddress):
-        return {"buffer_address": arg.tensor}
-    return int(arg)
-
-
-def _arg_from_json(item: Any) -> Any:
-    if isinstance(item, dict):
-        if "accessor_args" in item:
-            return AccessorArgs(item["accessor_args"])
-        return BufferAddress(item["buffer_address"])
-    return int(item)
-
-
-def _source_for_json(source: str) -> str:
-    path = Path(source)
-    if path.is_absolute() and path.is_relative_to(REPO_ROOT):
-        return path.relative_to(REPO_ROOT).as_posix()
-    return source
-
-
-def _program_to_dict(p: Program) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "tensors": [
-            {"name": t.name, "shape": list(t.shape), "dtype": t.dtype, "layout": t.layout, "role": t.role}
-            for t in p.tensors
-        ],
-        "cbs": [
-            {
-                "index": cb.index,
-                "data_format": cb.data_format,
-                "page_size": cb.page_size,
-                "num_pages": cb.num_pages,
-                "core_ranges": _ranges_to_list(cb.core_ranges),
-                "purpose": cb.purpose,
-            }
-            for cb in p.cbs
-        ],
-        "kernels": [_kernel_to_dict(k) for k in p.kernels],
-    }
-
-
-def _kernel_to_dict(k: Kernel) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "name": k.name,
-        "kind": k.kind,
-        "source": _source_for_json(k.source),
-        "core_ranges": _ranges_to_list(k.core_ranges),
-        "compile_time_args": [_arg_to_json(a) for a in k.compile_time_args],
-        "runtime_args": [
-            {"core": list(core), "args": [_arg_to_json(a) for a in args]} for core, args in k.runtime_args.items()
-        ],
-        "common_runtime_args": list(k.common_runtime_args),
-        "defines": dict(k.defines),
-    }
-    if k.compute_config is not None:
-        c = k.compute_config
-        out["compute_config"] = {
-            "math_fidelity": c.math_fidelity,
-            "fp32_dest_acc_en": c.fp32_dest_acc_en,
-            "math_approx_mode": c.math_approx_mode,
-            "dst_full_sync_en": c.dst_full_sync_en,
-            "unpack_to_dest_fp32": list(c.unpack_to_dest_fp32),
-        }
-    return out
-
-
-def _program_from_dict(d: dict[str, Any]) -> Program:
-    return Program(
-        name=d["name"],
-        tensors=[TensorSlot(t["name"], list(t["shape"]), t["dtype"], t["role"], t.get("layout", "ROW_MAJOR"))
-                 for t in d["tensors"]],
-        cbs=[
-            CircularBuffer(cb["index"], cb["data_format"], cb["page_size"], cb["num_pages"],
-                           _ranges_from_list(cb["core_ranges"]), cb.get("purpose", ""))
-            for cb in d["cbs"]
-        ],
-        kernels=[_kernel_from_dict(k) for k in d["kernels"]],
-    )
-
-
-def _kernel_from_dict(k: dict[str, Any]) -> Kernel:
-    cc = k.get("compute_config")
-    return Kernel(
-        name=k["name"],
-        kind=k["kind"],
-        source=k["source"],
-        core_ranges=_ranges_from_list(k["core_ranges"]),
-        compile_time_args=[_arg_from_json(a) for a in k.get("compile_time_args", [])],
-        runtime_args={tuple(r["core"]): [_arg_from_json(a) for a in r["args"]]  # type: ignore[misc]
-                      for r in k.get("runtime_args", [])},
-        common_runtime_args=list(k.get("common_runtime_args", [])),
-        defines=dict(k.get("defines", {})),
-        compute_config=ComputeConfig(**cc) if cc is not None else None,
-    )
+    Dumps name sources relative to the tree they came from, so a dump replays in any clone; the
+    caller that knows that tree (the op launcher, the builder, the emulator CLI) anchors them here.
+    Pure path arithmetic: nothing is read or checked on disk.
+    """
+    kernels = [k if PurePath(k.source).is_absolute() else dataclasses.replace(k, source=str(PurePath(root) / k.source))
+               for k in program.kernels]
+    return dataclasses.replace(program, kernels=kernels)

@@ -4,4 +4,5 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python3 -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-python3 -m pip install --quiet --disable-pip-version-check -e "$repo"
+# [dev]: import-linter, for the layering check (`lint-imports`) that scripts/test.sh runs.
+python3 -m pip install --quiet --disable-pip-version-check -e "$repo[dev]"

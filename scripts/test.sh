@@ -4,8 +4,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 ./scripts/setup.sh
-echo "== tests/ (emulator, builder, schemas, foundation)"
+echo "== layering (import-linter contracts in pyproject.toml)"
+lint-imports
+echo "== tests/ (program, emulator, builder, schemas, foundation)"
 python3 -m pytest tests -q
+echo "== the wheel, installed non-editable into a fresh venv (tests/packaging)"
+python3 -m pytest tests/packaging -q -m wheel
 echo "== op tests (scripts/dev-test.sh)"
 ./scripts/dev-test.sh -- -q
 echo "== real-ttnn checks (Python 3.12 venv)"

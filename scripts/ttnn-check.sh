@@ -29,9 +29,9 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "ttnn-check.sh: creating $venv with $python"
     "$python" -m venv "$venv" || exit 1
 fi
-if ! "$venv/bin/python" -c "import ttnn, pytest, numpy, jsonschema" >/dev/null 2>&1; then
-    echo "ttnn-check.sh: installing ttnn==0.81.1, pytest, numpy, jsonschema into $venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ttnn==0.81.1" pytest numpy jsonschema \
+if ! "$venv/bin/python" -c "import ttnn, pytest, numpy, jsonschema, ml_dtypes" >/dev/null 2>&1; then
+    echo "ttnn-check.sh: installing ttnn==0.81.1, pytest, numpy, jsonschema, ml_dtypes into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ttnn==0.81.1" pytest numpy jsonschema ml_dtypes \
         2>&1 | grep -v "^WARNING: Location" || true
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$repo" \

@@ -6,9 +6,10 @@ checks substitute a resolver with known values to verify everything else without
 """
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
-from program import AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program, cores_of
+from program import (CircularBuffer, CoreRange, Kernel, Program, TensorResolver, compile_time_args, cores_of,
+                     runtime_args)
 
 # How many CB slots tt-metal's host tables hold: NUM_CIRCULAR_BUFFERS in tt_metal/api/tt-metalium/
 # circular_buffer_constants.h (ttnn 0.81.1 wheel) is 64 in every host build (32 only in Wormhole *device*
@@ -16,12 +17,6 @@ from program import AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kern
 # (tt_metal/jit_build/data_format.cpp, get_unpack_dst_formats), so the modes are lowered one per slot, as
 # ttnn's own program factories size them. tests/ttnn_checks reads the wheel's header to keep this honest.
 NUM_CIRCULAR_BUFFERS = 64
-
-
-class TensorResolver(Protocol):
-    def accessor_args(self, tensor: Any) -> list[int]: ...
-
-    def buffer_address(self, tensor: Any) -> int: ...
 
 
 class DeviceTensorResolver:
@@ -73,24 +68,13 @@ def _cb(cb: CircularBuffer) -> Any:
                              format_descriptors=[fmt])
 
 
-def _compile_time_args(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> list[int]:
-    out: list[int] = []
-    for arg in kernel.compile_time_args:
-        if isinstance(arg, AccessorArgs):
-            out += resolve.accessor_args(io[program.tensor_index(arg.tensor)])
-        else:
-            out.append(int(arg))
-    return out
-
-
 def _runtime_args(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> Any:
     """Every core of the kernel's ranges gets a (possibly empty) list, as tt-metal expects."""
     import ttnn
 
     rt = ttnn.RuntimeArgs()
     for x, y in cores_of(kernel.core_ranges):
-        rt[x][y] = [resolve.buffer_address(io[program.tensor_index(a.tensor)]) if isinstance(a, BufferAddress)
-                    else int(a) for a in kernel.runtime_args.get((x, y), [])]
+        rt[x][y] = runtime_args(program, kernel, (x, y), io, resolve)
     return rt
 
 
@@ -127,10 +111,10 @@ def _kernel(program: Program, kernel: Kernel, io: list[Any], resolve: TensorReso
     import ttnn
 
     return ttnn.KernelDescriptor(
-        kernel_source=str(kernel.source_path),
+        kernel_source=kernel.source,
         source_type=ttnn.KernelDescriptor.SourceType.FILE_PATH,
         core_ranges=core_range_set(kernel.core_ranges),
-        compile_time_args=_compile_time_args(program, kernel, io, resolve),
+        compile_time_args=compile_time_args(program, kernel, io, resolve),
         defines=list(kernel.defines.items()),
         runtime_args=_runtime_args(program, kernel, io, resolve),
         common_runtime_args=list(kernel.common_runtime_args),

@@ -5,12 +5,28 @@ from typing import Any
 
 import pytest
 
+from operations import device as devices
+
 _FIGURES: list[dict[str, Any]] = []
 
 
 @pytest.fixture
 def precision_log() -> list[dict[str, Any]]:
     return _FIGURES
+
+
+@pytest.fixture
+def launches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every LaunchResult of the test, in order: devices.launch wrapped to keep what it returns."""
+    results: list[Any] = []
+    launch = devices.launch
+
+    def recording(program: Any, io_tensors: list[Any]) -> Any:
+        results.append(launch(program, io_tensors))
+        return results[-1]
+
+    monkeypatch.setattr(devices, "launch", recording)
+    return results
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from operations import device as devices
-from operations.layer_norm_rm.layer_norm_rm_program_descriptor import TILE, build_program
+from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program, check_shape
 
 SUPPORTED_DTYPES = ("bfloat16", "float32")
 
@@ -33,7 +33,7 @@ def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilo
                             param_shape=_param_shape(gamma, beta))
     output = devices.allocate(shape, dtype, on)
     io = [input_tensor] + [p for p in (gamma, beta) if p is not None] + [output]
-    return devices.launch(program, io)
+    return devices.launch(program, io).output
 
 
 def _check_input(t: Any) -> tuple[list[int], str]:
@@ -46,12 +46,10 @@ def _check_input(t: Any) -> tuple[list[int], str]:
         raise ValueError(f"input_tensor.layout={devices.layout_name(t)}: expected ROW_MAJOR")
     if devices.memory_name(t) != "DRAM_INTERLEAVED":
         raise ValueError(f"input_tensor memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
-    if len(shape) < 2:
-        raise ValueError(f"input_tensor.shape={shape}: expected rank >= 2")
-    H = math.prod(shape[:-1])
-    if shape[-1] % TILE or H % TILE:
-        raise ValueError(f"input_tensor.shape={shape}: H (product of all dims but the last) = {H} and "
-                         f"W = {shape[-1]} must both be multiples of {TILE} for now")
+    try:
+        check_shape(shape)
+    except ValueError as error:
+        raise ValueError(f"input_tensor.{error}") from None
     return shape, dtype
 
 

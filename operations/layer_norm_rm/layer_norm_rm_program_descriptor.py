@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from program import (
     ELEMENT_SIZE,
     TILE_BYTES,
+    TILE_WIDTH,
     AccessorArgs,
     BufferAddress,
     CircularBuffer,
@@ -26,7 +27,7 @@ from program import (
 )
 
 KERNEL_DIR = "operations/layer_norm_rm/kernels"
-TILE = 32
+TILE = TILE_WIDTH  # tiles are square (program.TILE_HEIGHT too): a tile-row holds TILE sticks
 # fp32 DST in half-sync mode holds 4 tiles per acquire; a width block is computed in one acquire.
 MAX_BLOCK_TILES = 4
 # Wormhole n150: MEM_L1_SIZE minus the default unreserved base (ttnn 0.81.1 wheel, tt-metal hal).

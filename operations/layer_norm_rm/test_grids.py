@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from emulator import EmulatedDevice
+from operations import device as devices
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
 from operations.layer_norm_rm.test_layer_norm_rm import (
     DTYPES,
@@ -32,9 +32,9 @@ GRIDS = [(8, 8), (7, 9), (8, 7), (1, 1)]
 
 @pytest.fixture(scope="module", params=GRIDS, ids=lambda g: f"grid{g[0]}x{g[1]}")
 def grid_device(request: pytest.FixtureRequest) -> Iterator[Any]:
-    device = EmulatedDevice(grid=request.param)
+    device = devices.open_emulated_device(grid=request.param)
     yield device
-    device.close()
+    devices.close_device(device)
 
 
 @pytest.mark.numeric
@@ -42,19 +42,19 @@ def grid_device(request: pytest.FixtureRequest) -> Iterator[Any]:
 @pytest.mark.parametrize("has_gamma", [False, True], ids=["nogamma", "gamma"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES, ids=shape_id)
-def test_seed_matrix_on_grid(grid_device, shape, dtype, has_gamma, has_beta, precision_log):
+def test_seed_matrix_on_grid(grid_device, shape, dtype, has_gamma, has_beta, precision_log, launches):
     x, gamma, beta = make_inputs(shape, dtype, has_gamma, has_beta)
     out = run_op(grid_device, x, gamma, beta)
     gx, gy = grid_device.grid
-    cores = cores_used(grid_device, shape)
+    cores = cores_used(grid_device, shape, launches)
     assert cores == min(math.prod(shape[:-1]) // 32, gx * gy)
-    assert all(cx < gx and cy < gy for cx, cy in grid_device.last_run.cores)
+    assert all(cx < gx and cy < gy for cx, cy in launches[-1].stats.cores)
     check(out, reference(x, gamma, beta, 1e-5), dtype,
           f"{gx}x{gy} {shape_id(shape)} {dtype} g={int(has_gamma)} b={int(has_beta)}", precision_log, cores)
 
 
 @pytest.mark.numeric
-def test_every_core_of_the_grid_with_uneven_rows(grid_device, precision_log):
+def test_every_core_of_the_grid_with_uneven_rows(grid_device, precision_log, launches):
     """One tile-row more than the grid has cores: the first core takes two, every other core one."""
     gx, gy = grid_device.grid
     rows = (gx * gy + 1) * 32
@@ -64,6 +64,6 @@ def test_every_core_of_the_grid_with_uneven_rows(grid_device, precision_log):
     assert len(cores_of(compute.core_ranges)) == gx * gy
     x, gamma, beta = make_inputs([1, 1, rows, 64], "float32", True, True, seed=13)
     out = run_op(grid_device, x, gamma, beta)
-    assert len(grid_device.last_run.cores) == gx * gy
+    assert len(launches[-1].stats.cores) == gx * gy
     check(out, reference(x, gamma, beta, 1e-5), "float32", f"{gx}x{gy} every core {rows}x64", precision_log,
           gx * gy)

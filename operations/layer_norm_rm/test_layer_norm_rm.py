@@ -76,10 +76,10 @@ def precision(out, ref, dtype):
             "within_2ulp": within, "pcc": pcc}
 
 
-def cores_used(device, shape):
-    """Cores the launch ran on: counted by the emulator's runtime, else taken from the Program."""
+def cores_used(device, shape, launches):
+    """Cores the last launch ran on: counted by the emulator's runtime, else taken from the Program."""
     if devices.is_emulated(device):
-        return len(device.last_run.cores)
+        return len(launches[-1].stats.cores)
     program = build_program(shape, "bfloat16", False, False, grid=devices.grid_size(device))
     return len(cores_of(program.kernels[0].core_ranges))
 
@@ -101,11 +101,11 @@ def check(out, ref, dtype, case, precision_log, cores=None):
 @pytest.mark.parametrize("has_gamma", [False, True], ids=["nogamma", "gamma"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES, ids=shape_id)
-def test_matrix(device, shape, dtype, has_gamma, has_beta, precision_log):
+def test_matrix(device, shape, dtype, has_gamma, has_beta, precision_log, launches):
     x, gamma, beta = make_inputs(shape, dtype, has_gamma, has_beta)
     out = run_op(device, x, gamma, beta)
     grid = devices.grid_size(device)
-    cores = cores_used(device, shape)
+    cores = cores_used(device, shape, launches)
     assert cores == min(math.prod(shape[:-1]) // 32, grid[0] * grid[1])
     check(out, reference(x, gamma, beta, 1e-5), dtype,
           f"{shape_id(shape)} {dtype} g={int(has_gamma)} b={int(has_beta)}", precision_log, cores)
@@ -147,14 +147,14 @@ def test_epsilon(device, dtype, epsilon, precision_log):
 
 
 @pytest.mark.numeric
-def test_every_core_of_the_grid(device, precision_log):
+def test_every_core_of_the_grid(device, precision_log, launches):
     grid = devices.grid_size(device)
     rows = grid[0] * grid[1] * 32
     program = build_program([1, 1, rows, 64], "bfloat16", True, True, grid=grid)
     assert all(len(cores_of(k.core_ranges)) == grid[0] * grid[1] for k in program.kernels)
     x, gamma, beta = make_inputs([1, 1, rows, 64], "bfloat16", True, True, seed=11)
     out = run_op(device, x, gamma, beta)
-    assert cores_used(device, [1, 1, rows, 64]) == grid[0] * grid[1]
+    assert cores_used(device, [1, 1, rows, 64], launches) == grid[0] * grid[1]
     check(out, reference(x, gamma, beta, 1e-5), "bfloat16", f"every core {rows}x64", precision_log,
           grid[0] * grid[1])
 

@@ -9,43 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
 
 import emulator
-from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from emulator.host_values import from_raw, quantize, to_raw
+from program import (FACE_HEIGHT, FACE_HW, FACE_WIDTH, TILE_BYTES, TILE_HEIGHT, TILE_HW, TILE_WIDTH, AccessorArgs,
+                     BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot)
 
 KERNELS = Path(__file__).parent / "kernels"
 CORE = [CoreRange((0, 0), (0, 0))]
-TILE_BYTES = {"bfloat16": 2048, "float32": 4096}
 
-rows, cols = np.meshgrid(np.arange(32), np.arange(32), indexing="ij")
-FACE_INDEX = (((rows // 16) * 2 + cols // 16) * 256 + (rows % 16) * 16 + cols % 16).reshape(-1)
+rows, cols = np.meshgrid(np.arange(TILE_HEIGHT), np.arange(TILE_WIDTH), indexing="ij")
+FACES_PER_ROW = TILE_WIDTH // FACE_WIDTH
+FACE_INDEX = (((rows // FACE_HEIGHT) * FACES_PER_ROW + cols // FACE_WIDTH) * FACE_HW
+              + (rows % FACE_HEIGHT) * FACE_WIDTH + cols % FACE_WIDTH).reshape(-1)
 
 
 def to_faces(tiles: np.ndarray) -> np.ndarray:
-    out = np.empty((tiles.shape[0], 1024), dtype=tiles.dtype)
-    out[:, FACE_INDEX] = tiles.reshape(tiles.shape[0], 1024)
+    out = np.empty((tiles.shape[0], TILE_HW), dtype=tiles.dtype)
+    out[:, FACE_INDEX] = tiles.reshape(tiles.shape[0], TILE_HW)
     return out
 
 
 def from_faces(flat: np.ndarray) -> np.ndarray:
-    return flat[:, FACE_INDEX].reshape(flat.shape[0], 32, 32)
-
-
-def to_raw(values: np.ndarray, dtype: str) -> np.ndarray:
-    t = torch.from_numpy(np.ascontiguousarray(values, dtype=np.float32))
-    return t.to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16) if dtype == "bfloat16" else t.numpy()
-
-
-def from_raw(raw: np.ndarray, dtype: str) -> np.ndarray:
-    if dtype == "bfloat16":
-        return (raw.astype(np.uint32) << 16).view(np.float32)
-    return raw.astype(np.float32)
-
-
-def quantize(values: np.ndarray, dtype: str) -> np.ndarray:
-    """What the device stores for `values` (host conversion rounds to nearest even)."""
-    return from_raw(to_raw(values, dtype), dtype)
+    return flat[:, FACE_INDEX].reshape(flat.shape[0], TILE_HEIGHT, TILE_WIDTH)
 
 
 # --- model of the data path --------------------------------------------------------------------------
@@ -84,8 +70,8 @@ def run_tile_op(device: emulator.EmulatedDevice, defines: dict[str, str], inputs
     """Runs the compute_tile_op kernel on `inputs` ([n, 32, 32] each); returns [n, 32, 32] float32."""
     n = inputs[0].shape[0]
     names = ["a", "b"][:len(inputs)]
-    slots = [TensorSlot(name, [n, 1024], in_dtype, "input") for name in names]
-    slots.append(TensorSlot("out", [n, 1024], out_dtype, "output"))
+    slots = [TensorSlot(name, [n, TILE_HW], in_dtype, "input") for name in names]
+    slots.append(TensorSlot("out", [n, TILE_HW], out_dtype, "output"))
     cbs = [CircularBuffer(i, in_dtype, TILE_BYTES[in_dtype], 2, CORE) for i in range(len(inputs))]
     cbs.append(CircularBuffer(16, out_dtype, TILE_BYTES[out_dtype], 2, CORE))
     reader_defines = {}
@@ -109,9 +95,9 @@ def run_tile_op(device: emulator.EmulatedDevice, defines: dict[str, str], inputs
     program = Program("tile_op", cbs, kernels, slots)
     io = []
     for name, values in zip(names, inputs):
-        t = device.allocate([n, 1024], in_dtype)
+        t = device.allocate([n, TILE_HW], in_dtype)
         t.write(to_raw(to_faces(values), in_dtype))
         io.append(t)
-    io.append(device.allocate([n, 1024], out_dtype))
+    io.append(device.allocate([n, TILE_HW], out_dtype))
     emulator.run(program, io)
     return from_faces(from_raw(io[-1].read(), out_dtype))

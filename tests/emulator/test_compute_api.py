@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.emulator.harness import pack, quantize, round_bf16_even, run_tile_op, src, truncate
+from emulator.host_values import quantize
+from tests.emulator.harness import pack, round_bf16_even, run_tile_op, src, truncate
 
 RNG = np.random.default_rng(1234)
 DTYPES = ["bfloat16", "float32"]

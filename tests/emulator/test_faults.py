@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 import emulator
-from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from program import (TILE_BYTES, TILE_HW, AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange,
+                     Kernel, Program, TensorSlot)
 
 FAULTS = Path(__file__).parent / "kernels" / "faults"
 CORE = [CoreRange((0, 0), (0, 0))]
-TILE = 2048
+TILE = TILE_BYTES["bfloat16"]
 
 
 def fault_program(reader_fault: str | None = None, compute_fault: str | None = None,
@@ -24,7 +25,7 @@ def fault_program(reader_fault: str | None = None, compute_fault: str | None = N
     shared = {"TWO_INPUTS": "1"} if two_inputs else {}
     cbs = [CircularBuffer(0, "bfloat16", TILE, cb0_pages, CORE)]
     if two_inputs:
-        cbs.append(CircularBuffer(1, cb1_format, 4096 if cb1_format == "float32" else TILE, 2, CORE))
+        cbs.append(CircularBuffer(1, cb1_format, TILE_BYTES[cb1_format], 2, CORE))
     if with_compute:
         cbs.append(CircularBuffer(16, "bfloat16", TILE, 2, CORE))
     cbs += extra_cbs or []
@@ -37,15 +38,15 @@ def fault_program(reader_fault: str | None = None, compute_fault: str | None = N
         kernels.insert(1, Kernel("compute", "compute", str(FAULTS / "compute.cpp"), CORE, [], {(0, 0): [n]},
                                  defines={**flag(compute_fault), **shared},
                                  compute_config=ComputeConfig("HiFi4", True, False, False, [])))
-    tensors = [TensorSlot("in", [n, 1024], "bfloat16", "input"), TensorSlot("out", [n, 1024], "bfloat16", "output")]
+    tensors = [TensorSlot("in", [n, TILE_HW], "bfloat16", "input"), TensorSlot("out", [n, TILE_HW], "bfloat16", "output")]
     return Program("faults", cbs, kernels, tensors)
 
 
 def run(emu, program, **kwargs):
     n = program.tensors[0].shape[0]
-    x = emu.allocate([n, 1024], "bfloat16")
-    x.write(np.full((n, 1024), 0x3F80, dtype=np.uint16))
-    return emulator.run(program, [x, emu.allocate([n, 1024], "bfloat16")], **kwargs)
+    x = emu.allocate([n, TILE_HW], "bfloat16")
+    x.write(np.full((n, TILE_HW), 0x3F80, dtype=np.uint16))
+    return emulator.run(program, [x, emu.allocate([n, TILE_HW], "bfloat16")], **kwargs)
 
 
 def expect(emu, program, error, *fragments, **kwargs):

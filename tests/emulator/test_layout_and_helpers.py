@@ -8,18 +8,19 @@ import numpy as np
 import pytest
 
 import emulator
-from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
-from tests.emulator.harness import FACE_INDEX, from_raw, quantize, to_raw, truncate
+from emulator.host_values import from_raw, quantize, to_raw
+from program import (ELEMENT_SIZE, TILE_BYTES, TILE_HW, AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig,
+                     CoreRange, Kernel, Program, TensorSlot)
+from tests.emulator.harness import FACE_INDEX, truncate
 
 KERNELS = Path(__file__).parent / "kernels"
 CORE = [CoreRange((0, 0), (0, 0))]
-TILE = {"bfloat16": 2048, "float32": 4096}
 
 
 def layout_program(B: int, dtype: str, defines: dict[str, str], exact: bool, out_shape: list[int]) -> Program:
-    elem = TILE[dtype] // 1024
-    cbs = [CircularBuffer(0, dtype, TILE[dtype], B, CORE), CircularBuffer(16, dtype, TILE[dtype], B, CORE),
-           CircularBuffer(24, dtype, TILE[dtype], B, CORE)]
+    elem = ELEMENT_SIZE[dtype]
+    cbs = [CircularBuffer(0, dtype, TILE_BYTES[dtype], B, CORE), CircularBuffer(16, dtype, TILE_BYTES[dtype], B, CORE),
+           CircularBuffer(24, dtype, TILE_BYTES[dtype], B, CORE)]
     out_page = out_shape[-1] * elem
     kernels = [
         Kernel("reader", "reader", str(KERNELS / "reader_block.cpp"), CORE, [B, AccessorArgs("in")],
@@ -44,9 +45,9 @@ def run_layout(emu, B, dtype, defines, exact, out_shape):
 @pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
 @pytest.mark.parametrize("B", [1, 3])
 def test_tilize_puts_each_block_in_face_order(emu, B, dtype):
-    rows, tiles = run_layout(emu, B, dtype, {"TILIZE_ONLY": "1"}, True, [B, 1024])
+    rows, tiles = run_layout(emu, B, dtype, {"TILIZE_ONLY": "1"}, True, [B, TILE_HW])
     for t in range(B):
-        expected = np.empty(1024, dtype=np.float32)
+        expected = np.empty(TILE_HW, dtype=np.float32)
         expected[FACE_INDEX] = rows[:, t * 32:(t + 1) * 32].reshape(-1)
         np.testing.assert_array_equal(tiles[t], expected)
 
@@ -66,13 +67,13 @@ def test_fp32_tilize_without_unpack_to_dest_truncates_to_tf32(emu):
 
 
 def helper_tile(emu, define: str, value: int, dtype: str = "bfloat16") -> np.ndarray:
-    cbs = [CircularBuffer(16, dtype, TILE[dtype], 1, CORE)]
+    cbs = [CircularBuffer(16, dtype, TILE_BYTES[dtype], 1, CORE)]
     kernels = [Kernel("reader", "reader", str(KERNELS / "reader_helpers.cpp"), CORE, [], {(0, 0): [value]},
                       defines={define: "1"}),
                Kernel("writer", "writer", str(KERNELS / "writer_block.cpp"), CORE, [1, AccessorArgs("out")],
-                      {(0, 0): [BufferAddress("out"), 1, TILE[dtype]]})]
-    out = emu.allocate([1, 1024], dtype)
-    emulator.run(Program("helper", cbs, kernels, [TensorSlot("out", [1, 1024], dtype, "output")]), [out])
+                      {(0, 0): [BufferAddress("out"), 1, TILE_BYTES[dtype]]})]
+    out = emu.allocate([1, TILE_HW], dtype)
+    emulator.run(Program("helper", cbs, kernels, [TensorSlot("out", [1, TILE_HW], dtype, "output")]), [out])
     return out.read()[0]
 
 
@@ -84,7 +85,7 @@ def face_datums(rows: list[int], cols: list[int]) -> list[int]:
 def test_prepare_reduce_scaler_fills_row_0_of_every_face(emu, dtype):
     raw = helper_tile(emu, "HELPER_PREPARE", int(np.float32(0.3).view(np.uint32)), dtype)
     values = from_raw(raw, dtype)
-    expected = np.zeros(1024, dtype=np.float32)
+    expected = np.zeros(TILE_HW, dtype=np.float32)
     scaler = np.float32(0.3) if dtype == "float32" else truncate(np.float32(0.3), 0xFFFF0000)
     for face in range(4):
         for col in range(16):
@@ -103,7 +104,7 @@ def test_bcast_col_scalar_writes_column_0_only(emu):
     raw = helper_tile(emu, "HELPER_COL", 0x40400000)  # 3.0
     col0 = face_datums(list(range(32)), [0])
     assert np.all(raw[col0] == 0x4040)
-    rest = np.setdiff1d(np.arange(1024), col0)
+    rest = np.setdiff1d(np.arange(TILE_HW), col0)
     assert np.all(raw[rest] == 0xFFFF), "the rest of the tile keeps what L1 held (never-written poison here)"
 
 

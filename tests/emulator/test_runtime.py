@@ -1,5 +1,6 @@
-"""The runtime end to end: bit-exact data movement over many cores, traffic counted, the compile
-cache, the CLI replay of a Program dump, and the trace timeline."""
+"""The runtime end to end on a fixture program of its own (a multi-core page copy): bit-exact data
+movement, traffic counted, the run result, the compile cache in the folder the device names, the
+CLI replay of a Program dump, and the trace timeline."""
 from __future__ import annotations
 
 import json
@@ -9,82 +10,153 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 import emulator
-from emulator import build
-from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from program import REPO_ROOT
-from tests.emulator.test_faults import fault_program, run
+from emulator import build, settings
+from emulator.host_values import from_raw, quantize, to_raw
+from program import (ELEMENT_SIZE, AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program,
+                     ProgramError, TensorSlot, cores_of)
+
+HERE = Path(__file__).resolve().parent
+WIDTH = 64
+
+
+def kernel_source(name: str, root: Path | None) -> str:
+    """A test kernel's path: absolute, or relative to `root` as a dump names it."""
+    path = HERE / "kernels" / name
+    return str(path if root is None else path.relative_to(root))
+
+
+def copy_program(rows: int, cores: tuple[int, int], dtype: str = "bfloat16", *, reader_rows: int | None = None,
+                 root: Path | None = None) -> Program:
+    """rows x WIDTH copied page by page by a `cores` (x, y) rectangle of cores; each core copies a
+    contiguous run of pages. `reader_rows` (per core) lets the reader push fewer pages than the writer
+    waits for."""
+    ranges = [CoreRange((0, 0), (cores[0] - 1, cores[1] - 1))]
+    page = WIDTH * ELEMENT_SIZE[dtype]
+    per_core = rows // (cores[0] * cores[1])
+    source = lambda name: kernel_source(name, root)  # noqa: E731
+    first = {core: i * per_core for i, core in enumerate(cores_of(ranges))}
+    reader_args = {core: [BufferAddress("in"), start, per_core if reader_rows is None else reader_rows, page]
+                   for core, start in first.items()}
+    writer_args = {core: [BufferAddress("out"), start, per_core, page] for core, start in first.items()}
+    kernels = [Kernel("reader", "reader", source("copy_reader.cpp"), ranges, [AccessorArgs("in")], reader_args),
+               Kernel("writer", "writer", source("copy_writer.cpp"), ranges, [AccessorArgs("out")], writer_args)]
+    tensors = [TensorSlot("in", [rows, WIDTH], dtype, "input"), TensorSlot("out", [rows, WIDTH], dtype, "output")]
+    return Program("copy", [CircularBuffer(0, dtype, page, 2, ranges)], kernels, tensors)
+
+
+def run_copy(device: emulator.EmulatedDevice, program: Program, **kwargs):
+    rows, dtype = program.tensors[0].shape[0], program.tensors[0].dtype
+    values = quantize(np.random.default_rng(rows).standard_normal((rows, WIDTH)), dtype)
+    x, out = device.allocate([rows, WIDTH], dtype), device.allocate([rows, WIDTH], dtype)
+    x.write(to_raw(values, dtype))
+    return values, emulator.run(program, [x, out], **kwargs)
 
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
-def test_layer_norm_program_moves_every_byte_once(emu, dtype):
-    """Dataflow over 12 cores: the output equals torch, and DRAM traffic equals the minimum."""
-    shape = [1, 1, 12 * 32, 64]
-    program = build_program(shape, dtype, False, False)
-    x = torch.randn(shape).to(torch.bfloat16 if dtype == "bfloat16" else torch.float32)
-    t_in, t_out = emu.allocate(shape, dtype), emu.allocate(shape, dtype)
-    t_in.write(x.view(torch.int16).numpy().view(np.uint16) if dtype == "bfloat16" else x.numpy())
-    result = emulator.run(program, [t_in, t_out])
-    assert len(result.cores) == 12
-    nbytes = x.numel() * x.element_size()
+def test_copy_over_12_cores_moves_every_byte_once(emu, dtype):
+    """The output equals the input bit for bit, and DRAM traffic equals the minimum."""
+    values, result = run_copy(emu, copy_program(12 * 4, (4, 3), dtype))
+    assert len(result.cores) == 12 and len(result.stats["per_core"]) == 12
+    np.testing.assert_array_equal(from_raw(result.outputs[0].read(), dtype), values)
+    nbytes = values.size * ELEMENT_SIZE[dtype]
     assert result.dram_bytes_read == nbytes and result.dram_bytes_written == nbytes
-    assert len(result.stats["per_core"]) == 12
+    assert result.noc_transactions == 2 * 12 * 4
 
 
-def test_second_run_compiles_nothing(emu, tmp_path, monkeypatch):
-    monkeypatch.setenv("EMULATOR_CACHE_DIR", str(tmp_path))
-    first = run(emu, fault_program())
-    second = run(emu, fault_program())
-    assert first.compiled == 3 and first.cache_hits == 0
-    assert second.compiled == 0 and second.cache_hits == 3
+def test_result_names_the_output_tensors(emu):
+    x, out = emu.allocate([2, WIDTH], "bfloat16"), emu.allocate([2, WIDTH], "bfloat16")
+    result = emulator.run(copy_program(2, (1, 1)), [x, out])
+    assert result.outputs == [out]
+
+
+def test_compiles_are_counted_per_call_in_the_devices_cache(tmp_path):
+    device = emulator.EmulatedDevice(grid=(2, 1), cache_dir=tmp_path)
+    try:
+        _, first = run_copy(device, copy_program(4, (2, 1)))
+        _, second = run_copy(device, copy_program(4, (2, 1)))
+    finally:
+        device.close()
+    assert (first.compiled, first.cache_hits) == (2, 0)
+    assert (second.compiled, second.cache_hits) == (0, 2)
+    assert len(list(tmp_path.glob("kernel-*.so"))) == 2
 
 
 def test_runtime_args_do_not_change_the_cache_key(emu):
-    run(emu, fault_program(n=2))
-    again = run(emu, fault_program(n=3))
+    run_copy(emu, copy_program(4, (2, 1)))
+    _, again = run_copy(emu, copy_program(6, (3, 1)))
     assert again.compiled == 0
+
+
+def test_relative_or_missing_kernel_sources_are_refused(emu):
+    relative = copy_program(2, (1, 1), root=HERE)
+    x, out = emu.allocate([2, WIDTH], "bfloat16"), emu.allocate([2, WIDTH], "bfloat16")
+    with pytest.raises(ProgramError, match=r"kernel 'reader': source 'kernels/copy_reader.cpp' is relative"):
+        emulator.run(relative, [x, out])
+    missing = copy_program(2, (1, 1))
+    missing.kernels[1].source = str(HERE / "kernels" / "no_such_writer.cpp")
+    with pytest.raises(ProgramError, match=r"kernel 'writer': source .*no_such_writer.cpp does not exist"):
+        emulator.run(missing, [x, out])
 
 
 def test_trace_is_a_chrome_trace(emu, tmp_path):
     trace = tmp_path / "trace.json"
-    run(emu, fault_program(), trace=trace)
+    run_copy(emu, copy_program(4, (2, 1)), trace=trace)
     events = json.loads(trace.read_text())["traceEvents"]
     names = {e["args"]["name"] for e in events if e["ph"] == "M"}
-    assert {"core (0,0) reader", "core (0,0) compute", "core (0,0) writer"} <= names
+    assert {"core (0,0) reader", "core (1,0) writer"} <= names
     assert any(e["ph"] == "X" and e["name"] == "noc transfers" for e in events)
 
 
-def test_cli_replays_a_program_dump(tmp_path):
-    shape = [1, 1, 64, 128]
-    program = build_program(shape, "float32", True, False)
+def test_cli_replays_a_dump_with_sources_relative_to_root(tmp_path):
     dump = tmp_path / "program.json"
-    dump.write_text(program.to_json())
-    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
-    gamma = np.random.default_rng(1).uniform(0.5, 1.5, [128]).astype(np.float32)
+    dump.write_text(copy_program(8, (2, 1), "float32", root=HERE.parent).to_json())
+    assert json.loads(dump.read_text())["kernels"][0]["source"] == "emulator/kernels/copy_reader.cpp"
+    x = np.random.default_rng(0).standard_normal([8, WIDTH]).astype(np.float32)
     np.save(tmp_path / "x.npy", x)
-    np.save(tmp_path / "g.npy", gamma)
     trace = tmp_path / "t.json"
-    cmd = [sys.executable, "-m", "emulator", "run", str(dump), "--tensor", f"input={tmp_path / 'x.npy'}",
-           "--tensor", f"gamma={tmp_path / 'g.npy'}", "--out", str(tmp_path / "out"), "--trace", str(trace)]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
+    cmd = [sys.executable, "-m", "emulator", "run", str(dump), "--root", str(HERE.parent), "--tensor",
+           f"in={tmp_path / 'x.npy'}", "--out", str(tmp_path / "out"), "--trace", str(trace)]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "layer_norm_rm: ok on 2 cores" in result.stdout
-    out = np.load(tmp_path / "out" / "output.npy")
-    ref = torch.nn.functional.layer_norm(torch.from_numpy(x).double(), (128,), torch.from_numpy(gamma).double())
-    np.testing.assert_allclose(out, ref.numpy(), atol=1e-5, rtol=1e-5)
+    assert "copy: ok on 2 cores" in result.stdout
+    np.testing.assert_array_equal(np.load(tmp_path / "out" / "out.npy"), x)
     assert json.loads(trace.read_text())["traceEvents"]
 
 
 def test_cli_reports_faults_and_exits_nonzero(tmp_path):
     dump = tmp_path / "program.json"
-    dump.write_text(fault_program("FAULT_SILENT_READER", "FAULT_WAIT_FOREVER").to_json())
+    dump.write_text(copy_program(2, (1, 1), reader_rows=0).to_json())
     result = subprocess.run([sys.executable, "-m", "emulator", "run", str(dump), "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, cwd=REPO_ROOT)
+                            capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1
     assert "DeadlockError" in result.stderr and "cb_wait_front(cb=0, n=1)" in result.stderr
 
 
-def test_runner_version_tracks_sources():
-    assert build.runner_path().name.endswith(build.emulator_version()[:16])
+@pytest.mark.parametrize("argument,message", [
+    (["--tensor", "in"], "'in': expected NAME=FILE.npy"),
+    (["--grid", "8by8"], "'8by8': expected XxY"),
+])
+def test_cli_names_the_bad_argument(tmp_path, argument, message):
+    dump = tmp_path / "program.json"
+    dump.write_text(copy_program(2, (1, 1)).to_json())
+    result = subprocess.run([sys.executable, "-m", "emulator", "run", str(dump), "--out", str(tmp_path / "o"),
+                             *argument], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_runner_version_tracks_sources(tmp_path):
+    assert build.runner_path(tmp_path).name.endswith(build.emulator_version()[:16])
+
+
+def test_settings_read_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(settings.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(settings.HANG_SECONDS_ENV, "7.5")
+    assert settings.cache_dir() == tmp_path and settings.hang_seconds() == 7.5
+    device = emulator.EmulatedDevice(grid=(1, 1))
+    assert device.cache_dir == tmp_path
+    device.close()
+    monkeypatch.setenv(settings.HANG_SECONDS_ENV, "soon")
+    with pytest.raises(ValueError, match=r"EMULATOR_HANG_SECONDS='soon': expected a number of seconds > 0"):
+        settings.hang_seconds()

@@ -31,6 +31,12 @@ from tests.ttnn_checks.kernel_surface import strip_comments_only
 CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif|define)\b[ \t]*([^\n]*)$", re.M)
 DEFINED = re.compile(r"\bdefined\s*(?:\(\s*(\w+)\s*\)|\s(\w+))")
 BOOLEAN = re.compile(r"[\s()]*(?:(?:True|False|and|or|not)\b[\s()]*)+")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def source_file(kernel: Kernel) -> Path:
+    """The kernel's source on disk: descriptors name sources relative to the repository root."""
+    return REPO / kernel.source
 CONSTANT = re.compile(r"constexpr\s+(?:auto|(?:std::)?u?int(?:32|64)_t|(?:std::)?size_t|int|unsigned)\s+(\w+)\s*="
                       r"\s*([^;]+);")
 ACCESSOR = re.compile(r"TensorAccessorArgs\s*<\s*([^<>,]+?)\s*(?:,[^<>]*)?>\s*\(\s*\)")
@@ -184,9 +190,9 @@ def _term_value(term: str, values: dict[str, int | None], ends: dict[str, int | 
 def arg_mismatches(program: Program, kernel: Kernel, words_of: Any) -> list[str]:
     """Every argument read of `kernel`'s source that does not match `program`'s lists, with file and line.
     `words_of(io_index)` gives a tensor's accessor words (a resolver's accessor_args)."""
-    reads = read_args(kernel.source_path, kernel.defines)
+    reads = read_args(source_file(kernel), kernel.defines)
     layout = lowered_layout(program, kernel, words_of)
-    src = kernel.source_path.name
+    src = source_file(kernel).name
     problems = _accessor_problems(src, reads, layout)
     for line, i in reads.compile_time:
         if i >= len(layout):

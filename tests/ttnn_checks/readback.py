@@ -100,7 +100,7 @@ def lowering_mismatches(program: Program, desc: Any, resolver: SentinelResolver 
     same("len(kernels)", len(desc.kernels), len(program.kernels))
     for i, (d, k) in enumerate(zip(desc.kernels, program.kernels)):
         p = f"kernels[{i}] ({k.name})"
-        same(f"{p}.kernel_source", d.kernel_source, str(k.source_path))
+        same(f"{p}.kernel_source", d.kernel_source, k.source)
         same(f"{p}.source_type", d.source_type, ttnn.KernelDescriptor.SourceType.FILE_PATH)
         same(f"{p}.core_ranges", ranges_of(d.core_ranges), [(*r.start, *r.end) for r in k.core_ranges])
         same(f"{p}.compile_time_args", list(d.compile_time_args), expected_ct(program, k, resolver))

@@ -34,7 +34,7 @@ def test_every_kernel_reads_its_args_where_the_program_puts_them(dtype, gamma, b
     program = build_program([1, 1, 256, 128], dtype, gamma, beta)
     for kernel in program.kernels:
         assert kernel_args.arg_mismatches(program, kernel, SentinelResolver(words).accessor_args) == []
-    readers = [kernel_args.read_args(k.source_path, k.defines) for k in program.kernels]
+    readers = [kernel_args.read_args(kernel_args.source_file(k), k.defines) for k in program.kernels]
     assert [len(r.accessors) for r in readers] == [1 + gamma + beta, 0, 1]
 
 
@@ -45,7 +45,7 @@ def test_common_runtime_args_are_empty_or_lowered():
         desc = lower(program)
         for kernel, kernel_desc in zip(program.kernels, desc.kernels):
             assert list(kernel_desc.common_runtime_args) == kernel.common_runtime_args == []
-            assert kernel_args.read_args(kernel.source_path, kernel.defines).common == []
+            assert kernel_args.read_args(kernel_args.source_file(kernel), kernel.defines).common == []
     program = build_program([1, 1, 64, 128], "float32", True, True)
     program.kernels[1].common_runtime_args = [7, 8]
     assert list(lower(program).kernels[1].common_runtime_args) == [7, 8]
