@@ -1,0 +1,103 @@
+"""The mutation suite's own machinery: catalogue validation, apply/restore, judging and kill rates.
+
+Judging runs real pytest subprocesses over a tiny repository made here, with one mutant its tests
+kill and one they cannot see, so a judge that calls everything killed (or survived) fails.
+"""
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mutation import catalogue, report
+from mutation.catalogue import Area, CatalogueError, Mutant
+from mutation.judge import SelectionError, Verdict, check_baseline, judge
+from mutation.scratch import applied, scratch_copy
+
+
+def test_the_shipped_catalogue_matches_the_code() -> None:
+    cat = catalogue.load()
+    root = Path(catalogue.__file__).resolve().parent.parent
+    assert catalogue.check_anchors(cat, root) == []
+    assert all(m.area in cat.areas for m in cat.mutants)
+
+
+def write_catalogue(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "mutants.toml"
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def test_catalogue_errors_name_the_mutant(tmp_path: Path) -> None:
+    head = 'version = 1\n[area.a]\nsuite = ["t"]\n'
+    with pytest.raises(CatalogueError, match="version must be 1"):
+        catalogue.load(write_catalogue(tmp_path, 'version = 2\n'))
+    with pytest.raises(CatalogueError, match=r"'m1' lacks \['replace'\]"):
+        catalogue.load(write_catalogue(tmp_path, head + '[[mutant]]\nid="m1"\narea="a"\nfile="f"\nfind="x"\n'))
+    with pytest.raises(CatalogueError, match="'m2' names area 'b'"):
+        catalogue.load(write_catalogue(tmp_path, head + '[[mutant]]\nid="m2"\narea="b"\nfile="f"\nfind="x"\nreplace="y"\n'))
+    with pytest.raises(CatalogueError, match="duplicate mutant ids"):
+        catalogue.load(write_catalogue(tmp_path, head + 2 * '[[mutant]]\nid="m"\narea="a"\nfile="f"\nfind="x"\nreplace="y"\n'))
+
+
+def test_anchors_must_occur_exactly_once(tmp_path: Path) -> None:
+    (tmp_path / "f.py").write_text("a = 1\na = 1\nb = 2\n")
+    cat = catalogue.Catalogue({"a": Area("a", ("t",))}, [Mutant("twice", "a", "f.py", "a = 1", "a = 0"),
+                                                       Mutant("once", "a", "f.py", "b = 2", "b = 0"),
+                                                       Mutant("gone", "a", "g.py", "x", "y")])
+    problems = catalogue.check_anchors(cat, tmp_path)
+    assert problems == ["twice: the text to mutate occurs 2 times in f.py (expected exactly once)",
+                        "gone: g.py does not exist"]
+
+
+@pytest.fixture
+def tiny_repo(tmp_path: Path) -> Path:
+    """A git work tree with a function, a test that checks its sign, and nothing about its magnitude."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "calc.py").write_text("def clamp(x):\n    if x < 0:\n        return 0\n    return x * 1\n")
+    (root / "test_calc.py").write_text("from calc import clamp\n\ndef test_clamp():\n    assert clamp(-3) == 0\n"
+                                       "    assert clamp(2) > 0\n")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    return root
+
+
+def test_judging_tells_killed_from_survived_and_restores(tiny_repo: Path, tmp_path: Path) -> None:
+    area = Area("calc", ("test_calc.py",))
+    killed = Mutant("sign", "calc", "calc.py", "if x < 0:", "if x > 0:", tests=("test_calc.py",))
+    survivor = Mutant("scale", "calc", "calc.py", "return x * 1", "return x * 2")
+    with scratch_copy(tiny_repo) as copy:
+        original = (copy / "calc.py").read_text()
+        check_baseline(area.suite, copy, area, tiny_repo, 120, tmp_path)
+        with applied(killed, copy):
+            assert "if x > 0:" in (copy / "calc.py").read_text()
+            v1 = judge(killed, area, copy, tiny_repo, 120, tmp_path)
+        assert (copy / "calc.py").read_text() == original
+        with applied(survivor, copy):
+            v2 = judge(survivor, area, copy, tiny_repo, 120, tmp_path)
+    assert (v1.outcome, v1.stage) == ("killed", "tests")
+    assert (v2.outcome, v2.stage) == ("survived", "")
+    assert (tiny_repo / "calc.py").read_text() == original  # the real tree is never touched
+
+
+def test_a_selection_that_fails_unmutated_or_selects_nothing_is_refused(tiny_repo: Path, tmp_path: Path) -> None:
+    (tiny_repo / "test_broken.py").write_text("def test_broken():\n    assert False\n")
+    area = Area("calc", ("test_calc.py",))
+    with scratch_copy(tiny_repo) as copy:
+        with pytest.raises(SelectionError, match="does not pass unmutated"):
+            check_baseline(("test_broken.py",), copy, area, tiny_repo, 120, tmp_path)
+        nothing = Mutant("m", "calc", "calc.py", "return x * 1", "return x * 3", tests=("test_calc.py::nope",))
+        with applied(nothing, copy), pytest.raises(SelectionError):
+            judge(nothing, area, copy, tiny_repo, 120, tmp_path)
+
+
+def test_kill_rates_count_timeouts_as_detected_and_leave_out_equivalents() -> None:
+    verdicts = [Verdict("a", "x", "killed", "tests", 1), Verdict("b", "x", "timeout", "suite", 1),
+                Verdict("c", "x", "survived", "", 1), Verdict("d", "x", "equivalent", "", 0),
+                Verdict("e", "y", "killed", "suite", 1)]
+    rates = report.kill_rates(verdicts)
+    assert rates["x"] == {"judged": 3, "killed": 2, "survived": 1, "equivalent": 1, "kill_rate": 0.6667}
+    assert rates["y"]["kill_rate"] == 1.0
+    assert rates["all"] == {"judged": 4, "killed": 3, "survived": 1, "equivalent": 1, "kill_rate": 0.75}
