@@ -51,26 +51,27 @@ uint8_t* l1_range(const Core& core, uint32_t offset, uint32_t size, const char* 
           base + offset, static_cast<unsigned long long>(uint64_t(base) + offset + size), core.x, core.y);
 }
 
+// Host pointer for [offset, offset+size) of a DRAM bank. The bank must exist and the whole extent (first
+// AND last byte) must lie inside one allocated buffer.
 uint8_t* dram_range(uint32_t bank, uint32_t offset, uint32_t size, const char* what) {
     if (bank >= g_device.num_banks) {
-        fault("noc_address", "%s: DRAM bank %u does not exist (%u banks)", what, bank, g_device.num_banks);
+        fault("noc_address", "%s: DRAM bank %u does not exist (banks 0..%u)", what, bank, g_device.num_banks - 1);
     }
-    const DramBuffer* nearest = nullptr;
+    const uint64_t end = uint64_t(offset) + size;
     for (const DramBuffer& b : g_device.buffers) {
-        if (offset >= b.addr && uint64_t(offset) + size <= uint64_t(b.addr) + b.size) {
-            return g_device.dram + bank * g_device.bank_size + offset;
+        const uint64_t b_end = uint64_t(b.addr) + b.size;
+        if (offset < b.addr || offset >= b_end) {
+            continue;
         }
-        if (!nearest || (b.addr <= offset && b.addr > nearest->addr)) {
-            nearest = &b;
+        if (end > b_end) {
+            fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%llx) overruns the end of buffer [0x%x, 0x%llx) "
+                  "by %llu bytes", what, bank, offset, static_cast<unsigned long long>(end), b.addr,
+                  static_cast<unsigned long long>(b_end), static_cast<unsigned long long>(end - b_end));
         }
+        return g_device.dram + bank * g_device.bank_size + offset;
     }
-    if (nearest) {
-        fault("noc_address",
-              "%s: DRAM bank %u range [0x%x, 0x%x) lies outside every buffer (nearest buffer: [0x%x, 0x%x) per bank)",
-              what, bank, offset, offset + size, nearest->addr, nearest->addr + nearest->size);
-    }
-    fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%x): no buffer is allocated", what, bank, offset,
-          offset + size);
+    fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%llx) lies outside every buffer", what, bank, offset,
+          static_cast<unsigned long long>(end));
 }
 
 uint8_t* resolve(uint64_t noc_addr, uint32_t size, bool& is_dram, const char* what) {

@@ -15,7 +15,7 @@ import emulator
 from emulator import build
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
 from program import REPO_ROOT
-from tests.emulator.test_faults import fault_program, run
+from tests.emulator.fault_programs import fault_program, run
 
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
