@@ -9,7 +9,7 @@ import json
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class RunResult:
     compiled: int
     cache_hits: int
     trace: Path | None = None
+    watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
 
     @property
     def dram_bytes_read(self) -> int:
@@ -64,7 +65,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         plan_path.write_text(json.dumps(plan))
         report = _launch(plan_path, report_path, timeout)
     result = RunResult(report["stats"], cores, build.COUNTS.compiled - before[0],
-                       build.COUNTS.cache_hits - before[1], trace)
+                       build.COUNTS.cache_hits - before[1], trace, report["watchdog"])
     device.last_run = result
     return result
 

@@ -170,9 +170,9 @@ void read_kernel(Fields f, size_t id) {
     g_common_args[id] = f.u32_list("common_args");
     const bool has_config = !f.take_null("compute_config");
     if (has_config != (kind == KernelKind::Compute)) {
-        throw json::Error(f.where() + ".compute_config: " +
-                          (has_config ? "given for a " + std::string(kind_name(kind)) + " kernel"
-                                      : std::string("null for a compute kernel")));
+        throw json::Error(f.where() + ".compute_config: expected " +
+                          (has_config ? "null for a " + std::string(kind_name(kind)) + " kernel, got a value"
+                                      : std::string("an object for a compute kernel, got null")));
     }
     if (has_config) {
         g_compute_configs[id] = read_compute_config(f.object("compute_config"));
