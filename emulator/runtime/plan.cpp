@@ -225,6 +225,7 @@ void load_plan(const std::string& path) {
                           std::to_string(version));
     }
     g_device.report_path = plan.string("report");
+    g_device.report_tmp_path = g_device.report_path + ".tmp";
     if (!plan.take_null("trace")) {
         g_device.trace_path = plan.string("trace");
         g_device.trace = true;

@@ -128,18 +128,19 @@ std::string fault_report(const char* category, const std::string& message) {
            "}";
 }
 
-void write_report(const std::string& body) {
-    const std::string tmp = g_device.report_path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+void write_report_raw(const char* data, size_t size) {
+    const int fd = ::open(g_device.report_tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         return;
     }
-    const ssize_t written = ::write(fd, body.data(), body.size());
+    const ssize_t written = ::write(fd, data, size);
     ::fsync(fd);
     ::close(fd);
-    if (written == static_cast<ssize_t>(body.size())) {
-        ::rename(tmp.c_str(), g_device.report_path.c_str());
+    if (written == static_cast<ssize_t>(size)) {
+        ::rename(g_device.report_tmp_path.c_str(), g_device.report_path.c_str());
     }
 }
+
+void write_report(const std::string& body) { write_report_raw(body.data(), body.size()); }
 
 }  // namespace emu

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -40,6 +41,7 @@ std::atomic_flag g_reporting = ATOMIC_FLAG_INIT;
 
 char g_crash_buf[1200];
 
+// Name and description of each signal we catch; no strsignal(), which is not async-signal-safe.
 const char* signal_name(int sig) {
     switch (sig) {
         case SIGSEGV: return "SIGSEGV";
@@ -51,6 +53,19 @@ const char* signal_name(int sig) {
     return "signal";
 }
 
+const char* signal_description(int sig) {
+    switch (sig) {
+        case SIGSEGV: return "invalid memory access";
+        case SIGBUS: return "bus error";
+        case SIGFPE: return "arithmetic exception, e.g. integer division by zero";
+        case SIGILL: return "illegal instruction";
+        case SIGABRT: return "abort() called";
+    }
+    return "fatal signal";
+}
+
+// Runs on the crashing thread's alternate stack: formats into a static buffer and writes it with
+// write_report_raw, allocating nothing (the crash may have happened inside malloc).
 void on_crash(int sig) {
     const KernelThread* t = t_self;
     const int n = std::snprintf(
@@ -58,10 +73,10 @@ void on_crash(int sig) {
         "{\"format\":\"emulator-report\",\"version\":%d,\"status\":\"fault\",\"category\":\"crash\","
         "\"message\":\"%s (signal %d, %s) in kernel code\",\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],"
         "\"call\":\"%s\",\"threads\":[],\"cbs\":[]}",
-        kReportVersion, signal_name(sig), sig, strsignal(sig), t ? t->kernel.c_str() : "runner",
+        kReportVersion, signal_name(sig), sig, signal_description(sig), t ? t->kernel.c_str() : "runner",
         t ? kind_name(t->kind) : "reader", t ? t->core->x : 0, t ? t->core->y : 0, t ? t->call : "-");
     if (n > 0 && !g_reporting.test_and_set()) {
-        write_report(std::string(g_crash_buf, static_cast<size_t>(n)));
+        write_report_raw(g_crash_buf, std::min(static_cast<size_t>(n), sizeof g_crash_buf - 1));
     }
     terminate_process(3);
 }

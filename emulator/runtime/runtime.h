@@ -85,7 +85,7 @@ struct Device {
     uint32_t l1_size = 0, l1_base = 0, num_banks = 0, dram_alignment = 32;
     NocAlignment noc_alignment{};
     Watchdog watchdog{};
-    std::string report_path, trace_path;
+    std::string report_path, report_tmp_path, trace_path;
     uint64_t bank_size = 0;
     uint8_t* dram = nullptr;
     std::vector<DramBuffer> buffers;
@@ -121,6 +121,8 @@ std::string json_escape(const char* s);
 std::string ok_report();
 std::string fault_report(const char* category, const std::string& message);
 void write_report(const std::string& body);
+// Allocation-free, for the crash handler: write to report_tmp_path, fsync, rename over report_path.
+void write_report_raw(const char* data, size_t size);
 // runner.cpp: writes a fault report for the calling thread and ends the process.
 [[noreturn]] void report_fault_and_exit(const char* category, const std::string& message);
 

@@ -150,6 +150,12 @@ def test_pop_of_pages_present_but_not_waited_for_is_refused(emu):
            "2 filled, 0 reserved, 1 waited")
 
 
+def test_compute_read_one_tile_beyond_those_waited_for_is_refused(emu):
+    expect(emu, fault_program(compute_fault="FAULT_READ_BEYOND_WAITED"), emulator.CBMisuseError,
+           "kernel 'compute' (compute) on core (0,0)",
+           "copy_tile reads tile 1 of CB 0 but only 1 pages were waited for (cb_wait_front)")
+
+
 # --- runtime args and crashes --------------------------------------------------------------------
 
 def test_runtime_arg_index_equal_to_the_count_is_refused(emu):
