@@ -1,6 +1,8 @@
 // The NOC: DRAM banks and every core's L1 as endpoints of 64-bit addresses (endpoint in the upper
 // 32 bits, byte address in the lower 32). Transfers are queued and land at the barrier, so a kernel
-// that forgets a barrier sees stale or poisoned data exactly where hardware could.
+// that forgets a barrier sees stale data exactly where hardware could. Every transfer is checked against
+// the NOC's rules before it is queued: bank, buffer and L1 bounds on its whole extent, CB boundaries,
+// and alignment.
 #include <cstring>
 
 #include "runtime.h"
