@@ -6,18 +6,23 @@ from emulator.errors import (
     CompileError,
     ComputeMisuseError,
     DeadlockError,
+    DeviceClosedError,
     EmulatorError,
     HangError,
     KernelArgError,
     KernelCrashError,
+    KernelExitError,
     L1OverflowError,
     NocAddressError,
+    PlanError,
+    TensorDeallocatedError,
     UninitialisedReadError,
 )
 from emulator.run import RunResult, run
 
 __all__ = [
-    "CBMisuseError", "CompileError", "ComputeMisuseError", "DeadlockError", "EmulatedDevice", "EmulatedTensor",
-    "EmulatorError", "HangError", "KernelArgError", "KernelCrashError", "L1OverflowError", "NocAddressError",
-    "RunResult", "UninitialisedReadError", "run",
+    "CBMisuseError", "CompileError", "ComputeMisuseError", "DeadlockError", "DeviceClosedError", "EmulatedDevice",
+    "EmulatedTensor", "EmulatorError", "HangError", "KernelArgError", "KernelCrashError", "KernelExitError",
+    "L1OverflowError", "NocAddressError", "PlanError", "RunResult", "TensorDeallocatedError",
+    "UninitialisedReadError", "run",
 ]

@@ -15,10 +15,16 @@ from pathlib import Path
 import numpy as np
 
 from emulator import settings
+from emulator.errors import DeviceClosedError, TensorDeallocatedError
 from program import ELEMENT_SIZE, div_up, round_up
 
 RAW_DTYPE = {"bfloat16": np.uint16, "float32": np.float32}
-POISON_BYTE = 0xFF
+# Fresh DRAM buffers hold this byte so that data read before anything wrote it shows as NaN; it is a
+# debugging aid, not a detector (the runner's L1 written-map finds uninitialised reads).
+FRESH_DRAM_BYTE = 0xFF
+# NOC alignment of Wormhole B0 in bytes (ttnn 0.81.1 wheel, tt_metal/hw/inc/internal/tt-1xx/wormhole/noc/
+# noc_parameters.h: NOC_{L1,DRAM}_{READ,WRITE}_ALIGNMENT_BYTES); runtime/noc.cpp explains the rule.
+WORMHOLE_NOC_ALIGNMENT = {"l1_read": 16, "l1_write": 16, "dram_read": 32, "dram_write": 16}
 DRAM_BASE = 0x10000  # bank-local address of the first buffer: address 0 never names a buffer
 
 
@@ -42,6 +48,8 @@ class EmulatedDevice:
         self.l1_size, self.l1_unreserved_base = l1_size, l1_unreserved_base
         self.num_dram_banks, self.dram_bank_size = num_dram_banks, dram_bank_size
         self.dram_alignment, self.l1_alignment = dram_alignment, l1_alignment
+        self.noc_alignment = dict(WORMHOLE_NOC_ALIGNMENT)
+        self.closed = False
         self._dir = Path(tempfile.mkdtemp(prefix="emulated-dram-"))
         self.dram_path = self._dir / "dram.bin"
         with open(self.dram_path, "wb") as f:
@@ -56,11 +64,21 @@ class EmulatedDevice:
         return CoreCoord(*self.grid)
 
     def allocate(self, shape: list[int], dtype: str, layout: str = "ROW_MAJOR") -> EmulatedTensor:
+        self.require_open("allocate")
         return EmulatedTensor(self, shape, dtype, layout)
 
     def close(self) -> None:
+        """Unmaps DRAM and deletes its file; the device and its tensors refuse any further use."""
+        if self.closed:
+            return
+        self.closed = True
         self.dram._mmap.close()  # type: ignore[attr-defined]
         self._closer()
+
+    def require_open(self, action: str) -> None:
+        if self.closed:
+            raise DeviceClosedError(f"{action}: the emulated device was closed (close_device); open a new device "
+                                    f"and move the tensors to it")
 
     def _alloc(self, bytes_per_bank: int) -> int:
         size = round_up(bytes_per_bank, self.dram_alignment)
@@ -87,6 +105,7 @@ class EmulatedDevice:
         self._free = merged
 
     def bank_view(self, bank: int, address: int, size: int) -> np.ndarray:
+        self.require_open("DRAM access")
         start = bank * self.dram_bank_size + address
         return self.dram[start:start + size]
 
@@ -105,9 +124,21 @@ class EmulatedTensor:
         self._address = device._alloc(self._pages_per_bank() * self.buffer_aligned_page_size())
         self._release = weakref.finalize(self, device._release, self._address)
         for bank in range(device.num_dram_banks):
-            device.bank_view(bank, self._address, device.buffers[self._address])[:] = POISON_BYTE
+            device.bank_view(bank, self._address, device.buffers[self._address])[:] = FRESH_DRAM_BYTE
+
+    @property
+    def is_allocated(self) -> bool:
+        return self._release.alive
+
+    def require_usable(self, action: str) -> None:
+        """Raises unless this tensor's memory still belongs to it: ttnn refuses deallocated tensors too."""
+        self.device.require_open(f"{action} of a {self.dtype} {list(self.shape)} tensor")
+        if not self.is_allocated:
+            raise TensorDeallocatedError(f"{action}: this {self.dtype} {list(self.shape)} tensor was deallocated; "
+                                         f"its DRAM may now hold another tensor")
 
     def buffer_address(self) -> int:
+        self.require_usable("buffer_address")
         return self._address
 
     def element_size(self) -> int:
@@ -136,6 +167,7 @@ class EmulatedTensor:
 
     def write(self, raw: np.ndarray) -> None:
         """Host -> DRAM. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
+        self.require_usable("write")
         expected = RAW_DTYPE[self.dtype]
         if raw.dtype != expected or tuple(raw.shape) != self.shape:
             raise ValueError(f"write: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
@@ -145,6 +177,7 @@ class EmulatedTensor:
 
     def read(self) -> np.ndarray:
         """DRAM -> host, as write() takes it."""
+        self.require_usable("read")
         pages = np.empty((self.buffer_num_pages(), self.buffer_page_size()), dtype=np.uint8)
         for bank in range(min(self.device.num_dram_banks, self.buffer_num_pages())):
             pages[bank::self.device.num_dram_banks] = self._bank_pages(bank)[:, :self.buffer_page_size()]

@@ -57,6 +57,22 @@ class KernelArgError(EmulatorError):
     """A kernel read a runtime arg it was not given."""
 
 
+class KernelExitError(EmulatorError):
+    """Kernel code called exit(), _exit(), _Exit() or quick_exit() instead of returning."""
+
+
+class PlanError(EmulatorError):
+    """The runner refused its plan (a contract mismatch between Python and the runner)."""
+
+
+class DeviceClosedError(EmulatorError):
+    """A closed emulated device, or a tensor on it, was used."""
+
+
+class TensorDeallocatedError(EmulatorError):
+    """A deallocated tensor was read, written or launched."""
+
+
 CATEGORY_ERRORS: dict[str, type[EmulatorError]] = {
     "deadlock": DeadlockError,
     "hang": HangError,
@@ -64,12 +80,14 @@ CATEGORY_ERRORS: dict[str, type[EmulatorError]] = {
     "cb_unbalanced": CBMisuseError,
     "noc_address": NocAddressError,
     "noc_misuse": NocAddressError,
+    "noc_alignment": NocAddressError,
     "crash": KernelCrashError,
     "uninitialised_read": UninitialisedReadError,
     "compute_misuse": ComputeMisuseError,
     "format_mismatch": ComputeMisuseError,
     "unsupported": ComputeMisuseError,
     "arg_misuse": KernelArgError,
+    "kernel_exit": KernelExitError,
 }
 
 _CB_CALL = re.compile(r"cb=(\d+)")

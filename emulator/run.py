@@ -9,17 +9,18 @@ import json
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from emulator import build, settings
+from emulator.codes import FIDELITY_CODE
+from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
-from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
+from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
 from program import Kernel, Program, ProgramError, compile_time_args, cores_of, round_up, runtime_args
 
-FORMAT_CODE = {"float32": 0, "bfloat16": 5}
-FIDELITY_CODE = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}
+PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
 
 
@@ -34,6 +35,7 @@ class RunResult:
     compiled: int
     cache_hits: int
     trace: Path | None = None
+    watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
 
     @property
     def dram_bytes_read(self) -> int:
@@ -63,15 +65,16 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     builds = _compile_kernels(program, sources, io_tensors, device.cache_dir)
     runner = build.runner_path(device.cache_dir)
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
-        plan = Path(tmp) / "plan.txt"
+        plan_path = Path(tmp) / "plan.json"
         report_path = Path(tmp) / "report.json"
         timeout = hang_timeout if hang_timeout is not None else settings.hang_seconds()
-        objects = [b.path for b in builds]
-        plan.write_text(_plan_text(program, io_tensors, device, layout, objects, report_path, trace, timeout))
-        report = _launch(runner, plan, report_path, timeout)
+        plan = _plan(program, io_tensors, device, layout, [b.path for b in builds], report_path, trace, timeout)
+        check_plan(plan)
+        plan_path.write_text(json.dumps(plan))
+        report = _launch(runner, plan_path, report_path, timeout)
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
-    return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace)
+    return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"])
 
 
 def _kernel_sources(program: Program) -> list[Path]:
@@ -95,6 +98,7 @@ def _check_io(program: Program, io: list[EmulatedTensor]) -> EmulatedDevice:
     for slot, tensor in zip(program.tensors, io):
         if not isinstance(tensor, EmulatedTensor):
             raise TypeError(f"io tensor {slot.name!r}: expected an EmulatedTensor, got {type(tensor).__name__}")
+        tensor.require_usable(f"launch of program {program.name!r} with io tensor {slot.name!r}")
         if list(tensor.shape) != list(slot.shape) or tensor.dtype != slot.dtype:
             raise ValueError(f"io tensor {slot.name!r}: {tensor.dtype} {list(tensor.shape)} given, program expects "
                              f"{slot.dtype} {list(slot.shape)}")
@@ -168,29 +172,36 @@ def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTen
         return list(pool.map(lambda job: build.kernel_object(*job), jobs))
 
 
-def _plan_text(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
-               objects: list[Path], report: Path, trace: Path | None, hang: float) -> str:
-    lines = [f"device {device.l1_size} {device.l1_unreserved_base} {device.num_dram_banks} {device.dram_bank_size} "
-             f"{device.dram_alignment} {device.dram_path}", f"report {report}", f"hang_seconds {hang}"]
-    if trace is not None:
-        lines.append(f"trace {Path(trace).resolve()}")
-    lines += [f"buffer {addr} {size}" for addr, size in device.buffers.items()]
-    for cb in program.cbs:
-        for core in cores_of(cb.core_ranges):
-            lines.append(f"cb {core[0]} {core[1]} {cb.index} {FORMAT_CODE[cb.data_format]} {cb.page_size} "
-                         f"{cb.num_pages} {layout[core][cb.index]}")
-    for i, (kernel, obj) in enumerate(zip(program.kernels, objects)):
-        lines.append(f"kernel {i} {kernel.kind} {kernel.name} {obj}")
-        if kernel.compute_config is not None:
-            c = kernel.compute_config
-            lines.append(f"compute_config {i} {FIDELITY_CODE[c.math_fidelity]} {int(c.fp32_dest_acc_en)} "
-                         f"{int(c.math_approx_mode)} {int(c.dst_full_sync_en)} {len(c.unpack_to_dest_fp32)} "
-                         + " ".join(map(str, c.unpack_to_dest_fp32)))
-        lines.append(f"common {i} {len(kernel.common_runtime_args)} " + " ".join(map(str, kernel.common_runtime_args)))
-        for core in cores_of(kernel.core_ranges):
-            args = runtime_args(program, kernel, core, io, EmulatorResolver())
-            lines.append(f"launch {i} {core[0]} {core[1]} {len(args)} " + " ".join(map(str, args)))
-    return "\n".join(lines) + "\n"
+def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
+          objects: list[Path], report: Path, trace: Path | None, hang: float) -> dict[str, Any]:
+    """The runner's plan (schemas/plan.schema.json): the Program with tensors resolved to addresses."""
+    device_section = {"l1_size": device.l1_size, "l1_unreserved_base": device.l1_unreserved_base,
+                      "num_dram_banks": device.num_dram_banks, "dram_bank_size": device.dram_bank_size,
+                      "dram_alignment": device.dram_alignment, "noc_alignment": dict(device.noc_alignment),
+                      "dram_path": str(device.dram_path)}
+    watchdog = {"hang_seconds": float(hang), "tick_ms": settings.WATCHDOG_TICK_MS,
+                "deadlock_ticks": settings.DEADLOCK_TICKS}
+    cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,
+            "num_pages": cb.num_pages, "offset": layout[core][cb.index]}
+           for cb in program.cbs for core in cores_of(cb.core_ranges)]
+    kernels = [_kernel_plan(program, kernel, obj, io) for kernel, obj in zip(program.kernels, objects)]
+    return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
+                         watchdog=watchdog, device=device_section,
+                         buffers=[{"address": a, "size": n} for a, n in device.buffers.items()],
+                         cbs=cbs, kernels=kernels)
+
+
+def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedTensor]) -> dict[str, Any]:
+    c = kernel.compute_config
+    config = None if c is None else {
+        "math_fidelity": c.math_fidelity, "fp32_dest_acc_en": bool(c.fp32_dest_acc_en),
+        "math_approx_mode": bool(c.math_approx_mode), "dst_full_sync_en": bool(c.dst_full_sync_en),
+        "unpack_to_dest_fp32": [int(i) for i in c.unpack_to_dest_fp32]}
+    launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, EmulatorResolver())}
+                for core in cores_of(kernel.core_ranges)]
+    return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
+            "common_args": [int(a) for a in kernel.common_runtime_args], "compute_config": config,
+            "launches": launches}
 
 
 def _launch(runner: Path, plan: Path, report_path: Path, hang: float) -> dict[str, Any]:
@@ -199,11 +210,13 @@ def _launch(runner: Path, plan: Path, report_path: Path, hang: float) -> dict[st
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=hang + 60)
     except subprocess.TimeoutExpired as e:
         raise EmulatorError(f"the emulator runner did not finish within {hang + 60:.0f} s and was killed") from e
-    report = json.loads(report_path.read_text()) if report_path.exists() and report_path.stat().st_size else None
-    if proc.returncode == 0 and report and report.get("status") == "ok":
+    report = decode_report(report_path.read_text()) if report_path.exists() else None
+    if proc.returncode == 0 and report and report["status"] == "ok":
         return report
-    if report and report.get("status") == "fault":
+    if report and report["status"] == "fault":
         raise error_from_report(report)
+    if proc.returncode == PLAN_REFUSED_EXIT:
+        raise PlanError(f"the emulator runner refused its plan: {proc.stderr.strip()[:2000]}", {"stderr": proc.stderr})
     if proc.returncode < 0:
         raise KernelCrashError(f"the emulator runner died from signal {-proc.returncode} before reporting",
                                {"stderr": proc.stderr})

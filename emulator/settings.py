@@ -1,20 +1,28 @@
-"""Every environment variable the emulator reads, read here and nowhere else.
+"""Every setting of the emulator that the environment may change, read here and nowhere else.
 
 Each is a default that an explicit argument overrides (`EmulatedDevice(cache_dir=...)`,
 `emulator.run(..., hang_timeout=...)`), so library callers never need to touch `os.environ`.
 The README's environment table lists them with the other packages' variables.
+
+Fixed settings of the watchdog (not read from the environment; the runner echoes them in its report):
+it looks every `WATCHDOG_TICK_MS` ms and reports a deadlock after `DEADLOCK_TICKS` looks in a row with
+every live kernel blocked on a circular buffer.
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+from typing import Mapping
 
 CACHE_DIR_ENV = "EMULATOR_CACHE_DIR"
 HANG_SECONDS_ENV = "EMULATOR_HANG_SECONDS"
 COMPILER_ENV = "CXX"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
-DEFAULT_HANG_SECONDS = 60.0
+DEFAULT_HANG_SECONDS = 10.0
 DEFAULT_COMPILER = "g++"
+WATCHDOG_TICK_MS = 20
+DEADLOCK_TICKS = 10
 
 
 def cache_dir() -> Path:
@@ -22,18 +30,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR)
 
 
-def hang_seconds() -> float:
-    """How long kernels may make no progress before the runner reports a hang."""
-    text = os.environ.get(HANG_SECONDS_ENV)
-    if not text:
+def parse_hang_seconds(environ: Mapping[str, str]) -> float:
+    """The hang quiet period from `environ`; a clear ValueError for anything but a finite number > 0."""
+    raw = environ.get(HANG_SECONDS_ENV)
+    if raw is None or not raw.strip():
         return DEFAULT_HANG_SECONDS
     try:
-        value = float(text)
+        value = float(raw)
     except ValueError:
-        value = float("nan")
-    if not value > 0:
-        raise ValueError(f"{HANG_SECONDS_ENV}={text!r}: expected a number of seconds > 0")
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{HANG_SECONDS_ENV}={raw!r}: expected a finite number of seconds > 0")
     return value
+
+
+def hang_seconds() -> float:
+    """How long kernels may make no CB, NOC or API progress before the runner reports a hang."""
+    return parse_hang_seconds(os.environ)
 
 
 def compiler() -> str:

@@ -78,6 +78,7 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     if (pending_read_overlaps(begin, begin + n * c.config.page_size)) {
         misuse(cb, c, "cb_push_back over pages a noc_async_read still writes (missing noc_async_read_barrier)");
     }
+    mark_stored_datums(begin, n * c.config.page_size, data_format_datum_bytes(c.config.format));
     c.wr_page = (c.wr_page + n) % c.config.num_pages;
     c.pushed += n;
     c.reserved -= n;
@@ -108,6 +109,8 @@ void cb_pop_front(uint32_t cb, uint32_t n) {
     if (n > c.waited) {
         misuse(cb, c, "cb_pop_front of more pages than were waited for");
     }
+    // tt-metal 0.81.1, api/dataflow/dataflow_api.h cb_pop_front: the read pointer wraps only when it lands
+    // exactly on the FIFO's limit ("no other wrap is legal, consumer always reads from contiguous memory").
     if (c.rd_page + n > c.config.num_pages) {
         misuse(cb, c, "cb_pop_front straddles the end of the FIFO (wrap rule: pops must land exactly on the end)");
     }
@@ -153,13 +156,17 @@ uint8_t* cb_front_page(uint32_t cb, uint32_t index, const char* what) {
     return page_ptr(c, (c.rd_page + index) % c.config.num_pages);
 }
 
+// The compute model asks for a back page only to write all of it (packer, tilize, untilize): the page
+// counts as written from here on.
 uint8_t* cb_back_page(uint32_t cb, uint32_t index, const char* what) {
     CircularBuffer& c = cb_of(cb);
     if (index >= c.reserved) {
         fault("cb_misuse", "%s writes tile %u of CB %u but only %u pages were reserved (cb_reserve_back)", what, index,
               cb, c.reserved);
     }
-    return page_ptr(c, (c.wr_page + index) % c.config.num_pages);
+    uint8_t* page = page_ptr(c, (c.wr_page + index) % c.config.num_pages);
+    mark_l1_written(page, c.config.page_size);
+    return page;
 }
 
 uint32_t cb_take_pack_slot(uint32_t cb) { return cb_of(cb).pack_slot++; }

@@ -170,17 +170,14 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
             continue;
         }
         uint32_t bits;
-        bool poison;
         if (fmt == DataFormat::Float32) {
             std::memcpy(&bits, page + 4 * i, 4);
-            poison = bits == 0xFFFFFFFFu;
         } else {
             uint16_t half;
             std::memcpy(&half, page + 2 * i, 2);
-            poison = half == 0xFFFFu;
             bits = uint32_t(half) << 16;
         }
-        if (poison) {
+        if (!l1_written(page + i * datum_bytes(fmt), datum_bytes(fmt))) {
             fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
                   row_of(i), col_of(i), tile, cb);
         }
@@ -388,7 +385,12 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
         uint8_t staged[kDatums * 4];
         for (uint32_t r = 0; r < 32; ++r) {
             for (uint32_t c = 0; c < 32; ++c) {
-                std::memcpy(staged + datum_index(r, c) * bytes, rows + (r * row_datums + t * 32 + c) * bytes, bytes);
+                const uint8_t* datum = rows + (r * row_datums + t * 32 + c) * bytes;
+                if (!l1_written(datum, bytes)) {
+                    fault("uninitialised_read", "tilize_block reads row %u, column %u of CB %u, which nothing wrote",
+                          r, t * 32 + c, icb);
+                }
+                std::memcpy(staged + datum_index(r, c) * bytes, datum, bytes);
             }
         }
         float v[kDatums];
@@ -439,7 +441,9 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
     const uint64_t needed = uint64_t(block_rt_dim) * 32 * row_datums * bytes;
     const uint32_t pages = static_cast<uint32_t>((needed + out.page_size - 1) / out.page_size);
     uint8_t* base = cb_back_page(ocb, 0, call);
-    cb_back_page(ocb, pages - 1, call);
+    for (uint32_t p = 1; p < pages; ++p) {
+        cb_back_page(ocb, p, call);
+    }
     const bool exact = unpacks_to_dest(icb);
     const bool fp32 = dest_fp32();
     for (uint32_t rt = 0; rt < block_rt_dim; ++rt) {

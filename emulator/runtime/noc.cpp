@@ -1,6 +1,8 @@
 // The NOC: DRAM banks and every core's L1 as endpoints of 64-bit addresses (endpoint in the upper
 // 32 bits, byte address in the lower 32). Transfers are queued and land at the barrier, so a kernel
-// that forgets a barrier sees stale or poisoned data exactly where hardware could.
+// that forgets a barrier sees stale data exactly where hardware could. Every transfer is checked against
+// the NOC's rules before it is queued: bank, buffer and L1 bounds on its whole extent, CB boundaries,
+// and alignment.
 #include <cstring>
 
 #include "runtime.h"
@@ -14,35 +16,64 @@ constexpr uint32_t kL1Endpoint = 2u << 16;
 uint32_t endpoint_of(uint64_t noc_addr) { return static_cast<uint32_t>(noc_addr >> 32); }
 uint32_t offset_of(uint64_t noc_addr) { return static_cast<uint32_t>(noc_addr); }
 
-// Host pointer for [addr, addr+size) of a core's L1; faults outside its usable range.
+// Host pointer for [offset, offset+size) of a core's L1. The whole extent must lie in usable L1 (first
+// AND last byte), and if it starts inside a circular buffer it must end inside that same buffer: tt-metal's
+// watcher (ttnn 0.81.1 wheel, tt_metal/hw/inc/internal/debug/sanitize.h, debug_valid_worker_addr and
+// debug_valid_cb_addr) reports both. Stricter than the watcher, a range that touches no CB at all is also
+// refused: the emulator allocates nothing else in L1, so such a transfer lands in (or reads) memory that
+// belongs to no buffer and would corrupt whatever hardware keeps there.
 uint8_t* l1_range(const Core& core, uint32_t offset, uint32_t size, const char* what) {
     if (offset < g_device.l1_base || uint64_t(offset) + size > g_device.l1_size) {
-        fault("noc_address", "%s: L1 range [0x%x, 0x%x) of core (%u,%u) is outside its usable L1 [0x%x, 0x%x)", what,
-              offset, offset + size, core.x, core.y, g_device.l1_base, g_device.l1_size);
+        fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) is outside its usable L1 [0x%x, 0x%x)",
+              what, offset, static_cast<unsigned long long>(uint64_t(offset) + size), core.x, core.y,
+              g_device.l1_base, g_device.l1_size);
     }
-    return core.l1 + offset;
+    const uint32_t base = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core.l1));
+    if (size == 0) {  // forming an address (get_noc_addr), not a transfer
+        return core.l1 + offset;
+    }
+    for (uint32_t i = 0; i < kNumCircularBuffers; ++i) {
+        const CBConfig& c = core.cbs[i].config;
+        if (!c.configured) {
+            continue;
+        }
+        const uint32_t begin = c.l1_addr - base;
+        const uint64_t end = uint64_t(begin) + uint64_t(c.page_size) * c.num_pages;
+        if (offset >= begin && offset < end) {
+            if (uint64_t(offset) + size > end) {
+                fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) starts in CB %u [0x%x, 0x%llx) and "
+                      "crosses its end", what, base + offset,
+                      static_cast<unsigned long long>(uint64_t(base) + offset + size), core.x, core.y, i, base + begin,
+                      static_cast<unsigned long long>(base + end));
+            }
+            return core.l1 + offset;
+        }
+    }
+    fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) lies in no circular buffer", what,
+          base + offset, static_cast<unsigned long long>(uint64_t(base) + offset + size), core.x, core.y);
 }
 
+// Host pointer for [offset, offset+size) of a DRAM bank. The bank must exist and the whole extent (first
+// AND last byte) must lie inside one allocated buffer.
 uint8_t* dram_range(uint32_t bank, uint32_t offset, uint32_t size, const char* what) {
     if (bank >= g_device.num_banks) {
-        fault("noc_address", "%s: DRAM bank %u does not exist (%u banks)", what, bank, g_device.num_banks);
+        fault("noc_address", "%s: DRAM bank %u does not exist (banks 0..%u)", what, bank, g_device.num_banks - 1);
     }
-    const DramBuffer* nearest = nullptr;
+    const uint64_t end = uint64_t(offset) + size;
     for (const DramBuffer& b : g_device.buffers) {
-        if (offset >= b.addr && uint64_t(offset) + size <= uint64_t(b.addr) + b.size) {
-            return g_device.dram + bank * g_device.bank_size + offset;
+        const uint64_t b_end = uint64_t(b.addr) + b.size;
+        if (offset < b.addr || offset >= b_end) {
+            continue;
         }
-        if (!nearest || (b.addr <= offset && b.addr > nearest->addr)) {
-            nearest = &b;
+        if (end > b_end) {
+            fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%llx) overruns the end of buffer [0x%x, 0x%llx) "
+                  "by %llu bytes", what, bank, offset, static_cast<unsigned long long>(end), b.addr,
+                  static_cast<unsigned long long>(b_end), static_cast<unsigned long long>(end - b_end));
         }
+        return g_device.dram + bank * g_device.bank_size + offset;
     }
-    if (nearest) {
-        fault("noc_address",
-              "%s: DRAM bank %u range [0x%x, 0x%x) lies outside every buffer (nearest buffer: [0x%x, 0x%x) per bank)",
-              what, bank, offset, offset + size, nearest->addr, nearest->addr + nearest->size);
-    }
-    fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%x): no buffer is allocated", what, bank, offset,
-          offset + size);
+    fault("noc_address", "%s: DRAM bank %u range [0x%x, 0x%llx) lies outside every buffer", what, bank, offset,
+          static_cast<unsigned long long>(end));
 }
 
 uint8_t* resolve(uint64_t noc_addr, uint32_t size, bool& is_dram, const char* what) {
@@ -63,6 +94,25 @@ uint8_t* resolve(uint64_t noc_addr, uint32_t size, bool& is_dram, const char* wh
           static_cast<unsigned long long>(noc_addr));
 }
 
+// The NOC's alignment rule, as tt-metal's watcher enforces it (ttnn 0.81.1 wheel,
+// tt_metal/hw/inc/internal/debug/sanitize.h, debug_sanitize_noc_and_worker_addr ->
+// DebugSanitizeNocAlignment): the local L1 address and the NOC address must agree modulo the alignment
+// of the NOC target, which depends on the target and the direction (Wormhole B0:
+// tt_metal/hw/inc/internal/tt-1xx/wormhole/noc/noc_parameters.h, NOC_L1_{READ,WRITE}_ALIGNMENT_BYTES = 16,
+// NOC_DRAM_READ_ALIGNMENT_BYTES = 32, NOC_DRAM_WRITE_ALIGNMENT_BYTES = 16; the plan carries the values of
+// the emulated architecture).
+void check_alignment(uint32_t local_l1, uint64_t noc_addr, bool is_dram, bool is_read, const char* what) {
+    const NocAlignment& a = g_device.noc_alignment;
+    const uint32_t align = is_dram ? (is_read ? a.dram_read : a.dram_write) : (is_read ? a.l1_read : a.l1_write);
+    const uint32_t mask = align - 1;
+    if ((local_l1 & mask) != (offset_of(noc_addr) & mask)) {
+        fault("noc_alignment", "%s: local L1 address 0x%x and %s address 0x%x disagree modulo %u bytes (%u vs %u); "
+              "the NOC needs both at the same offset within a %u-byte %s %s granule",
+              what, local_l1, is_dram ? "DRAM" : "L1", offset_of(noc_addr), align, local_l1 & mask,
+              offset_of(noc_addr) & mask, align, is_dram ? "DRAM" : "L1", is_read ? "read" : "write");
+    }
+}
+
 uint32_t local_offset(uint32_t l1_addr, uint32_t size, const char* what) {
     const uint32_t base = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(t_self->core->l1));
     if (l1_addr < base || l1_addr - base >= g_device.l1_size) {
@@ -77,7 +127,9 @@ void run_copies(std::vector<PendingCopy>& copies) {
     const double begin = now_seconds();
     for (const PendingCopy& p : copies) {
         std::memmove(p.dst, p.src, p.size);
+        mark_l1_written(p.dst, p.size);
     }
+    g_progress.fetch_add(1);
     if (!copies.empty()) {
         trace_event("noc transfers", begin, now_seconds());
     }
@@ -106,8 +158,10 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
     bool is_dram = false;
     const uint8_t* from = resolve(src, size, is_dram, "noc_async_read source");
     uint8_t* to = t_self->core->l1 + local_offset(dst_l1, size, "noc_async_read destination");
+    check_alignment(dst_l1, src, is_dram, true, "noc_async_read");
     t_self->pending_reads.push_back({to, from, size});
     t_self->noc_transactions += 1;
+    g_progress.fetch_add(1);
     if (is_dram) {
         t_self->dram_read += size;
     }
@@ -118,8 +172,10 @@ void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
     bool is_dram = false;
     const uint8_t* from = t_self->core->l1 + local_offset(src_l1, size, "noc_async_write source");
     uint8_t* to = resolve(dst, size, is_dram, "noc_async_write destination");
+    check_alignment(src_l1, dst, is_dram, false, "noc_async_write");
     t_self->pending_writes.push_back({to, from, size});
     t_self->noc_transactions += 1;
+    g_progress.fetch_add(1);
     if (is_dram) {
         t_self->dram_written += size;
     }

@@ -1,178 +1,83 @@
-// The runner: loads a plan written by emulator/run.py, maps DRAM and every core's L1, starts one
-// thread per (kernel, core), watches for deadlocks and hangs, and writes a JSON report. Faults and
-// crashes end the process with the report written, so the Python side never hangs or dies with us.
-#include <dlfcn.h>
+// The runner: loads a plan written by emulator/run.py (plan.cpp), starts one thread per (kernel, core),
+// watches for deadlocks and hangs, and writes a JSON report (report.cpp). Faults, crashes and exit()
+// calls in kernel code end the process with the report written, so the Python side never hangs or
+// dies with us.
 #include <signal.h>
-#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
-#include <fcntl.h>
 
-#include <array>
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
-#include <map>
-#include <memory>
-#include <sstream>
 #include <thread>
 
 #include "runtime.h"
 
 namespace emu {
 
-void start_compute(KernelThread& t);   // compute.cpp
-void finish_compute(KernelThread& t);  // compute.cpp
-
 Device g_device;
+std::vector<std::unique_ptr<KernelThread>> g_threads;
 thread_local KernelThread* t_self = nullptr;
 std::atomic<uint64_t> g_progress{0};
 
 namespace {
 
-constexpr uintptr_t kL1MapBase = 0x40000000u;
-constexpr uintptr_t kL1MapStride = 0x200000u;
-
-std::vector<std::unique_ptr<KernelThread>> g_threads;
-std::map<int, std::vector<uint32_t>> g_common_args;
-std::map<int, ComputeConfig> g_compute_configs;
-std::string g_report_path, g_trace_path;
-double g_hang_seconds = 60;
 std::atomic<int> g_blocked{0};
 std::atomic<int> g_live{0};
 std::atomic_flag g_reporting = ATOMIC_FLAG_INIT;
 
-const char* kind_name(KernelKind k) {
-    return k == KernelKind::Reader ? "reader" : k == KernelKind::Writer ? "writer" : "compute";
-}
-
-const char* state_name(ThreadState s) {
-    return s == ThreadState::Running ? "running" : s == ThreadState::Blocked ? "blocked" : "done";
-}
-
-std::string json_escape(const char* s) {
-    std::string out;
-    for (; *s; ++s) {
-        if (*s == '"' || *s == '\\') {
-            out += '\\';
-            out += *s;
-        } else if (static_cast<unsigned char>(*s) < 0x20) {
-            out += ' ';
-        } else {
-            out += *s;
-        }
+// The runner's own way out: the exit_group system call, which no interposed exit() (exits.cpp) and no
+// atexit handler can intercept.
+[[noreturn]] void terminate_process(int code) {
+    for (;;) {
+        syscall(SYS_exit_group, code);
     }
-    return out;
-}
-
-std::string stats_json() {
-    uint64_t read = 0, written = 0, transactions = 0;
-    std::map<std::pair<uint32_t, uint32_t>, std::array<uint64_t, 3>> per_core;
-    std::string kernels;
-    for (const auto& t : g_threads) {
-        read += t->dram_read;
-        written += t->dram_written;
-        transactions += t->noc_transactions;
-        auto& c = per_core[{t->core->x, t->core->y}];
-        c[0] += t->dram_read;
-        c[1] += t->dram_written;
-        c[2] += t->noc_transactions;
-        char buf[256];
-        std::snprintf(buf, sizeof buf, "%s{\"kernel\":\"%s\",\"core\":[%u,%u],\"seconds\":%.6f}",
-                      kernels.empty() ? "" : ",", json_escape(t->kernel.c_str()).c_str(), t->core->x, t->core->y,
-                      t->busy_seconds);
-        kernels += buf;
-    }
-    std::string cores;
-    for (const auto& [xy, c] : per_core) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "%s{\"core\":[%u,%u],\"dram_bytes_read\":%llu,\"dram_bytes_written\":%llu,"
-                      "\"noc_transactions\":%llu}", cores.empty() ? "" : ",", xy.first, xy.second,
-                      static_cast<unsigned long long>(c[0]), static_cast<unsigned long long>(c[1]),
-                      static_cast<unsigned long long>(c[2]));
-        cores += buf;
-    }
-    char head[256];
-    std::snprintf(head, sizeof head, "{\"dram_bytes_read\":%llu,\"dram_bytes_written\":%llu,\"noc_transactions\":%llu,"
-                  "\"seconds\":%.6f,", static_cast<unsigned long long>(read), static_cast<unsigned long long>(written),
-                  static_cast<unsigned long long>(transactions), now_seconds() - g_device.start_time);
-    return std::string(head) + "\"per_core\":[" + cores + "],\"kernels\":[" + kernels + "]}";
-}
-
-std::string threads_json() {
-    std::string out;
-    for (const auto& t : g_threads) {
-        char buf[700];
-        std::snprintf(buf, sizeof buf,
-                      "%s{\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],\"state\":\"%s\",\"call\":\"%s\","
-                      "\"blocked_on\":\"%s\"}",
-                      out.empty() ? "" : ",", json_escape(t->kernel.c_str()).c_str(), kind_name(t->kind), t->core->x,
-                      t->core->y, state_name(t->state.load()), json_escape(t->call).c_str(),
-                      json_escape(t->blocked_on).c_str());
-        out += buf;
-    }
-    return "[" + out + "]";
-}
-
-std::string cbs_json() {
-    std::string out;
-    for (const Core* core : g_device.cores) {
-        char head[64];
-        std::snprintf(head, sizeof head, "%s{\"core\":[%u,%u],\"cbs\":", out.empty() ? "" : ",", core->x, core->y);
-        out += head + cb_state_json(*core) + "}";
-    }
-    return "[" + out + "]";
-}
-
-void write_report(const std::string& body) {
-    const int fd = ::open(g_report_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        ssize_t unused = ::write(fd, body.data(), body.size());
-        (void)unused;
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
-
-[[noreturn]] void report_fault_and_exit(const char* category, const std::string& message) {
-    if (g_reporting.test_and_set()) {
-        for (;;) {
-            pause();
-        }
-    }
-    std::string body = "{\"status\":\"fault\",\"category\":\"" + json_escape(category) + "\",\"message\":\"" +
-                       json_escape(message.c_str()) + "\"";
-    if (t_self) {
-        char who[400];
-        std::snprintf(who, sizeof who, ",\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],\"call\":\"%s\"",
-                      json_escape(t_self->kernel.c_str()).c_str(), kind_name(t_self->kind), t_self->core->x,
-                      t_self->core->y, json_escape(t_self->call).c_str());
-        body += who;
-    }
-    body += ",\"threads\":" + threads_json() + ",\"cbs\":" + cbs_json() + "}";
-    write_report(body);
-    _exit(2);
 }
 
 // --- crashes -------------------------------------------------------------------------------------
 
-char g_crash_buf[1024];
+char g_crash_buf[1200];
 
+// Name and description of each signal we catch; no strsignal(), which is not async-signal-safe.
+const char* signal_name(int sig) {
+    switch (sig) {
+        case SIGSEGV: return "SIGSEGV";
+        case SIGBUS: return "SIGBUS";
+        case SIGFPE: return "SIGFPE";
+        case SIGILL: return "SIGILL";
+        case SIGABRT: return "SIGABRT";
+    }
+    return "signal";
+}
+
+const char* signal_description(int sig) {
+    switch (sig) {
+        case SIGSEGV: return "invalid memory access";
+        case SIGBUS: return "bus error";
+        case SIGFPE: return "arithmetic exception, e.g. integer division by zero";
+        case SIGILL: return "illegal instruction";
+        case SIGABRT: return "abort() called";
+    }
+    return "fatal signal";
+}
+
+// Runs on the crashing thread's alternate stack: formats into a static buffer and writes it with
+// write_report_raw, allocating nothing (the crash may have happened inside malloc).
 void on_crash(int sig) {
     const KernelThread* t = t_self;
-    int n = std::snprintf(g_crash_buf, sizeof g_crash_buf,
-                          "{\"status\":\"fault\",\"category\":\"crash\",\"message\":\"signal %d (%s) in kernel code\","
-                          "\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],\"call\":\"%s\",\"threads\":[],\"cbs\":[]}",
-                          sig, strsignal(sig), t ? t->kernel.c_str() : "runner", t ? kind_name(t->kind) : "-",
-                          t ? t->core->x : 0, t ? t->core->y : 0, t ? t->call : "-");
-    const int fd = ::open(g_report_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0 && n > 0) {
-        ssize_t unused = ::write(fd, g_crash_buf, static_cast<size_t>(n));
-        (void)unused;
-        ::close(fd);
+    const int n = std::snprintf(
+        g_crash_buf, sizeof g_crash_buf,
+        "{\"format\":\"emulator-report\",\"version\":%d,\"status\":\"fault\",\"category\":\"crash\","
+        "\"message\":\"%s (signal %d, %s) in kernel code\",\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],"
+        "\"call\":\"%s\",\"threads\":[],\"cbs\":[]}",
+        kReportVersion, signal_name(sig), sig, signal_description(sig), t ? t->kernel.c_str() : "runner",
+        t ? kind_name(t->kind) : "reader", t ? t->core->x : 0, t ? t->core->y : 0, t ? t->call : "-");
+    if (n > 0 && !g_reporting.test_and_set()) {
+        write_report_raw(g_crash_buf, std::min(static_cast<size_t>(n), sizeof g_crash_buf - 1));
     }
-    _exit(3);
+    terminate_process(3);
 }
 
 void install_crash_handlers() {
@@ -191,136 +96,6 @@ void use_alternate_signal_stack() {
     ss.ss_sp = stack.data();
     ss.ss_size = stack.size();
     sigaltstack(&ss, nullptr);
-}
-
-// --- plan ----------------------------------------------------------------------------------------
-
-[[noreturn]] void plan_error(const std::string& what) {
-    std::fprintf(stderr, "emulator runner: bad plan: %s\n", what.c_str());
-    std::exit(4);
-}
-
-Core* add_core(uint32_t x, uint32_t y) {
-    if (Core* c = find_core(x, y)) {
-        return c;
-    }
-    const uintptr_t want = kL1MapBase + g_device.cores.size() * kL1MapStride;
-    void* p = mmap(reinterpret_cast<void*>(want), g_device.l1_size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
-        plan_error("cannot map L1 of core at a fixed low address");
-    }
-    std::memset(p, kPoisonByte, g_device.l1_size);
-    auto* core = new Core;
-    core->x = x;
-    core->y = y;
-    core->l1 = static_cast<uint8_t*>(p);
-    g_device.cores.push_back(core);
-    return core;
-}
-
-void map_dram(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDWR);
-    if (fd < 0) {
-        plan_error("cannot open DRAM file " + path);
-    }
-    const size_t size = g_device.bank_size * g_device.num_banks;
-    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) {
-        plan_error("cannot map DRAM file " + path);
-    }
-    g_device.dram = static_cast<uint8_t*>(p);
-}
-
-void load_plan(const char* path) {
-    std::ifstream in(path);
-    if (!in) {
-        plan_error(std::string("cannot read ") + path);
-    }
-    std::map<int, void (*)()> entries;
-    std::map<int, std::pair<std::string, KernelKind>> kernels;
-    std::string word;
-    while (in >> word) {
-        if (word == "device") {
-            std::string dram;
-            in >> g_device.l1_size >> g_device.l1_base >> g_device.num_banks >> g_device.bank_size >>
-                g_device.dram_alignment >> dram;
-            map_dram(dram);
-        } else if (word == "report") {
-            in >> g_report_path;
-        } else if (word == "trace") {
-            in >> g_trace_path;
-            g_device.trace = true;
-        } else if (word == "hang_seconds") {
-            in >> g_hang_seconds;
-        } else if (word == "buffer") {
-            DramBuffer b{};
-            in >> b.addr >> b.size;
-            g_device.buffers.push_back(b);
-        } else if (word == "cb") {
-            uint32_t x, y, index, format, page, pages, offset;
-            in >> x >> y >> index >> format >> page >> pages >> offset;
-            Core* core = add_core(x, y);
-            CBConfig& c = core->cbs[index].config;
-            c = {true, static_cast<DataFormat>(format), page, pages,
-                 static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1)) + offset};
-        } else if (word == "kernel") {
-            int id;
-            std::string kind, name, so;
-            in >> id >> kind >> name >> so;
-            void* handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-            if (!handle) {
-                plan_error(std::string("cannot load kernel ") + name + ": " + dlerror());
-            }
-            void* sym = dlsym(handle, "_Z11kernel_mainv");
-            if (!sym) {
-                plan_error("kernel " + name + " defines no void kernel_main()");
-            }
-            entries[id] = reinterpret_cast<void (*)()>(sym);
-            kernels[id] = {name, kind == "reader" ? KernelKind::Reader
-                                 : kind == "writer" ? KernelKind::Writer
-                                                    : KernelKind::Compute};
-        } else if (word == "compute_config") {
-            int id, n;
-            ComputeConfig c{};
-            in >> id >> c.math_fidelity >> c.fp32_dest_acc_en >> c.math_approx_mode >> c.dst_full_sync_en >> n;
-            for (int i = 0; i < n; ++i) {
-                uint32_t cb;
-                in >> cb;
-                c.unpack_to_dest_fp32[cb % kNumCircularBuffers] = true;
-            }
-            g_compute_configs[id] = c;
-        } else if (word == "common") {
-            int id, n;
-            in >> id >> n;
-            auto& args = g_common_args[id];
-            args.resize(n);
-            for (auto& a : args) {
-                in >> a;
-            }
-        } else if (word == "launch") {
-            int id, n;
-            uint32_t x, y;
-            in >> id >> x >> y >> n;
-            auto t = std::make_unique<KernelThread>();
-            t->kernel = kernels.at(id).first;
-            t->kind = kernels.at(id).second;
-            t->entry = entries.at(id);
-            t->core = add_core(x, y);
-            t->args.resize(n);
-            for (auto& a : t->args) {
-                in >> a;
-            }
-            t->common_args = &g_common_args[id];
-            if (t->kind == KernelKind::Compute) {
-                t->compute = &g_compute_configs.at(id);
-            }
-            g_threads.push_back(std::move(t));
-        } else {
-            plan_error("unknown plan line '" + word + "'");
-        }
-    }
 }
 
 // --- threads and watchdog ----------------------------------------------------------------------
@@ -344,47 +119,58 @@ void run_kernel(KernelThread* t) {
     g_progress.fetch_add(1);
 }
 
+const char* thread_state_name(ThreadState s) {
+    return s == ThreadState::Running ? "running" : s == ThreadState::Blocked ? "blocked" : "done";
+}
+
 std::string blocked_summary() {
     std::string out;
     for (const auto& t : g_threads) {
-        if (t->state.load() == ThreadState::Done) {
+        const ThreadState state = t->state.load();
+        if (state == ThreadState::Done) {
             continue;
         }
         char buf[400];
         std::snprintf(buf, sizeof buf, "\n  %s on core (%u,%u) is %s in %s", t->kernel.c_str(), t->core->x,
-                      t->core->y, state_name(t->state.load()), t->state.load() == ThreadState::Blocked ? t->blocked_on
-                                                                                                         : t->call);
+                      t->core->y, thread_state_name(state), state == ThreadState::Blocked ? t->blocked_on : t->call);
         out += buf;
     }
     return out;
 }
 
+// Looks every tick: a deadlock is deadlock_ticks looks in a row with every live kernel blocked on a CB;
+// a hang is hang_seconds without progress (CB pages moved, NOC transfers issued or landed, kernels
+// returning) while some kernel runs.
 void watchdog() {
+    const Watchdog& w = g_device.watchdog;
+    const auto tick = std::chrono::milliseconds(w.tick_ms);
     uint64_t last = g_progress.load();
     double last_change = now_seconds();
-    int stuck_checks = 0;
+    uint32_t stuck_ticks = 0;
     while (g_live.load() > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(tick);
         const uint64_t progress = g_progress.load();
         const double now = now_seconds();
         if (progress != last) {
             last = progress;
             last_change = now;
-            stuck_checks = 0;
+            stuck_ticks = 0;
             continue;
         }
         const int live = g_live.load();
         if (live > 0 && g_blocked.load() == live) {
-            if (++stuck_checks >= 10) {
+            if (++stuck_ticks >= w.deadlock_ticks) {
                 report_fault_and_exit("deadlock", "every live kernel is blocked on a circular buffer:" +
                                                       blocked_summary());
             }
         } else {
-            stuck_checks = 0;
+            stuck_ticks = 0;
         }
-        if (now - last_change > g_hang_seconds) {
-            report_fault_and_exit("hang", "no circular-buffer progress for " + std::to_string(int(g_hang_seconds)) +
-                                              " s (a kernel spins without calling the API?):" + blocked_summary());
+        if (now - last_change > w.hang_seconds) {
+            char head[160];
+            std::snprintf(head, sizeof head, "no circular-buffer, NOC or kernel progress for %g s (a kernel spins "
+                          "without calling the API?):", w.hang_seconds);
+            report_fault_and_exit("hang", head + blocked_summary());
         }
     }
 }
@@ -409,7 +195,7 @@ void check_balance() {
 }
 
 void write_trace() {
-    std::ofstream out(g_trace_path);
+    std::ofstream out(g_device.trace_path);
     out << "{\"traceEvents\":[";
     bool first = true;
     for (size_t i = 0; i < g_threads.size(); ++i) {
@@ -425,6 +211,16 @@ void write_trace() {
 }
 
 }  // namespace
+
+[[noreturn]] void report_fault_and_exit(const char* category, const std::string& message) {
+    if (g_reporting.test_and_set()) {
+        for (;;) {
+            pause();
+        }
+    }
+    write_report(fault_report(category, message));
+    terminate_process(2);
+}
 
 // --- core.h functions that need the thread table ------------------------------------------------
 
@@ -474,8 +270,8 @@ const ComputeConfig& compute_config() {
 
 uint32_t runtime_arg(uint32_t index) {
     if (index >= t_self->args.size()) {
-        fault("arg_misuse", "get_arg_val(%u) but core (%u,%u) was given %zu runtime args", index, t_self->core->x,
-              t_self->core->y, t_self->args.size());
+        fault("arg_misuse", "get_arg_val(%u) but core (%u,%u) was given %zu runtime args (valid indices 0..%zu)",
+              index, t_self->core->x, t_self->core->y, t_self->args.size(), t_self->args.size() - 1);
     }
     return t_self->args[index];
 }
@@ -516,7 +312,12 @@ int main(int argc, char** argv) {
         return 4;
     }
     install_crash_handlers();
-    load_plan(argv[1]);
+    try {
+        load_plan(argv[1]);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "emulator runner: bad plan: %s\n", e.what());
+        return 4;
+    }
     g_device.start_time = now_seconds();
     g_live = static_cast<int>(g_threads.size());
     std::vector<std::thread> threads;
@@ -532,6 +333,6 @@ int main(int argc, char** argv) {
     if (g_device.trace) {
         write_trace();
     }
-    write_report("{\"status\":\"ok\",\"stats\":" + stats_json() + "}");
+    write_report(ok_report());
     return 0;
 }

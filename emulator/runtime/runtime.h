@@ -5,7 +5,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,8 @@ struct CircularBuffer {
 
 struct Core {
     uint32_t x = 0, y = 0;
-    uint8_t* l1 = nullptr;  // host address == kernel-visible address
+    uint8_t* l1 = nullptr;       // host address == kernel-visible address
+    uint8_t* written = nullptr;  // one byte per L1 byte: nonzero once something wrote it (l1.cpp)
     CircularBuffer cbs[kNumCircularBuffers];
     std::mutex mutex;  // guards every CB of this core
     std::condition_variable changed;
@@ -65,8 +68,24 @@ struct DramBuffer {
     uint32_t size;  // bytes per bank
 };
 
+// Byte alignment of NOC transfers per target and direction (see check_alignment in noc.cpp).
+struct NocAlignment {
+    uint32_t l1_read = 16, l1_write = 16, dram_read = 32, dram_write = 16;
+};
+
+// How the watchdog decides: it looks every tick_ms; deadlock_ticks looks in a row with every live kernel
+// blocked on a CB make a deadlock; hang_seconds without any CB, NOC or API progress make a hang.
+struct Watchdog {
+    double hang_seconds = 10;
+    uint32_t tick_ms = 20;
+    uint32_t deadlock_ticks = 10;
+};
+
 struct Device {
     uint32_t l1_size = 0, l1_base = 0, num_banks = 0, dram_alignment = 32;
+    NocAlignment noc_alignment{};
+    Watchdog watchdog{};
+    std::string report_path, report_tmp_path, trace_path;
     uint64_t bank_size = 0;
     uint8_t* dram = nullptr;
     std::vector<DramBuffer> buffers;
@@ -76,8 +95,36 @@ struct Device {
 };
 
 extern Device g_device;
+extern std::vector<std::unique_ptr<KernelThread>> g_threads;
 extern thread_local KernelThread* t_self;
 extern std::atomic<uint64_t> g_progress;
+
+// plan.cpp: reads the plan (emulator/contract/plan.schema.json); throws std::runtime_error naming the
+// offending key or value.
+void load_plan(const std::string& path);
+Core* add_core(uint32_t x, uint32_t y);
+
+// l1.cpp
+void map_l1(Core& core, size_t index);
+void mark_l1_written(const void* p, uint32_t size);
+// Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
+void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
+
+// compute.cpp
+void start_compute(KernelThread& t);
+void finish_compute(KernelThread& t);
+
+// report.cpp: the runner's report (emulator/contract/report.schema.json), written atomically.
+constexpr int kReportVersion = 1;
+const char* kind_name(KernelKind k);
+std::string json_escape(const char* s);
+std::string ok_report();
+std::string fault_report(const char* category, const std::string& message);
+void write_report(const std::string& body);
+// Allocation-free, for the crash handler: write to report_tmp_path, fsync, rename over report_path.
+void write_report_raw(const char* data, size_t size);
+// runner.cpp: writes a fault report for the calling thread and ends the process.
+[[noreturn]] void report_fault_and_exit(const char* category, const std::string& message);
 
 Core* find_core(uint32_t x, uint32_t y);
 double now_seconds();

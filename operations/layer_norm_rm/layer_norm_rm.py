@@ -6,12 +6,16 @@ message naming the argument, the value it got and what it expected.
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
 from operations import device as devices
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program, check_shape
 
 SUPPORTED_DTYPES = ("bfloat16", "float32")
+# The compute kernel receives epsilon as float32 bits: it must be a normal float32 there (IEEE 754 binary32).
+FP32_MIN_NORMAL = 2.0 ** -126
+FP32_MAX = (2.0 - 2.0 ** -23) * 2.0 ** 127
 
 
 def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilon: float = 1e-5,
@@ -25,6 +29,7 @@ def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilo
     _check_epsilon(epsilon)
     if device is not None and not devices.same_device(device, on):
         raise ValueError(f"device={device!r}: expected the device input_tensor lives on ({on!r})")
+    _check_memory_config(memory_config)
     if devices.memory_config_name(memory_config) != "DRAM_INTERLEAVED":
         raise ValueError(f"memory_config={memory_config!r}: only DRAM interleaved output is supported")
 
@@ -70,10 +75,30 @@ def _check_param(name: str, t: Any, width: int, dtype: str, on: Any) -> None:
 
 
 def _check_epsilon(epsilon: Any) -> None:
+    """Checked in the precision the kernel receives it: 1e-50 would reach it as 0 and 1e39 as inf."""
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
         raise TypeError(f"epsilon={epsilon!r}: expected a float")
-    if not math.isfinite(epsilon) or epsilon <= 0:
-        raise ValueError(f"epsilon={epsilon!r}: expected a finite value > 0")
+    as_fp32 = _as_float32(epsilon)
+    if not math.isfinite(epsilon) or epsilon <= 0 or not FP32_MIN_NORMAL <= as_fp32 <= FP32_MAX:
+        raise ValueError(f"epsilon={epsilon!r}: expected a finite value > 0 that stays a normal float32 "
+                         f"({FP32_MIN_NORMAL:.8g} .. {FP32_MAX:.8g}), the precision the kernel receives it in; "
+                         f"as float32 it is {as_fp32!r}")
+
+
+def _as_float32(x: float) -> float:
+    """x rounded to float32 (to nearest even), infinities where it overflows."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _check_memory_config(config: Any) -> None:
+    if config is None or isinstance(config, str):
+        return
+    if not (hasattr(config, "buffer_type") and hasattr(config, "memory_layout")):
+        raise TypeError(f"memory_config={config!r}: expected None, a ttnn.MemoryConfig or a name such as "
+                        f"'DRAM_INTERLEAVED', got {type(config).__name__}")
 
 
 def _param_shape(gamma: Any, beta: Any) -> list[int] | None:

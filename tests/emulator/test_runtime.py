@@ -158,5 +158,5 @@ def test_settings_read_the_environment(monkeypatch, tmp_path):
     assert device.cache_dir == tmp_path
     device.close()
     monkeypatch.setenv(settings.HANG_SECONDS_ENV, "soon")
-    with pytest.raises(ValueError, match=r"EMULATOR_HANG_SECONDS='soon': expected a number of seconds > 0"):
+    with pytest.raises(ValueError, match=r"EMULATOR_HANG_SECONDS='soon': expected a finite number of seconds > 0"):
         settings.hang_seconds()

@@ -15,19 +15,33 @@
 
 namespace emu {
 
-// Numeric values are tt::DataFormat's.
-enum class DataFormat : uint8_t { Float32 = 0, Float16_b = 5 };
+// tt::DataFormat's enumerators and values, from the shared code table (emu/codes.h). The kernel API's
+// global `DataFormat` (get_dataformat) is this type.
+enum class DataFormat : uint8_t {
+#define EMU_DATA_FORMAT(name, enumerator, value, datum_bytes) enumerator = value,
+#include "emu/codes.h"
+    Invalid = 0xff,
+};
+
+constexpr uint32_t data_format_datum_bytes(DataFormat f) {
+    switch (f) {
+#define EMU_DATA_FORMAT(name, enumerator, value, datum_bytes) \
+    case DataFormat::enumerator:                              \
+        return datum_bytes;
+#include "emu/codes.h"
+        default:
+            return 0;
+    }
+}
+
+constexpr uint32_t kTileDatums = 32 * 32;
 
 enum class KernelKind : uint8_t { Reader, Writer, Compute };
 
 constexpr uint32_t kNumCircularBuffers = 32;
 
-// Fresh L1 and fresh DRAM buffers hold this byte, so memory nothing wrote reads as 0xFFFF (bf16) /
-// 0xFFFFFFFF (fp32) datums: NaN patterns that no arithmetic or conversion here produces.
-constexpr uint8_t kPoisonByte = 0xFF;
-
 struct ComputeConfig {
-    uint32_t math_fidelity;  // 0 LoFi, 2 HiFi2, 3 HiFi3, 4 HiFi4
+    uint32_t math_fidelity;  // EMU_MATH_FIDELITY values of emu/codes.h
     bool fp32_dest_acc_en;
     bool math_approx_mode;
     bool dst_full_sync_en;
@@ -78,6 +92,12 @@ void noc_read_barrier();
 void noc_write_barrier();
 uint32_t my_x();
 uint32_t my_y();
+
+// --- L1 written-map -------------------------------------------------------------------------------
+// Whether every byte of [p, p + size) was written since launch: by a NOC transfer that landed, by the
+// compute kernel's packer, or by a kernel's own stores (seen when it pushes the pages). Uninitialised
+// reads are found with this map, never by looking at the data, so every bit pattern is data.
+bool l1_written(const void* p, uint32_t size);
 
 // --- diagnostics ----------------------------------------------------------------------------------
 // Reports a fault (category: a short word such as "cb_misuse") with the calling kernel, core and API

@@ -17,7 +17,7 @@
 
 constexpr uint8_t noc_index = 0;
 
-enum class DataFormat : uint8_t { Float32 = 0, Float16_b = 5, Invalid = 0xff };
+using DataFormat = emu::DataFormat;
 
 inline void cb_reserve_back(int32_t operand, int32_t num_pages) { emu::cb_reserve_back(operand, num_pages); }
 inline void cb_push_back(const int32_t operand, const int32_t num_pages) { emu::cb_push_back(operand, num_pages); }
@@ -32,11 +32,9 @@ inline bool cb_pages_reservable_at_back(int32_t operand, int32_t num_pages) {
 inline uint32_t get_write_ptr(uint32_t operand) { return emu::cb_write_addr(operand); }
 inline uint32_t get_read_ptr(uint32_t operand) { return emu::cb_read_addr(operand); }
 inline std::int32_t get_tile_size(const std::int32_t operand) {
-    return emu::cb_config(operand).format == emu::DataFormat::Float32 ? 4096 : 2048;
+    return emu::kTileDatums * emu::data_format_datum_bytes(emu::cb_config(operand).format);
 }
-inline DataFormat get_dataformat(const std::int32_t operand) {
-    return static_cast<DataFormat>(emu::cb_config(operand).format);
-}
+inline DataFormat get_dataformat(const std::int32_t operand) { return emu::cb_config(operand).format; }
 
 inline uint64_t get_noc_addr(uint32_t addr, uint8_t noc = noc_index) {
     (void)noc;
@@ -74,6 +72,15 @@ inline void noc_async_write_barrier(uint8_t noc = noc_index) {
 inline void noc_async_writes_flushed(uint8_t noc = noc_index) {
     (void)noc;
     emu::noc_write_barrier();
+}
+
+// DRAM banks only: the emulator has no L1-interleaved buffers (tt-metal: internal/dataflow/
+// dataflow_api_addrgen.h, get_noc_addr_from_bank_id<DRAM>).
+template <bool DRAM>
+inline uint64_t get_noc_addr_from_bank_id(uint32_t bank_id, uint32_t bank_address_offset, uint8_t noc = noc_index) {
+    static_assert(DRAM, "the emulator has DRAM banks only");
+    (void)noc;
+    return emu::dram_noc_addr(bank_id, bank_address_offset);
 }
 
 #include "api/tensor/tensor_accessor.h"

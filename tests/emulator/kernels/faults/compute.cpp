@@ -37,6 +37,9 @@ void kernel_main() {
 #elif defined(FAULT_FORMAT)
         add_init(0, 1);
         add_tiles(0, 1, 0, 0, 0);
+#elif defined(FAULT_READ_BEYOND_WAITED)
+        copy_init(0);
+        copy_tile(0, 1, 0);
 #elif defined(FAULT_DST_OVERFLOW)
         copy_init(0);
         copy_tile(0, 0, 4);

@@ -13,6 +13,27 @@ void kernel_main() {
 #if defined(FAULT_OVER_POP)
     cb_wait_front(drain_cb, 1);
     cb_pop_front(drain_cb, 2);
+#elif defined(FAULT_NO_WRITE_BARRIER)
+    cb_wait_front(drain_cb, 1);
+    noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(0), page);
+    cb_pop_front(drain_cb, 1);
+    noc_async_write_barrier();
+#elif defined(FAULT_POP_STRADDLE)
+    // A 3-page CB drained two pages at a time: the second pop starts at page 2 and would wrap.
+    for (uint32_t i = 0; i < 2; ++i) {
+        cb_wait_front(drain_cb, 2);
+        cb_pop_front(drain_cb, 2);
+    }
+#elif defined(FAULT_POP_UNWAITED)
+    // Both pages are there (no race decides the outcome), but only one was waited for.
+    while (!cb_pages_available_at_front(drain_cb, 2)) {
+    }
+    cb_wait_front(drain_cb, 1);
+    cb_pop_front(drain_cb, 2);
+#elif defined(FAULT_DRAM_WRITE_MISALIGNED)
+    cb_wait_front(drain_cb, 1);
+    noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(0, 8), page / 2);
+    noc_async_write_barrier();
 #elif defined(FAULT_UNDRAINED)
     cb_wait_front(drain_cb, 1);
 #else

@@ -1,0 +1,62 @@
+"""The runner contract: the plan Python hands the runner and the report it hands back, each a
+versioned JSON document checked against its schema (`schemas/plan.schema.json`,
+`schemas/report.schema.json`) on the Python side; the runner checks the plan again key by key
+(`runtime/plan.cpp`) and writes reports of the version below (`runtime/report.cpp`)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from emulator.errors import EmulatorError
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+PLAN_FORMAT, PLAN_VERSION = "emulator-plan", 1
+REPORT_FORMAT, REPORT_VERSION = "emulator-report", 1
+
+
+class ContractError(EmulatorError):
+    """A plan or a report that breaks the runner contract (a bug of the emulator, not of a kernel)."""
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _problems(name: str, document: Any) -> list[str]:
+    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+
+
+def check_plan(plan: dict[str, Any]) -> None:
+    """Raises ContractError listing every way `plan` breaks the plan schema."""
+    problems = _problems("plan", plan)
+    if problems:
+        raise ContractError("emulator plan breaks plan.schema.json:\n  " + "\n  ".join(problems[:20]),
+                            {"problems": problems})
+
+
+def plan_document(**sections: Any) -> dict[str, Any]:
+    """A plan of the current version from its sections (report, trace, watchdog, device, ...)."""
+    return {"format": PLAN_FORMAT, "version": PLAN_VERSION, **sections}
+
+
+def decode_report(text: str) -> dict[str, Any]:
+    """The runner's report, parsed and checked against the report schema (version included)."""
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ContractError(f"the runner's report is not JSON ({e}): {text[:300]!r}") from e
+    if isinstance(report, dict) and report.get("version") != REPORT_VERSION:
+        raise ContractError(f"the runner's report has version {report.get('version')!r}; this emulator reads "
+                            f"version {REPORT_VERSION}", {"report": report})
+    problems = _problems("report", report)
+    if problems:
+        raise ContractError("the runner's report breaks report.schema.json:\n  " + "\n  ".join(problems[:20]),
+                            {"report": report, "problems": problems})
+    return report

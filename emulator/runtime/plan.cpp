@@ -1,0 +1,244 @@
+// Reads the plan that emulator/run.py writes: JSON of the format emulator/contract/plan.schema.json
+// describes, version kPlanVersion. Every object is read through json::Fields, so a missing, mistyped or
+// unknown key is an error naming it. Adding a plan field: one line in emulator/run.py (`_plan`), one
+// line in the schema, one line here.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "json.h"
+#include "runtime.h"
+
+namespace emu {
+
+constexpr int kPlanVersion = 1;
+
+namespace {
+
+using json::Fields;
+
+std::map<size_t, std::vector<uint32_t>> g_common_args;
+std::map<size_t, ComputeConfig> g_compute_configs;
+
+DataFormat format_named(const std::string& name, const std::string& where) {
+#define EMU_DATA_FORMAT(plan_name, enumerator, value, datum_bytes) \
+    if (name == #plan_name) {                                      \
+        return DataFormat::enumerator;                             \
+    }
+#include "emu/codes.h"
+    throw json::Error(where + ": unknown data format '" + name + "' (emu/codes.h lists the known ones)");
+}
+
+uint32_t fidelity_named(const std::string& name, const std::string& where) {
+#define EMU_MATH_FIDELITY(plan_name, value) \
+    if (name == #plan_name) {               \
+        return value;                       \
+    }
+#include "emu/codes.h"
+    throw json::Error(where + ": unknown math fidelity '" + name + "' (emu/codes.h lists the known ones)");
+}
+
+KernelKind kind_named(const std::string& name, const std::string& where) {
+    for (KernelKind k : {KernelKind::Reader, KernelKind::Writer, KernelKind::Compute}) {
+        if (name == kind_name(k)) {
+            return k;
+        }
+    }
+    throw json::Error(where + ": unknown kernel kind '" + name + "' (expected reader, writer or compute)");
+}
+
+std::pair<uint32_t, uint32_t> core_of(Fields& f) {
+    const std::vector<uint32_t> xy = f.u32_list("core");
+    if (xy.size() != 2) {
+        throw json::Error(f.where() + ".core: expected [x, y]");
+    }
+    return {xy[0], xy[1]};
+}
+
+void map_dram(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDWR);
+    if (fd < 0) {
+        throw json::Error("cannot open DRAM file " + path);
+    }
+    const size_t size = g_device.bank_size * g_device.num_banks;
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) {
+        throw json::Error("cannot map DRAM file " + path);
+    }
+    g_device.dram = static_cast<uint8_t*>(p);
+}
+
+uint32_t power_of_two(Fields& f, const char* key) {
+    const uint32_t v = f.u32(key);
+    if (v == 0 || (v & (v - 1)) != 0) {
+        throw json::Error(f.where() + "." + key + ": expected a power of two, got " + std::to_string(v));
+    }
+    return v;
+}
+
+void read_device(Fields f) {
+    g_device.l1_size = f.u32("l1_size");
+    g_device.l1_base = f.u32("l1_unreserved_base");
+    g_device.num_banks = f.u32("num_dram_banks");
+    g_device.bank_size = f.u64("dram_bank_size");
+    g_device.dram_alignment = power_of_two(f, "dram_alignment");
+    Fields noc = f.object("noc_alignment");
+    g_device.noc_alignment = {power_of_two(noc, "l1_read"), power_of_two(noc, "l1_write"),
+                              power_of_two(noc, "dram_read"), power_of_two(noc, "dram_write")};
+    noc.done();
+    map_dram(f.string("dram_path"));
+    f.done();
+}
+
+void read_watchdog(Fields f) {
+    g_device.watchdog.hang_seconds = f.number("hang_seconds");
+    g_device.watchdog.tick_ms = f.u32("tick_ms");
+    g_device.watchdog.deadlock_ticks = f.u32("deadlock_ticks");
+    if (!(g_device.watchdog.hang_seconds > 0) || g_device.watchdog.tick_ms == 0 || g_device.watchdog.deadlock_ticks == 0) {
+        throw json::Error(f.where() + ": hang_seconds, tick_ms and deadlock_ticks must be > 0");
+    }
+    f.done();
+}
+
+void read_cb(Fields f) {
+    const auto [x, y] = core_of(f);
+    const uint32_t index = f.u32("index");
+    if (index >= kNumCircularBuffers) {
+        throw json::Error(f.where() + ".index: " + std::to_string(index) + " is not a CB index 0.." +
+                          std::to_string(kNumCircularBuffers - 1));
+    }
+    Core* core = add_core(x, y);
+    CBConfig& c = core->cbs[index].config;
+    c.configured = true;
+    c.format = format_named(f.string("data_format"), f.where() + ".data_format");
+    c.page_size = f.u32("page_size");
+    c.num_pages = f.u32("num_pages");
+    c.l1_addr = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1)) + f.u32("offset");
+    f.done();
+}
+
+ComputeConfig read_compute_config(Fields f) {
+    ComputeConfig c{};
+    c.math_fidelity = fidelity_named(f.string("math_fidelity"), f.where() + ".math_fidelity");
+    c.fp32_dest_acc_en = f.boolean("fp32_dest_acc_en");
+    c.math_approx_mode = f.boolean("math_approx_mode");
+    c.dst_full_sync_en = f.boolean("dst_full_sync_en");
+    for (uint32_t cb : f.u32_list("unpack_to_dest_fp32")) {
+        if (cb >= kNumCircularBuffers) {
+            throw json::Error(f.where() + ".unpack_to_dest_fp32: " + std::to_string(cb) + " is not a CB index");
+        }
+        c.unpack_to_dest_fp32[cb] = true;
+    }
+    f.done();
+    return c;
+}
+
+void read_launch(Fields f, size_t id, const std::string& name, KernelKind kind, void (*entry)()) {
+    auto t = std::make_unique<KernelThread>();
+    const auto [x, y] = core_of(f);
+    t->kernel = name;
+    t->kind = kind;
+    t->entry = entry;
+    t->core = add_core(x, y);
+    t->args = f.u32_list("args");
+    t->common_args = &g_common_args[id];
+    if (kind == KernelKind::Compute) {
+        t->compute = &g_compute_configs.at(id);
+    }
+    f.done();
+    g_threads.push_back(std::move(t));
+}
+
+void read_kernel(Fields f, size_t id) {
+    const std::string name = f.string("name");
+    const KernelKind kind = kind_named(f.string("kind"), f.where() + ".kind");
+    const std::string object = f.string("object");
+    void* handle = dlopen(object.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        throw json::Error("cannot load kernel " + name + ": " + dlerror());
+    }
+    void* sym = dlsym(handle, "_Z11kernel_mainv");
+    if (!sym) {
+        throw json::Error("kernel " + name + " defines no void kernel_main()");
+    }
+    g_common_args[id] = f.u32_list("common_args");
+    const bool has_config = !f.take_null("compute_config");
+    if (has_config != (kind == KernelKind::Compute)) {
+        throw json::Error(f.where() + ".compute_config: expected " +
+                          (has_config ? "null for a " + std::string(kind_name(kind)) + " kernel, got a value"
+                                      : std::string("an object for a compute kernel, got null")));
+    }
+    if (has_config) {
+        g_compute_configs[id] = read_compute_config(f.object("compute_config"));
+    }
+    const auto& launches = f.array("launches");
+    for (size_t i = 0; i < launches.size(); ++i) {
+        read_launch(Fields(launches[i], f.where() + ".launches[" + std::to_string(i) + "]"), id, name, kind,
+                    reinterpret_cast<void (*)()>(sym));
+    }
+    f.done();
+}
+
+template <typename Read>
+void each(Fields& f, const char* key, Read read) {
+    const auto& items = f.array(key);
+    for (size_t i = 0; i < items.size(); ++i) {
+        read(Fields(items[i], std::string(key) + "[" + std::to_string(i) + "]"), i);
+    }
+}
+
+}  // namespace
+
+Core* add_core(uint32_t x, uint32_t y) {
+    if (Core* c = find_core(x, y)) {
+        return c;
+    }
+    auto* core = new Core;
+    core->x = x;
+    core->y = y;
+    map_l1(*core, g_device.cores.size());
+    g_device.cores.push_back(core);
+    return core;
+}
+
+void load_plan(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        throw json::Error("cannot read " + path);
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const json::Value document = json::parse(text.str());  // outlives every Fields that points into it
+    Fields plan(document, "plan");
+    if (plan.string("format") != "emulator-plan") {
+        throw json::Error("plan.format: expected 'emulator-plan'");
+    }
+    const uint32_t version = plan.u32("version");
+    if (version != kPlanVersion) {
+        throw json::Error("plan.version: this runner reads version " + std::to_string(kPlanVersion) + ", got " +
+                          std::to_string(version));
+    }
+    g_device.report_path = plan.string("report");
+    g_device.report_tmp_path = g_device.report_path + ".tmp";
+    if (!plan.take_null("trace")) {
+        g_device.trace_path = plan.string("trace");
+        g_device.trace = true;
+    }
+    read_watchdog(plan.object("watchdog"));
+    read_device(plan.object("device"));
+    each(plan, "buffers", [](Fields f, size_t) {
+        g_device.buffers.push_back({f.u32("address"), f.u32("size")});
+        f.done();
+    });
+    each(plan, "cbs", [](Fields f, size_t) { read_cb(std::move(f)); });
+    each(plan, "kernels", [](Fields f, size_t id) { read_kernel(std::move(f), id); });
+    plan.done();
+}
+
+}  // namespace emu
