@@ -12,7 +12,7 @@ streamed) with an "op" and the fields below; `parse_event` validates one.
 | tile_regs_acquire, tile_regs_commit, tile_regs_wait, tile_regs_release | - | compute.cpp: regs_acquire, regs_commit, regs_wait, regs_release |
 | noc_read, noc_write | bytes, target (dram or l1) | noc.cpp: noc_read / noc_write; target from whether the NOC address is a DRAM bank |
 | noc_read_barrier, noc_write_barrier | - | noc.cpp: noc_read_barrier / noc_write_barrier |
-| riscv | datums | the API implementations cannot see a kernel's own loops; a kernel touching L1 datum by datum is described by a hand count (see tests/cost_model/layer_norm_rm_events.py) |
+| riscv | datums | the API implementations cannot see a kernel's own loops; a kernel touching L1 datum by datum is described by a hand count (see benchmarks/layer_norm_rm_events.py) |
 
 `call` for compute events is a key of `API_CALLS` (which Tensix thread does which part), named from
 the runtime's enums (emulator/include/emu/compute.h) as follows:

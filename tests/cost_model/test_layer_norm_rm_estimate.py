@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.layer_norm_rm_events import core_logs
 from emulator.cost_model import estimate
 from emulator.cost_model import wormhole_costs as wc
-from layer_norm_rm_events import core_logs
 
 SHAPE = [1, 1, 4096, 1024]
 

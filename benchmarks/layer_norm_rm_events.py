@@ -7,7 +7,7 @@ come from the op's own program descriptor, so only the kernels' control flow is 
 Software loops over L1 datums (the reader building the shift, epsilon, scaler, gamma and beta tiles)
 are counted as `riscv` events of one datum per iteration.
 
-    python tests/cost_model/layer_norm_rm_events.py [--shape 1 1 4096 1024] [--dtype bfloat16] [--trace FILE]
+    python -m benchmarks.layer_norm_rm_events [--shape 1 1 4096 1024] [--dtype bfloat16] [--trace FILE]
 """
 from __future__ import annotations
 

@@ -1,0 +1,70 @@
+"""The printed tables: one per section of the report, the same figures the JSON holds."""
+from __future__ import annotations
+
+from typing import Any
+
+from .silicon_estimate import SOURCE, STAGES
+from .timing import TIMED_CALLS, WARMUP_CALLS
+
+
+def _shape(shape: list[int]) -> str:
+    return "x".join(map(str, shape))
+
+
+def print_header(report: dict[str, Any]) -> None:
+    m, c = report["machine"], report["commit"]
+    dirty = {True: " (uncommitted changes)", False: "", None: ""}[c["dirty"]]
+    print(f"machine: {m['cpu_model']}, {m['usable_cores']} of {m['logical_cores']} cores usable, "
+          f"load {m['load_average_at_start'][0]} -> {m['load_average_at_end'][0]}, "
+          f"torch {m['torch']} on {m['torch_threads']} threads")
+    print(f"commit {c['sha']}{dirty}; emulator numerics: {report['numerics']}")
+
+
+def print_throughput(rows: list[dict[str, Any]], repeats: int) -> None:
+    print(f"\n== emulator vs warm torch CPU layer_norm, gamma and beta on (medians of {repeats} interleaved rounds)")
+    print(f"   emulator: one call a round, upload + op + read-back, warm kernel cache; torch: mean of "
+          f"{TIMED_CALLS} calls right after {WARMUP_CALLS} untimed ones")
+    print(f"{'shape':16} {'dtype':9} {'emulator ms':>12} {'torch ms':>9} {'ratio':>8} {'max|err| vs f64':>16}")
+    for r in rows:
+        print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['emulator_s'] * 1e3:12.1f} {r['torch_warm_s'] * 1e3:9.3f} "
+              f"{r['ratio']:8.1f} {r['max_abs_err_vs_float64']:16.3g}")
+
+
+def print_seed_matrix(m: dict[str, Any]) -> None:
+    print(f"\n== seed matrix ({m['cases']} cases, fresh kernel cache)")
+    for label in ("cold", "warm"):
+        print(f"{label:5} cache: {m[label]['seconds']:7.2f} s, kernels compiled {m[label]['compiled']}, "
+              f"cache hits {m[label]['cache_hits']}")
+
+
+def print_traffic(rows: list[dict[str, Any]]) -> None:
+    print("\n== traffic and balance, counted by the emulator's runtime (read/min, written/min: x the least possible)")
+    print(f"{'shape':16} {'dtype':9} {'cores':>5} {'read/min':>9} {'written/min':>11} {'NOC txns':>9} "
+          f"{'tile-rows max/mean':>18}")
+    for r in rows:
+        print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['cores']:5} {r['dram_read'] / r['dram_read_min']:9.3f} "
+              f"{r['dram_written'] / r['dram_written_min']:11.3f} {r['noc_transactions']:9} "
+              f"{r['tile_rows_max']:>9}/{r['tile_rows_mean']:<8.2f}")
+
+
+def print_estimate(rows: list[dict[str, Any]]) -> None:
+    print(f"\n== estimated Wormhole n150 device time, {SOURCE}")
+    print("   busy us per stage on the slowest core; device = max(slowest core, DRAM floor); bound = what limits it")
+    stage_heads = "".join(f"{s:>11}" for s in STAGES)
+    print(f"{'shape':16} {'dtype':9} {'DRAM MB':>8} {'floor us':>9}{stage_heads} {'device us':>10} "
+          f"{'x floor':>8}  bound")
+    for r in rows:
+        stages = "".join(f"{r['stage_us'][s]:11.1f}" if s in r["stage_us"] else f"{'-':>11}" for s in STAGES)
+        print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['dram_bytes'] / 1e6:8.2f} {r['dram_floor_us']:9.1f}{stages} "
+              f"{r['device_us']:10.1f} {r['device_us'] / r['dram_floor_us']:8.1f}  {r['bound']}")
+    print("(DRAM MB counted by the emulator's runtime in the traffic run; the scripted log's own count is in the JSON)")
+
+
+def print_report(report: dict[str, Any]) -> None:
+    """Every section the report holds, in the order they ran."""
+    print_header(report)
+    print_throughput(report["throughput"], report["repeats"])
+    if "seed_matrix" in report:
+        print_seed_matrix(report["seed_matrix"])
+    print_traffic(report["traffic"])
+    print_estimate(report["silicon_estimate"])

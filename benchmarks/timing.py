@@ -1,0 +1,80 @@
+"""How the benchmark times things: warm baselines, interleaved rounds, medians.
+
+Issue #15 found the old ratio flattered the emulator 4-15x because torch was timed cold (its first
+call after a pause took 4-9 ms, the next ~1 ms). So the baseline is timed warm, exactly as the
+issue's acceptance defines it: 3 untimed calls, then the mean of the next 10; and every round times
+each candidate once, so drift on a shared machine hits all of them alike. Nothing here knows what
+is being timed, and the clock is a parameter, so the arithmetic is testable without timing anything.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+Clock = Callable[[], float]
+Measurement = Callable[[], float]  # takes one sample, returns seconds
+
+WARMUP_CALLS = 3
+TIMED_CALLS = 10
+
+
+def elapsed(fn: Callable[[], Any], clock: Clock = time.perf_counter) -> float:
+    """Seconds one call of `fn` takes."""
+    start = clock()
+    fn()
+    return clock() - start
+
+
+def warm_mean(fn: Callable[[], Any], clock: Clock = time.perf_counter, warmup: int = WARMUP_CALLS,
+              calls: int = TIMED_CALLS) -> float:
+    """Mean seconds per call over `calls` calls made right after `warmup` untimed ones."""
+    if warmup < 0 or calls < 1:
+        raise ValueError(f"warmup={warmup}, calls={calls}: expected warmup >= 0 and calls >= 1")
+    for _ in range(warmup):
+        fn()
+    start = clock()
+    for _ in range(calls):
+        fn()
+    return (clock() - start) / calls
+
+
+def interleaved(measurements: dict[str, Measurement], repeats: int) -> dict[str, list[float]]:
+    """Each round takes every measurement once, in the order given; returns each one's samples."""
+    if repeats < 1:
+        raise ValueError(f"repeats={repeats}: expected at least 1")
+    samples: dict[str, list[float]] = {name: [] for name in measurements}
+    for _ in range(repeats):
+        for name, measure in measurements.items():
+            samples[name].append(measure())
+    return samples
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A subject timed one call a round against a warm baseline, in interleaved rounds; medians, so
+    one slow round on a shared machine does not move the figures."""
+    subject_samples_s: list[float]
+    baseline_means_s: list[float]  # per round: the warm mean of TIMED_CALLS calls
+
+    @property
+    def subject_s(self) -> float:
+        return statistics.median(self.subject_samples_s)
+
+    @property
+    def baseline_s(self) -> float:
+        return statistics.median(self.baseline_means_s)
+
+    @property
+    def ratio(self) -> float:
+        """median subject time / median warm-baseline time."""
+        return self.subject_s / self.baseline_s
+
+
+def against_warm_baseline(subject: Callable[[], Any], baseline: Callable[[], Any], repeats: int,
+                          clock: Clock = time.perf_counter) -> Comparison:
+    """Each round: one timed call of `subject`, then `baseline` warmed and timed (warm_mean)."""
+    samples = interleaved({"subject": lambda: elapsed(subject, clock),
+                           "baseline": lambda: warm_mean(baseline, clock)}, repeats)
+    return Comparison(samples["subject"], samples["baseline"])

@@ -1,0 +1,66 @@
+"""One real, small run of `python -m benchmarks` (no timing asserted): the JSON holds the machine, the
+numerics variant, the commit and every section's fields, and the printed tables show them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks import provenance
+from benchmarks.__main__ import main
+from benchmarks.silicon_estimate import SOURCE, STAGES, estimate_row
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[str, dict]:
+    out = tmp_path_factory.mktemp("bench") / "latest.json"
+    result = CliRunner().invoke(main, ["--shapes", "1x1x64x128", "--dtypes", "bfloat16,float32", "--repeats", "1",
+                                       "--skip-matrix", "--json-out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.output, json.loads(Path(out).read_text())
+
+
+def test_json_records_machine_numerics_and_commit(run) -> None:
+    _, report = run
+    m = report["machine"]
+    assert m["cpu_model"] == provenance.machine()["cpu_model"] and m["logical_cores"] >= m["usable_cores"] >= 1
+    assert len(m["load_average_at_start"]) == len(m["load_average_at_end"]) == 3
+    assert report["numerics"] == provenance.numerics(None)
+    assert report["commit"] == provenance.commit()
+    assert report["repeats"] == 1 and "seed_matrix" not in report
+
+
+def test_throughput_rows_carry_samples_and_an_accurate_output(run) -> None:
+    _, report = run
+    rows = report["throughput"]
+    assert [(r["shape"], r["dtype"]) for r in rows] == [([1, 1, 64, 128], "bfloat16"), ([1, 1, 64, 128], "float32")]
+    for r in rows:
+        assert len(r["emulator_samples_s"]) == len(r["torch_warm_means_s"]) == 1
+        assert r["ratio"] == pytest.approx(r["emulator_s"] / r["torch_warm_s"])
+        # A sanity bound (the op's own tests hold the tight ones): outputs are below ~4 in magnitude, where a
+        # bf16 ulp is 1/64, so 0.1 is a few ulps; float32 keeps ~1e-6.
+        assert r["max_abs_err_vs_float64"] < (0.1 if r["dtype"] == "bfloat16" else 1e-3)
+
+
+def test_estimate_uses_the_bytes_the_runtime_counted(run) -> None:
+    _, report = run
+    for traffic, est in zip(report["traffic"], report["silicon_estimate"]):
+        assert est["dram_bytes"] == traffic["dram_read"] + traffic["dram_written"]
+        assert est["dram_bytes_counted_by"] == "runtime" and est["source"] == SOURCE
+        assert set(STAGES) <= set(est["stage_us"])
+        assert est["device_us"] == pytest.approx(max(est["slowest_core_us"], est["dram_floor_us"]))
+
+
+def test_tables_show_each_case_and_the_estimate_label(run) -> None:
+    output, _ = run
+    assert output.count("1x1x64x128") == 6  # three tables, two dtypes
+    assert SOURCE in output and "wrote " in output
+
+
+def test_estimate_row_without_a_runtime_count_uses_the_scripted_bytes() -> None:
+    # input + output (2 x 64 x 128 x 2 bytes) and one gamma and one beta stick (128 x 2 bytes) per core; 2 cores.
+    row = estimate_row([1, 1, 64, 128], "bfloat16")
+    assert row["dram_bytes"] == row["scripted_dram_bytes"] == 2 * 64 * 128 * 2 + 2 * 2 * 128 * 2
+    assert row["dram_bytes_counted_by"] == "script"
