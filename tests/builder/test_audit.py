@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from agents import audit
-from agents.breadcrumbs import Breadcrumbs
-from agents.files import sha256_file
+from agents.orchestration import audit
+from agents.orchestration.breadcrumbs import Breadcrumbs
+from agents.core.files import sha256_file
 from builder_helpers import cli
 
 

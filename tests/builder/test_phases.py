@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from agents import schemas
-from agents.builder import Builder, BuildFailed
-from agents.graph import PHASES
+from agents.core import schemas
+from agents.orchestration.builder import Builder, BuildFailed
+from agents.core.graph import PHASES
 from builder_helpers import cli, log_events
 
 
@@ -157,7 +157,7 @@ def test_stale_stubs_are_removed_but_never_a_real_kernel(op):
                                              'str(KERNELS.parent / "stubs" / "real_writer.cpp")'))
     for phase in ("spec", "descriptor", "stubs"):
         assert advance(op, phase).exit_code == 0, phase
-    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "real_writer.cpp", "writer.cpp"]
+    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "real_writer.cpp", "stub_helpers.h", "writer.cpp"]
     assert "noc_async_write" in real.read_text()
 
 
@@ -167,7 +167,7 @@ def test_stubs_run_on_the_emulator_and_land_in_stubs(op):
     result = advance(op, "stubs")
     assert result.exit_code == 0, result.stderr
     assert "[2/2] fp32_2x3x32: stubs ran on 1 core(s)" in result.output and "6 pages through 1 CBs" in result.output
-    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "writer.cpp"]
+    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "stub_helpers.h", "writer.cpp"]
     assert "noc_async_read" not in (op.stubs_dir / "reader.cpp").read_text()
     gate = next(e for e in log_events(op) if e["phase"] == "stubs" and e["event"] == "gate_passed")
     assert gate["summary"]["cases"]["bf16_4x64"]["pages_per_cb"] == {"0": 4}

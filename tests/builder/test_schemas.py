@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from agents import schemas
+from agents.core import schemas
 from builder_helpers import FIXTURE
 
 REPO = Path(__file__).resolve().parents[2]

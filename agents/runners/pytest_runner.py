@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from agents.phase import Progress
+from agents.phases.base import Progress
 
 DEVICE_ENV = "OPBUILDER_DEVICE"
 DEFAULT_TIMEOUT_S = 3600.0
-_RESULT = re.compile(r"^(?P<test>\S+::\S+)\s+(?P<status>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\s*"
-                     r"(?:\[\s*(?P<done>\d+)\s*/\s*(?P<total>\d+)\])?")
+# The id may hold spaces (parametrize ids are free text), so it runs up to the last status word.
+_RESULT = re.compile(r"^(?P<test>\S+::.+)\s+(?P<status>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\s*"
+                     r"(?:\(.*\)\s*)?(?:\[\s*(?P<done>\d+)\s*/\s*(?P<total>\d+)\])?\s*$")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class PytestOutcome:
     exit_code: int
     counts: dict[str, int]
     failed: list[str] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)  # test names as JUnit gives them, e.g. test_x[bfloat16]
+    skipped: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     tail: str = ""
 
@@ -52,8 +55,9 @@ def run_pytest(test_file: Path, args: list[str], cwd: Path, progress: Progress,
         env = {**os.environ, DEVICE_ENV: "emulator"}
         started = time.monotonic()
         lines, exit_code = _stream(cmd, cwd, env, progress, timeout)
-        counts, failed = _junit(xml)
-    return PytestOutcome(exit_code, counts, failed, round(time.monotonic() - started, 3), "\n".join(lines[-40:]))
+        counts, names = _junit(xml)
+    return PytestOutcome(exit_code, counts, names["failed"], names["passed"], names["skipped"],
+                         round(time.monotonic() - started, 3), "\n".join(lines[-40:]))
 
 
 def _stream(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress,
@@ -82,13 +86,20 @@ def _stream(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress,
     return lines, exit_code
 
 
-def _junit(xml: Path) -> tuple[dict[str, int], list[str]]:
+def _junit(xml: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Counts, and the test names by outcome (failed ones as classname::name)."""
+    names: dict[str, list[str]] = {"failed": [], "passed": [], "skipped": []}
     if not xml.exists():
-        return {"tests": 0, "passed": 0, "failures": 0, "errors": 0, "skipped": 0}, []
+        return {"tests": 0, "passed": 0, "failures": 0, "errors": 0, "skipped": 0}, names
     root = ET.parse(xml).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
     counts = {key: sum(int(s.get(key, 0)) for s in suites) for key in ("tests", "failures", "errors", "skipped")}
     counts["passed"] = counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]
-    failed = [f"{case.get('classname')}::{case.get('name')}" for case in root.iter("testcase")
-              if case.find("failure") is not None or case.find("error") is not None]
-    return counts, failed
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            names["failed"].append(f"{case.get('classname')}::{case.get('name')}")
+        elif case.find("skipped") is not None:
+            names["skipped"].append(str(case.get("name")))
+        else:
+            names["passed"].append(str(case.get("name")))
+    return counts, names

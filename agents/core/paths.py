@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OP = "operations/layer_norm_rm"
 OP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 ROOT_MARKERS = (".git", "pyproject.toml")

@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 
-from agents.paths import PACKAGE_ROOT
+from agents.core.paths import PACKAGE_ROOT
 
 SCHEMA_DIR = PACKAGE_ROOT / "schemas"
 SCHEMA_FILES = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agents.expressions import ExpressionError, parse_condition, parse_int
-from agents.spec_rules import TRAFFIC_KEYS
+from agents.spec_tools.expressions import ExpressionError, parse_condition, parse_int
+from agents.spec_tools.rules import TRAFFIC_KEYS
 from program import cores_of
 
 TILE_PAGE = {"bfloat16": 32 * 32 * 2, "float32": 32 * 32 * 4}

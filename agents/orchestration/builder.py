@@ -12,20 +12,21 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from agents import state
-from agents.breadcrumbs import Breadcrumbs, utc_now
-from agents.descriptor_agent import DescriptorPhase
-from agents.external import agent_label, run_external
-from agents.graph import PHASES, check_phase, earlier
-from agents.kernels_agent import KernelsPhase
-from agents.lock import DEFAULT_TIMEOUT_S, OpLock
-from agents.paths import OpPaths
-from agents.phase import Context, Phase, PhaseFailed
-from agents.spec_agent import SpecPhase
-from agents.state import Artifact, PhaseRecord
-from agents.stubs_agent import StubsPhase
-from agents.tests_agent import TestsPhase
+from agents.core.graph import PHASES, check_phase, earlier
+from agents.core.paths import OpPaths
+from agents.orchestration import state
+from agents.orchestration.breadcrumbs import Breadcrumbs, utc_now
+from agents.orchestration.lock import DEFAULT_TIMEOUT_S, OpLock
+from agents.orchestration.state import Artifact, PhaseRecord
+from agents.phases.base import Context, Phase, PhaseFailed
+from agents.phases.descriptor import DescriptorPhase
+from agents.phases.kernels import KernelsPhase
+from agents.phases.spec import SpecPhase
+from agents.phases.stubs import StubsPhase
+from agents.phases.tests import TestsPhase
+from agents.runners.external import agent_label, run_external
 
+DEFAULT_AGENT_TIMEOUT_S = 3600.0
 AGENTS: dict[str, Phase] = {p.name: p for p in (SpecPhase(), DescriptorPhase(), StubsPhase(), KernelsPhase(),
                                                 TestsPhase())}
 
@@ -53,11 +54,13 @@ class Builder:
     """Runs phases of one op; `runners` may replace the emulator ("program") and pytest ("pytest")."""
 
     def __init__(self, paths: OpPaths, *, progress: Callable[[str], None] = print,
-                 runners: dict[str, Any] | None = None, lock_timeout: float = DEFAULT_TIMEOUT_S) -> None:
+                 runners: dict[str, Any] | None = None, lock_timeout: float = DEFAULT_TIMEOUT_S,
+                 agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S) -> None:
         self.paths = paths
         self.progress = progress
         self.runners = dict(runners or {})
         self.lock_timeout = lock_timeout
+        self.agent_timeout = agent_timeout
         self.log: Breadcrumbs | None = None
 
     def advance(self, phase: str, *, force: bool = False, agent: str | None = None) -> Outcome:
@@ -67,9 +70,11 @@ class Builder:
             return self._report(self._advance(phase, force, agent))
 
     def run(self, *, force: bool = False, agent: str | None = None) -> list[Outcome]:
-        """Every phase in order; done phases are skipped unless `force`. Stops at the first failure."""
+        """Every phase in order; done phases are skipped unless `force`. Stops at the first failure.
+        An external agent gets only the authored phases; the builder does the generated ones."""
         with self._session("run"):
-            return [self._report(self._advance(phase, force, agent)) for phase in PHASES]
+            return [self._report(self._advance(phase, force, agent if AGENTS[phase].authored else None))
+                    for phase in PHASES]
 
     def _report(self, outcome: Outcome) -> Outcome:
         self.progress(outcome.message)
@@ -91,10 +96,11 @@ class Builder:
             return Outcome(phase, False, f"phase '{phase}' is done (completed {when}) and nothing it depends on "
                                          "changed; nothing to do (use --force to re-run it)")
         depends_on = [a for before in earlier(phase) for a in records[before].artifacts]
-        return self._execute(phase, records, depends_on, force, agent)
+        previous = records[phase].error if phase in records and records[phase].status == "failed" else None
+        return self._execute(phase, records, depends_on, force, agent, previous)
 
     def _execute(self, phase: str, records: dict[str, PhaseRecord], depends_on: list[Artifact], force: bool,
-                 agent: str | None) -> Outcome:
+                 agent: str | None, previous_failure: str | None) -> Outcome:
         assert self.log is not None
         agent_name = agent_label(agent)
         ctx = Context(self.paths, phase, self.log, agent_name, lambda m: self.progress(f"  {phase}: {m}"),
@@ -107,7 +113,7 @@ class Builder:
         self.progress(f"phase {phase}: started ({agent_name})")
         ctx.emit("phase_started", depends_on=[a.to_dict() for a in depends_on], force=force)
         try:
-            artifacts, summary = self._work(AGENTS[phase], ctx, agent)
+            artifacts, summary = self._work(AGENTS[phase], ctx, agent, previous_failure)
         except PhaseFailed as e:
             self._fail(records, record, ctx, e.stage, str(e))
             raise BuildFailed(phase, e.stage, str(e)) from e
@@ -123,9 +129,10 @@ class Builder:
         state.save(self.paths, records)
         return Outcome(phase, True, f"phase {phase}: done in {duration:.1f} s ({len(artifacts)} artifacts)")
 
-    def _work(self, agent: Phase, ctx: Context, command: str | None) -> tuple[list[Artifact], dict[str, Any]]:
+    def _work(self, agent: Phase, ctx: Context, command: str | None,
+              previous_failure: str | None) -> tuple[list[Artifact], dict[str, Any]]:
         if command:
-            run_external(ctx, agent, command)
+            run_external(ctx, agent, command, self.agent_timeout, previous_failure)
         else:
             agent.produce(ctx)
         outputs = agent.validate(ctx)

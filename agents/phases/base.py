@@ -1,21 +1,23 @@
-"""What every phase agent is: one job with named inputs, outputs, a validation step and a gate.
+"""What every phase agent is: one job with named inputs, outputs, a validation step and a gate,
+and the context it works in.
 
 The split matters for `--agent`: an external program may replace `produce` (the job), but the
 same `validate` and `gate` run afterwards, so a phase is proven the same way whoever did it.
+The context carries what several phases need (the spec, where dumps, stubs, kernels and the test
+file live), so no phase module imports another.
 """
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
-from agents import schemas
-from agents.breadcrumbs import Breadcrumbs
-from agents.files import atomic_write_text, sha256_file
-from agents.paths import OpPaths
-from agents.schemas import Issue
+from agents.core import schemas
+from agents.core.files import sha256_file
+from agents.core.paths import OpPaths
+from agents.core.schemas import Issue
+from agents.spec_tools import rules as spec_rules
 
 Progress = Callable[[str], None]
 
@@ -28,13 +30,21 @@ class PhaseFailed(RuntimeError):
         self.stage = stage
 
 
+class EventLog(Protocol):
+    """What a phase needs of the run's log (the orchestration's Breadcrumbs)."""
+
+    run_id: str
+
+    def emit(self, event: str, phase: str, agent: str, **fields: Any) -> None: ...
+
+
 @dataclass
 class Context:
     """What a phase agent may use: the op's paths, the run's log, progress output, injected runners."""
 
     paths: OpPaths
     phase: str
-    log: Breadcrumbs
+    log: EventLog
     agent: str
     progress: Progress
     runners: dict[str, Any] = field(default_factory=dict)
@@ -49,10 +59,40 @@ class Context:
             raise PhaseFailed("validation", str(issues[0]))
         return data
 
+    def valid_spec(self) -> dict[str, Any]:
+        """The spec, or PhaseFailed naming every schema and cross-reference error (both logged)."""
+        file = self.paths.rel(self.paths.spec)
+        data, issues = schemas.load_json(self.paths.spec, file)
+        issues = issues or schemas.validate(data, "op_spec", file)
+        self.validated(self.paths.spec, "op_spec", issues)
+        self.validated(f"{file} cross-references", "op_spec", spec_rules.check(data, file, self.paths.name))
+        return data
+
+    def cases(self) -> list[str]:
+        return [c["name"] for c in self.spec()["descriptor"]["representative_cases"]]
+
+    def dump_path(self, case: str) -> Path:
+        return self.paths.programs_dir / f"{case}.json"
+
+    def stub_path(self, kernel: str) -> Path:
+        return self.paths.stubs_dir / f"{kernel}.cpp"
+
+    def kernel_sources(self) -> dict[str, Path]:
+        """Kernel name -> the real kernel's source in the op folder, as the spec names it."""
+        return {k["name"]: self.paths.op_dir / k["source"] for k in self.spec()["kernels"]}
+
+    def test_file(self) -> Path:
+        return self.paths.op_dir / self.spec()["tests"]["file"]
+
     def wrote(self, path: Path) -> None:
         """Log an output file just written, with its hash."""
         self.emit("artifact_written", artifact={"path": self.paths.rel(path), "sha256": sha256_file(path),
                                                 "role": "output"})
+
+    def require_files(self, files: list[Path], what: str) -> None:
+        missing = [self.paths.rel(f) for f in files if not f.is_file()]
+        if missing:
+            raise PhaseFailed("validation", f"{what} missing: {', '.join(missing)}")
 
     def validated(self, subject: Path | str, schema: str, issues: list[Issue]) -> None:
         """Log a validation outcome; raise PhaseFailed when there were errors."""
@@ -71,14 +111,16 @@ class Phase(ABC):
 
     name: str = ""
     gate_text: str = ""
+    instructions: str = ""  # what an external agent is asked to do, in prose
+    authored: bool = False  # may `run --agent` hand this phase to an external agent?
 
     @abstractmethod
     def inputs(self, ctx: Context) -> list[Path]:
         """Files the phase reads that no earlier phase vouched for (hashed as its inputs)."""
 
     @abstractmethod
-    def expected_outputs(self, ctx: Context) -> list[str]:
-        """Paths (relative to the root) the phase must leave behind, for the task file."""
+    def expected_outputs(self, ctx: Context) -> list[Path]:
+        """Files the phase must leave behind (an external agent may write exactly these)."""
 
     @abstractmethod
     def produce(self, ctx: Context) -> None:
@@ -92,27 +134,10 @@ class Phase(ABC):
     def gate(self, ctx: Context) -> dict[str, Any]:
         """Prove the outputs work; return what was measured. Raises PhaseFailed."""
 
+    def writable(self, ctx: Context) -> list[Path]:
+        """Files an external agent may create or change: the outputs, unless a phase says more."""
+        return self.expected_outputs(ctx)
+
     def schemas(self) -> dict[str, str]:
-        """Schemas the outputs follow (name -> path), for the task file."""
+        """Schemas the outputs follow (name -> schema name), for the task file."""
         return {}
-
-    def task(self, ctx: Context) -> dict[str, Any]:
-        """The phase's task as an external agent receives it."""
-        return {
-            "op": ctx.paths.name,
-            "op_dir": str(ctx.paths.op_dir),
-            "root": str(ctx.paths.root),
-            "phase": self.name,
-            "run_id": ctx.log.run_id,
-            "spec": str(ctx.paths.spec),
-            "inputs": [str(p) for p in self.inputs(ctx)],
-            "expected_outputs": self.expected_outputs(ctx),
-            "schemas": self.schemas(),
-            "gate": self.gate_text,
-        }
-
-
-def write_task(ctx: Context, phase: Phase) -> Path:
-    path = ctx.paths.tasks_dir / f"{phase.name}-{ctx.log.run_id}.json"
-    atomic_write_text(path, json.dumps(phase.task(ctx), indent=2) + "\n")
-    return path

@@ -1,4 +1,4 @@
-"""Builds an op's Programs in a child process: `python -m agents.descriptor_worker REQUEST.json`.
+"""Builds an op's Programs in a child process: `python -m agents.phases.descriptor_worker REQUEST.json`.
 
 The descriptor is the op author's code; importing it in a fresh interpreter means a stale module
 cache, a crash or a stray global can never leak into the builder, and every run sees the files
@@ -13,6 +13,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from agents.phases.shared import validate_structure
+
 
 def build_all(root: str, module: str, function: str, cases: list[dict[str, Any]]) -> dict[str, Any]:
     sys.path.insert(0, root)
@@ -24,7 +26,7 @@ def build_all(root: str, module: str, function: str, cases: list[dict[str, Any]]
     for case in cases:
         try:
             program = build(**case["kwargs"])
-            program.validate()
+            validate_structure(program)
             out[case["name"]] = {"program": program.to_dict()}
         except Exception as e:  # noqa: BLE001
             where = traceback.extract_tb(e.__traceback__)[-1]

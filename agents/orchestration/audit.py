@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents import schemas
-from agents.files import sha256_file
-from agents.graph import PHASES
-from agents.paths import OpPaths
+from agents.core import schemas
+from agents.core.files import sha256_file
+from agents.core.graph import PHASES
+from agents.core.paths import OpPaths
 
 
 @dataclass

@@ -14,13 +14,14 @@ from typing import Any, Callable
 
 import click
 
-from agents import audit as audit_mod
-from agents import schemas, state
-from agents.builder import Builder, BuildFailed, Refused
-from agents.graph import PHASES
-from agents.lock import DEFAULT_TIMEOUT_S, LockTimeout
-from agents.new_op import NewOpError, create
-from agents.paths import DEFAULT_OP, OpPathError, OpPaths, resolve_op
+from agents.orchestration import audit as audit_mod
+from agents.core import schemas
+from agents.orchestration import state
+from agents.orchestration.builder import Builder, BuildFailed, Refused
+from agents.core.graph import PHASES
+from agents.orchestration.lock import DEFAULT_TIMEOUT_S, LockTimeout
+from agents.orchestration.new_op import NewOpError, create
+from agents.core.paths import DEFAULT_OP, OpPathError, OpPaths, resolve_op
 
 EXIT_FAILED, EXIT_REFUSED, EXIT_LOCKED = 1, 3, 4
 

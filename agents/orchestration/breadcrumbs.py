@@ -15,7 +15,7 @@ from typing import Any
 
 import structlog
 
-from agents import schemas
+from agents.core import schemas
 
 
 class BreadcrumbError(RuntimeError):

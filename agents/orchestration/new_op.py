@@ -11,11 +11,12 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from agents import schemas, spec_rules
-from agents.files import atomic_write_text
-from agents.paths import OP_NAME, find_root
+from agents.core import schemas
+from agents.spec_tools import rules as spec_rules
+from agents.core.files import atomic_write_text
+from agents.core.paths import OP_NAME, find_root
 
-README_TEMPLATE = Path(__file__).resolve().parent / "templates" / "README_template.md"
+README_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "README_template.md"
 
 
 class NewOpError(ValueError):

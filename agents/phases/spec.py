@@ -1,5 +1,6 @@
-"""Phase 1, spec: spec.json must follow schemas/op_spec.schema.json and its cross-references must
-hold; the readable document operations/<op>/<op>_spec.md is rendered from it.
+"""Phase 1, spec: spec.json must follow schemas/op_spec.schema.json, its cross-references must
+hold and no TODO placeholder of the `builder new` template may remain; the readable document
+operations/<op>/<op>_spec.md is rendered from it.
 
 Gate: the spec is valid, and the document exists and names every CB and kernel (the built-in agent
 renders it; an external agent may write its own, and the gate records whether it is the rendering).
@@ -9,49 +10,46 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agents import schemas, spec_render, spec_rules
-from agents.files import atomic_write_text
-from agents.phase import Context, Phase, PhaseFailed
-
-
-def load_valid_spec(ctx: Context) -> dict[str, Any]:
-    """The spec, or PhaseFailed naming every schema and cross-reference error (both logged)."""
-    file = ctx.paths.rel(ctx.paths.spec)
-    data, issues = schemas.load_json(ctx.paths.spec, file)
-    issues = issues or schemas.validate(data, "op_spec", file)
-    ctx.validated(ctx.paths.spec, "op_spec", issues)
-    ctx.validated(f"{file} cross-references", "op_spec", spec_rules.check(data, file, ctx.paths.name))
-    return data
+from agents.core.files import atomic_write_text
+from agents.phases.base import Context, Phase, PhaseFailed
+from agents.spec_tools import render as spec_render
+from agents.spec_tools.placeholders import placeholders
 
 
 class SpecPhase(Phase):
     name = "spec"
-    gate_text = ("spec.json is valid against schemas/op_spec.schema.json and its cross-references hold; "
-                 "<op>_spec.md exists and names every circular buffer and kernel")
+    gate_text = ("spec.json is valid against schemas/op_spec.schema.json, its cross-references hold and it has no "
+                 "TODO placeholder left; <op>_spec.md exists and names every circular buffer and kernel")
 
     def inputs(self, ctx: Context) -> list[Path]:
         return [ctx.paths.spec]
 
-    def expected_outputs(self, ctx: Context) -> list[str]:
-        return [ctx.paths.rel(ctx.paths.spec_doc)]
+    def expected_outputs(self, ctx: Context) -> list[Path]:
+        return [ctx.paths.spec_doc]
 
     def schemas(self) -> dict[str, str]:
-        return {"op_spec": str(schemas.schema_path("op_spec"))}
+        return {"op_spec": "op_spec"}
 
     def produce(self, ctx: Context) -> None:
-        spec = load_valid_spec(ctx)
+        spec = ctx.valid_spec()
         atomic_write_text(ctx.paths.spec_doc, spec_render.render(spec))
         ctx.wrote(ctx.paths.spec_doc)
         ctx.progress(f"rendered {ctx.paths.rel(ctx.paths.spec_doc)}")
 
     def validate(self, ctx: Context) -> list[Path]:
-        load_valid_spec(ctx)
+        ctx.valid_spec()
         if not ctx.paths.spec_doc.is_file():
             raise PhaseFailed("validation", f"{ctx.paths.rel(ctx.paths.spec_doc)} was not written")
         return [ctx.paths.spec_doc]
 
     def gate(self, ctx: Context) -> dict[str, Any]:
         spec = ctx.spec()
+        todo = placeholders(spec)
+        if todo:
+            shown = "; ".join(f"{pointer}: {text!r}" for pointer, text in todo[:10])
+            more = f" (and {len(todo) - 10} more)" if len(todo) > 10 else ""
+            raise PhaseFailed("gate", f"{ctx.paths.rel(ctx.paths.spec)} still holds {len(todo)} TODO placeholder(s) "
+                                      f"of the template; describe the real op there: {shown}{more}")
         text = ctx.paths.spec_doc.read_text()
         names = [cb["name"] for cb in spec["circular_buffers"]] + [k["name"] for k in spec["kernels"]]
         missing = [n for n in names if n not in text]

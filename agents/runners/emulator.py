@@ -1,5 +1,5 @@
 """Runs a Program once on a fresh emulated device with random inputs: the default runner of the
-stubs gate and of the kernels gate's smoke run. Injectable (see agents.builder) so the gates can
+stubs gate and of the kernels gate's smoke run. Injectable (see agents.orchestration.builder) so the gates can
 be tested without compiling anything.
 """
 from __future__ import annotations

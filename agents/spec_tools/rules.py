@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.expressions import ExpressionError, parse_condition, parse_int
-from agents.schemas import Issue
+from agents.spec_tools.expressions import ExpressionError, parse_condition, parse_int
+from agents.core.schemas import Issue
 
 TRAFFIC_KEYS = ("per_core", "per_tile_row", "chunk")
 
