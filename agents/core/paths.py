@@ -15,6 +15,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OP = "operations/layer_norm_rm"
 OP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 ROOT_MARKERS = (".git", "pyproject.toml")
+BUILDER_PREFIX = "@builder/"
 
 
 class OpPathError(ValueError):
@@ -69,14 +70,19 @@ class OpPaths:
         return self.root / "logs" / self.name
 
     def rel(self, path: Path) -> str:
-        """A path as logs and the state file record it: relative to the root, so clones agree."""
+        """A path as logs and the state file record it: relative to the root, so clones agree; a
+        file of the builder's own installation (an op in another repository including the
+        emulator's headers) as `@builder/<path inside it>`."""
         resolved = Path(path).resolve()
-        try:
+        if resolved.is_relative_to(self.root):
             return resolved.relative_to(self.root).as_posix()
-        except ValueError:
-            return resolved.as_posix()
+        if resolved.is_relative_to(PACKAGE_ROOT):
+            return BUILDER_PREFIX + resolved.relative_to(PACKAGE_ROOT).as_posix()
+        return resolved.as_posix()
 
     def from_rel(self, recorded: str) -> Path:
+        if recorded.startswith(BUILDER_PREFIX):
+            return PACKAGE_ROOT / recorded[len(BUILDER_PREFIX):]
         path = Path(recorded)
         return path if path.is_absolute() else self.root / path
 

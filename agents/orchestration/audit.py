@@ -1,10 +1,18 @@
 """`builder audit`: do the breadcrumbs prove a clean build of the op as it is on disk?
 
-Proven means: every line is well-formed and no line is missing from a run (seq has no gaps);
-every phase's latest attempt completed with its gate passed; each phase started only after every
-earlier phase had completed, on exactly the artifacts those phases vouch for now; and every
-artifact's sha256 on disk equals the last one logged. Anything else is a problem, named with
-the file (and line) that shows it.
+Proven means: every line is well-formed and links to the line before it (agents.core.chain: no
+line missing, inserted, reordered or edited; with a key, every line signed by it); the state file
+agrees with the log (each done phase's completion line is in the log, byte for byte, and is the
+phase's effective completion); every phase's latest attempt completed with its gate passed and
+nothing logged after the completion; each phase started only after every earlier phase had
+completed, on exactly the artifacts those phases vouch for now; and every artifact (files, and the
+dependency closure: includes, compiler, emulator API, program model, op sources) equals the
+logged one now. Anything else is a problem, named with the file (and line) that shows it.
+
+What that proves depends on the key. Without one (unsigned runs), the chain proves integrity
+against accidental or partial edits: a whole run rewritten consistently, hashes recomputed, would
+pass. With BUILDER_LOG_KEY set and every line signed, it proves authorship: only a holder of the
+key could have written the logs.
 """
 from __future__ import annotations
 
@@ -13,10 +21,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents.core import schemas
-from agents.core.files import sha256_file
+from agents.core import chain, schemas, settings
 from agents.core.graph import PHASES
 from agents.core.paths import OpPaths
+from agents.orchestration import state
+from agents.core.fingerprints import describe_change
+
+PROVES_UNSIGNED = ("unsigned: the hash chain proves integrity against accidental or partial edits only; anyone can "
+                   "rewrite a whole run consistently. Set BUILDER_LOG_KEY when building to make logs prove authorship.")
+PROVES_SIGNED = ("signed: every line carries an HMAC under BUILDER_LOG_KEY, verified with the key; the logs prove "
+                 "authorship by a holder of the key as well as integrity.")
+PROVES_KEY_MISSING = ("signed lines found but BUILDER_LOG_KEY is not set here: only the unkeyed chain was checked "
+                      "(integrity against accidental or partial edits, not authorship).")
 
 
 @dataclass
@@ -24,6 +40,7 @@ class Event:
     file: str
     line: int
     data: dict[str, Any]
+    raw: bytes = b""
 
     @property
     def where(self) -> str:
@@ -76,6 +93,8 @@ class Report:
     malformed: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     phases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    signed: str = "unsigned"  # unsigned | signed | key-missing
+    proves: str = PROVES_UNSIGNED
 
     @property
     def ok(self) -> bool:
@@ -97,43 +116,91 @@ def audit(paths: OpPaths, logs: list[Path] | None = None) -> Report:
     events = []
     for f in files:
         events += _read(paths, f, report)
-    events.sort(key=Event.key)
+    _signature_verdict(events, report)
+    run_start: dict[str, str] = {}
+    for e in events:
+        run_start.setdefault(e.data["run_id"], e.data["timestamp"])
+    # Runs never overlap (one builder per op holds the lock), so a run's lines go in seq order after
+    # the lines of every run that started before it.
+    events.sort(key=lambda e: (run_start[e.data["run_id"]], e.data["run_id"], e.data["seq"]))
     attempts = _attempts(events, report)
     effective = _check_phases(attempts, report)
     _check_order(attempts, effective, report)
+    _check_state(paths, events, effective, report)
     _check_disk(paths, effective, report)
     return report
 
 
+def _signature_verdict(events: list[Event], report: Report) -> None:
+    """Whether the runs are signed, and what the audit therefore proves."""
+    key = settings.log_key()
+    any_signed = any(chain.split_signature(e.raw)[1] is not None for e in events)
+    if key is not None:
+        report.signed, report.proves = "signed", PROVES_SIGNED
+    elif any_signed:
+        report.signed, report.proves = "key-missing", PROVES_KEY_MISSING
+    else:
+        report.signed, report.proves = "unsigned", PROVES_UNSIGNED
+
+
 def _read(paths: OpPaths, path: Path, report: Report) -> list[Event]:
-    """Well-formed events of one log; malformed lines and seq gaps go to the report."""
+    """Well-formed events of one log; malformed lines, seq gaps and broken links go to the report
+    (the first broken link of each run, by file and line)."""
     name = paths.rel(path)
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except FileNotFoundError:
         report.malformed.append({"file": name, "line": 0, "error": "no such log file"})
         return []
+    key = settings.log_key()
     events: list[Event] = []
-    last_seq: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    runs: dict[str, dict[str, Any]] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
             continue
         report.lines += 1
-        event = _parse(name, number, line, paths.name, report)
+        event = _parse(name, number, raw, paths.name, report)
         if event is None:
             continue
-        run, seq = event.data["run_id"], event.data["seq"]
-        if seq != last_seq.get(run, 0) + 1:
-            report.malformed.append({"file": name, "line": number, "error": f"run {run}: seq {seq} follows "
-                                     f"{last_seq.get(run, 0)}: lines are missing or out of order"})
-        last_seq[run] = seq
+        run = runs.setdefault(event.data["run_id"], {"seq": 0, "link": chain.genesis(event.data["run_id"]),
+                                                     "broken": False})
+        _check_link(event, run, key, report)
         events.append(event)
     return events
 
 
-def _parse(name: str, number: int, line: str, op: str, report: Report) -> Event | None:
+def _check_link(event: Event, run: dict[str, Any], key: bytes | None, report: Report) -> None:
+    """seq follows, `prev` is the previous line's hash, the signature holds (with a key)."""
+    d = event.data
+    if d["timestamp"] < run.get("timestamp", ""):
+        report.malformed.append({"file": event.file, "line": event.line, "error": f"run {d['run_id']}: timestamp "
+                                 f"{d['timestamp']} is earlier than the line before it ({run['timestamp']})"})
+    run["timestamp"] = d["timestamp"]
+    if d["seq"] != run["seq"] + 1:
+        report.malformed.append({"file": event.file, "line": event.line, "error": f"run {d['run_id']}: seq {d['seq']} "
+                                 f"follows {run['seq']}: lines are missing or out of order"})
+    if not run["broken"]:
+        why = None
+        if d["prev"] != run["link"]:
+            what = "the run's genesis (its first line is missing)" if run["seq"] == 0 else "the line before it"
+            why = (f"broken chain: prev {d['prev'][:12]} is not the hash of {what}, {run['link'][:12]}: a line was "
+                   "deleted, inserted, reordered or edited here or just before")
+        elif key is not None and not chain.verify(key, event.raw):
+            signed = chain.split_signature(event.raw)[1] is not None
+            why = ("bad signature: the line's hmac does not verify under BUILDER_LOG_KEY (edited or forged)" if signed
+                   else "unsigned line: BUILDER_LOG_KEY is set, but this line carries no hmac (not written with the key)")
+        if why:
+            run["broken"] = True
+            report.malformed.append({"file": event.file, "line": event.line, "error": f"run {d['run_id']}: {why}"})
+    run["seq"], run["link"] = d["seq"], chain.line_hash(event.raw)
+
+
+def _parse(name: str, number: int, raw: bytes, op: str, report: Report) -> Event | None:
     try:
-        data = json.loads(line)
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        report.malformed.append({"file": name, "line": number, "error": "not UTF-8 text; damaged or edited"})
+        return None
     except json.JSONDecodeError as e:
         report.malformed.append({"file": name, "line": number, "error": f"not valid JSON ({e.msg} at column "
                                  f"{e.colno}); truncated or edited"})
@@ -146,7 +213,7 @@ def _parse(name: str, number: int, line: str, op: str, report: Report) -> Event 
     if data["op"] != op:
         report.malformed.append({"file": name, "line": number, "error": f"belongs to op {data['op']!r}, not {op!r}"})
         return None
-    return Event(name, number, data)
+    return Event(name, number, data, raw)
 
 
 def _attempts(events: list[Event], report: Report) -> dict[str, list[Attempt]]:
@@ -204,6 +271,9 @@ def _summary(tried: list[Attempt], done: list[Attempt]) -> dict[str, Any]:
 def _check_attempt(a: Attempt, report: Report) -> None:
     kinds = [e.data["event"] for e in a.events]
     done_at = kinds.index("phase_completed")
+    for late in a.events[done_at + 1:]:
+        report.problem("after_completion", a.phase, f"{late.where}: {late.data['event']} logged after phase "
+                                                    f"'{a.phase}' completed at {a.completed.where}")
     if "gate_passed" not in kinds[:done_at]:
         report.problem("gate_skipped", a.phase, f"phase '{a.phase}' completed at {a.completed.where} without a "
                                                 "gate_passed before it")
@@ -236,14 +306,46 @@ def _check_order(attempts: dict[str, list[Attempt]], effective: dict[str, Attemp
 
 def _check_disk(paths: OpPaths, effective: dict[str, Attempt], report: Report) -> None:
     for phase, a in effective.items():
-        for path, sha in a.artifacts().items():
-            now = sha256_file(paths.from_rel(path))
-            if now is None:
-                report.problem("artifact_missing", phase, f"{path} is missing; phase '{phase}' logged it with sha256 "
-                                                          f"{sha[:12]} ({a.completed.where})")
-            elif now != sha:
-                report.problem("artifact_changed", phase, f"{path} changed on disk since phase '{phase}' logged it "
-                                                          f"(sha256 {sha[:12]} logged, {now[:12]} on disk)")
+        for artifact in a.completed.data["artifacts"]:
+            change = describe_change(paths, state.Artifact.from_dict(artifact))
+            if change:
+                kind = "artifact_missing" if change.missing else "artifact_changed"
+                report.problem(kind, phase, f"{change.text}; phase '{phase}' logged it at {a.completed.where}")
+
+
+def _check_state(paths: OpPaths, events: list[Event], effective: dict[str, Attempt], report: Report) -> None:
+    """The state file and the log tell the same story: each done phase's completion line is in the
+    log byte for byte, and it is the phase's effective (latest) completion, with the same artifacts."""
+    try:
+        records = state.load(paths)
+    except state.StateError as e:
+        report.problem("state_damaged", "-", str(e).splitlines()[0])
+        return
+    by_link = {(Path(e.file).name, e.data["seq"], e.data["run_id"]): e for e in events}
+    for phase in PHASES:
+        rec, eff = records.get(phase), effective.get(phase)
+        if rec is None or rec.status != "done":
+            if eff is not None:
+                shown = "absent" if rec is None else rec.status
+                report.problem("state_mismatch", phase, f"the log shows phase '{phase}' completed "
+                                                        f"({eff.completed.where}) but the state file says {shown}")
+            continue
+        if not rec.log:
+            report.problem("state_mismatch", phase, f"the state file records phase '{phase}' as done without the "
+                                                    "log line of its completion")
+            continue
+        line = by_link.get((rec.log["file"], rec.log["seq"], rec.run_id))
+        where = f"{rec.log['file']} seq {rec.log['seq']}"
+        if line is None or chain.line_hash(line.raw) != rec.log["sha256"]:
+            report.problem("state_mismatch", phase, f"the state file's completion of phase '{phase}' ({where}) is "
+                                                    "not in the logs as recorded (line missing or changed)")
+        elif eff is not None and line is not eff.completed:
+            report.problem("state_mismatch", phase, f"the log's effective completion of phase '{phase}' "
+                                                    f"({eff.completed.where}) is not the one the state file records "
+                                                    f"({line.where})")
+        elif [a.to_dict() for a in rec.artifacts] != line.data["artifacts"]:
+            report.problem("state_mismatch", phase, f"the state file's artifacts of phase '{phase}' differ from "
+                                                    f"those logged at {line.where}")
 
 
 def render(report: Report) -> str:
@@ -264,4 +366,4 @@ def render(report: Report) -> str:
         lines += [f"  [{p['kind']}] {p['message']}" for p in report.problems]
     verdict = ("CLEAN: the logs prove a clean build of the op as it is on disk" if report.ok else
                f"NOT PROVEN: {len(report.malformed)} malformed line(s), {len(report.problems)} problem(s)")
-    return "\n".join(lines + ["", verdict])
+    return "\n".join(lines + ["", f"logs {report.proves}", verdict])

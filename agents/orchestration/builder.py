@@ -15,7 +15,7 @@ from typing import Any, Callable
 from agents.core.graph import PHASES, check_phase, earlier
 from agents.core.paths import OpPaths
 from agents.orchestration import state
-from agents.orchestration.breadcrumbs import Breadcrumbs, utc_now
+from agents.orchestration.breadcrumbs import BreadcrumbError, Breadcrumbs, utc_now
 from agents.orchestration.lock import DEFAULT_TIMEOUT_S, OpLock
 from agents.orchestration.state import Artifact, PhaseRecord
 from agents.phases.base import Context, Phase, PhaseFailed
@@ -107,11 +107,11 @@ class Builder:
                       self.runners)
         record = PhaseRecord("running", self.log.run_id, agent_name, os.getpid(), utc_now(),
                              depends_on=list(depends_on))
+        ctx.emit("phase_started", depends_on=[a.to_dict() for a in depends_on], force=force)
         records[phase] = record
         state.save(self.paths, records)
         started = time.monotonic()
         self.progress(f"phase {phase}: started ({agent_name})")
-        ctx.emit("phase_started", depends_on=[a.to_dict() for a in depends_on], force=force)
         try:
             artifacts, summary = self._work(AGENTS[phase], ctx, agent, previous_failure)
         except PhaseFailed as e:
@@ -124,8 +124,9 @@ class Builder:
             self._fail(records, record, ctx, "error", "interrupted")
             raise
         duration = round(time.monotonic() - started, 3)
-        ctx.emit("phase_completed", artifacts=[a.to_dict() for a in artifacts], duration_s=duration)
+        tip = ctx.emit("phase_completed", artifacts=[a.to_dict() for a in artifacts], duration_s=duration)
         record.status, record.finished_at, record.artifacts, record.summary = "done", utc_now(), artifacts, summary
+        record.log = tip
         state.save(self.paths, records)
         return Outcome(phase, True, f"phase {phase}: done in {duration:.1f} s ({len(artifacts)} artifacts)")
 
@@ -152,7 +153,10 @@ class Builder:
     def _fail(self, records: dict[str, PhaseRecord], record: PhaseRecord, ctx: Context, stage: str,
               message: str) -> None:
         if stage != "gate":
-            ctx.emit("error", message=f"{stage}: {message}")
+            try:
+                ctx.emit("error", message=f"{stage}: {message}")
+            except BreadcrumbError as e:
+                message += f" (and the failure could not be logged: {e})"
         record.status, record.finished_at, record.error = "failed", utc_now(), f"{stage}: {message}"
         state.save(self.paths, records)
 
@@ -165,8 +169,10 @@ class _Session:
         self.lock = OpLock(builder.paths.lock_file, builder.lock_timeout, purpose)
 
     def __enter__(self) -> _Session:
+        log = Breadcrumbs(self.builder.paths.logs_dir, self.builder.paths.name)
+        log.check_writable()
         self.lock.__enter__()
-        self.builder.log = Breadcrumbs(self.builder.paths.logs_dir, self.builder.paths.name)
+        self.builder.log = log
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from agents.core import schemas
-from agents.core.files import atomic_write_text, sha256_file
+from agents.core.files import atomic_write_text
+from agents.core.fingerprints import Artifact, describe_change, file_artifact
 from agents.core.graph import PHASES
 from agents.core.paths import OpPaths
 
@@ -22,16 +23,6 @@ STATE_VERSION = 1
 
 class StateError(RuntimeError):
     """The state file exists but cannot be trusted."""
-
-
-@dataclass(frozen=True)
-class Artifact:
-    path: str  # relative to the root, as OpPaths.rel gives it
-    sha256: str
-    role: str  # "input" (checked) or "output" (written)
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 @dataclass
@@ -46,6 +37,7 @@ class PhaseRecord:
     depends_on: list[Artifact] = field(default_factory=list)
     error: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    log: dict[str, Any] | None = None  # the phase_completed line: {"file", "seq", "sha256"}, for the audit
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -56,8 +48,8 @@ class PhaseRecord:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PhaseRecord:
         fields = dict(data)
-        fields["artifacts"] = [Artifact(**a) for a in data["artifacts"]]
-        fields["depends_on"] = [Artifact(**a) for a in data["depends_on"]]
+        fields["artifacts"] = [Artifact.from_dict(a) for a in data["artifacts"]]
+        fields["depends_on"] = [Artifact.from_dict(a) for a in data["depends_on"]]
         return cls(**fields)
 
 
@@ -92,15 +84,8 @@ def save(paths: OpPaths, records: dict[str, PhaseRecord]) -> None:
 
 
 def changes(paths: OpPaths, artifacts: list[Artifact]) -> list[str]:
-    """One sentence per recorded file whose content on disk differs (or that is gone)."""
-    out = []
-    for a in artifacts:
-        now = sha256_file(paths.from_rel(a.path))
-        if now is None:
-            out.append(f"{a.path} is missing (it had sha256 {a.sha256[:12]})")
-        elif now != a.sha256:
-            out.append(f"{a.path} changed since it was recorded (sha256 {a.sha256[:12]} -> {now[:12]})")
-    return out
+    """One sentence per recorded artifact that differs now (or is gone)."""
+    return [c.text for c in (describe_change(paths, a) for a in artifacts) if c is not None]
 
 
 def evaluate(paths: OpPaths, records: dict[str, PhaseRecord]) -> list[PhaseStatus]:
@@ -139,11 +124,9 @@ def _alive(pid: int) -> bool:
 
 
 def digest(paths: OpPaths, files: list[Path], role: str) -> list[Artifact]:
-    """Artifacts for files that exist now, in the order given, each once."""
+    """File artifacts for files that exist now, in the order given, each once."""
     seen: dict[str, Artifact] = {}
     for f in files:
-        sha = sha256_file(f)
-        if sha is None:
-            raise FileNotFoundError(f"artifact {paths.rel(f)} does not exist")
-        seen.setdefault(paths.rel(f), Artifact(paths.rel(f), sha, role))
+        artifact = file_artifact(paths, f, role)
+        seen.setdefault(artifact.path, artifact)
     return list(seen.values())

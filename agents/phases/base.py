@@ -35,7 +35,7 @@ class EventLog(Protocol):
 
     run_id: str
 
-    def emit(self, event: str, phase: str, agent: str, **fields: Any) -> None: ...
+    def emit(self, event: str, phase: str, agent: str, **fields: Any) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -49,8 +49,9 @@ class Context:
     progress: Progress
     runners: dict[str, Any] = field(default_factory=dict)
 
-    def emit(self, event: str, **fields: Any) -> None:
-        self.log.emit(event, self.phase, self.agent, **fields)
+    def emit(self, event: str, **fields: Any) -> dict[str, Any]:
+        """Log an event of this phase; returns where the line went (file, seq, sha256)."""
+        return self.log.emit(event, self.phase, self.agent, **fields)
 
     def spec(self) -> dict[str, Any]:
         """The parsed spec.json (schema-valid once the spec phase is done)."""
