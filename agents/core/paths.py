@@ -16,6 +16,8 @@ DEFAULT_OP = "operations/layer_norm_rm"
 OP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 ROOT_MARKERS = (".git", "pyproject.toml")
 BUILDER_PREFIX = "@builder/"
+EMULATOR_API = PACKAGE_ROOT / "emulator" / "include"  # tt-metal's kernel API, as the emulator implements it
+PROGRAM_MODEL = PACKAGE_ROOT / "program"  # the backend-neutral Program every dump and descriptor uses
 
 
 class OpPathError(ValueError):

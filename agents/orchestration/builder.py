@@ -147,8 +147,12 @@ class Builder:
             raise
         ctx.emit("gate_passed", gate=agent.gate_text, duration_s=round(time.monotonic() - started, 3),
                  summary=summary)
-        inputs = state.digest(self.paths, agent.inputs(ctx), "input")
-        return inputs + state.digest(self.paths, outputs, "output"), summary
+        recorded = state.digest(self.paths, agent.inputs(ctx), "input") + agent.closure(ctx)
+        recorded += state.digest(self.paths, outputs, "output")
+        unique: dict[str, Artifact] = {}
+        for artifact in recorded:
+            unique.setdefault(artifact.path, artifact)
+        return list(unique.values()), summary
 
     def _fail(self, records: dict[str, PhaseRecord], record: PhaseRecord, ctx: Context, stage: str,
               message: str) -> None:

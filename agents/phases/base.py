@@ -15,6 +15,7 @@ from typing import Any, Callable, Protocol
 
 from agents.core import schemas
 from agents.core.files import sha256_file
+from agents.core.fingerprints import Artifact
 from agents.core.paths import OpPaths
 from agents.core.schemas import Issue
 from agents.spec_tools import rules as spec_rules
@@ -134,6 +135,11 @@ class Phase(ABC):
     @abstractmethod
     def gate(self, ctx: Context) -> dict[str, Any]:
         """Prove the outputs work; return what was measured. Raises PhaseFailed."""
+
+    def closure(self, ctx: Context) -> list[Artifact]:
+        """What the outputs depend on beyond `inputs`: includes, compiler, emulator API, program
+        model, op sources; recorded after the gate, so any later change makes the phase stale."""
+        return []
 
     def writable(self, ctx: Context) -> list[Path]:
         """Files an external agent may create or change: the outputs, unless a phase says more."""

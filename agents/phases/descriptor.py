@@ -19,7 +19,8 @@ from agents.spec_tools import program_check
 from agents.core import schemas
 from agents.core.files import atomic_write_text
 from agents.phases.base import Context, Phase, PhaseFailed
-from agents.phases.shared import load_program, validate_structure
+from agents.core.fingerprints import Artifact
+from agents.phases.shared import load_program, program_model, validate_structure
 from program import ProgramError
 
 WORKER_TIMEOUT_S = 300
@@ -79,6 +80,9 @@ class DescriptorPhase(Phase):
 
     def inputs(self, ctx: Context) -> list[Path]:
         return [descriptor_file(ctx, ctx.spec())]
+
+    def closure(self, ctx: Context) -> list[Artifact]:
+        return [program_model(ctx)]
 
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return [ctx.dump_path(case) for case in ctx.cases()]

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from agents.phases.base import Context, Phase
-from agents.phases.shared import pytest_gate, run_cases
+from agents.core.fingerprints import Artifact
+from agents.phases.shared import (emulator_api, kernel_includes, op_sources, program_model, pytest_gate,
+                                  root_conftest, run_cases)
 from program import Program
 
 
@@ -30,7 +32,13 @@ class KernelsPhase(Phase):
         "exactly as on hardware. Write only the files listed as writable.")
 
     def inputs(self, ctx: Context) -> list[Path]:
-        return [*ctx.kernel_sources().values(), ctx.test_file()]
+        """The kernels; not the test file, which the tests phase vouches for (its gate reruns the
+        numeric tests), so completing the tests never makes this phase stale."""
+        return list(ctx.kernel_sources().values())
+
+    def closure(self, ctx: Context) -> list[Artifact]:
+        return [*kernel_includes(ctx, ctx.kernel_sources()), emulator_api(ctx), program_model(ctx),
+                op_sources(ctx, ctx.test_file()), *root_conftest(ctx)]
 
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return list(ctx.kernel_sources().values())

@@ -1,5 +1,6 @@
 """What more than one phase does: load a dumped Program onto chosen kernel sources, run every
-representative case on the Program runner, and run the op's pytest file as a gate.
+representative case on the Program runner, run the op's pytest file as a gate, and record the
+dependency closure (include files, compiler, emulator API, program model, op sources).
 
 Kept here, beside the phase agents and below them, so each phase stays a peer of the others.
 """
@@ -11,8 +12,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from agents.core import settings
+from agents.core.fingerprints import Artifact, compiler_artifact, file_artifact, tree_artifact
+from agents.core.paths import EMULATOR_API, PACKAGE_ROOT, PROGRAM_MODEL
 from agents.phases.base import Context, PhaseFailed
 from agents.runners.emulator import run_on_emulator
+from agents.runners.includes import IncludeError, includes
 from agents.runners.pytest_runner import PytestOutcome, PytestRunner, run_pytest
 from program import Program
 
@@ -104,3 +109,44 @@ def validate_structure(program: Program) -> None:
         for kernel in shadow.kernels:
             kernel.source = str(placeholder)
         shadow.validate()
+
+
+def emulator_api(ctx: Context) -> Artifact:
+    """The emulator's kernel API, as one version hash over every header."""
+    return tree_artifact(ctx.paths, EMULATOR_API)
+
+
+def program_model(ctx: Context) -> Artifact:
+    return tree_artifact(ctx.paths, PROGRAM_MODEL)
+
+
+def op_sources(ctx: Context, *leave_out: Path) -> Artifact:
+    """Every source file under the op folder, but the builder's generated dumps and stubs (outputs
+    of earlier phases, recorded file by file) and `leave_out`."""
+    exclude = [ctx.paths.programs_dir, ctx.paths.stubs_dir, *leave_out]
+    return tree_artifact(ctx.paths, ctx.paths.op_dir,
+                         tuple(sorted(p.relative_to(ctx.paths.op_dir).as_posix() for p in exclude)))
+
+
+def root_conftest(ctx: Context) -> list[Artifact]:
+    """The repository's root conftest.py, which every pytest run of the op loads."""
+    conftest = ctx.paths.root / "conftest.py"
+    return [file_artifact(ctx.paths, conftest, "input")] if conftest.is_file() else []
+
+
+def kernel_includes(ctx: Context, sources: dict[str, Path]) -> list[Artifact]:
+    """Every file the kernels at `sources` include, transitively, for every case's defines (from the
+    compiler's -MM output), plus the compiler itself standing for the system headers."""
+    cxx = settings.compiler()
+    found: dict[str, Artifact] = {}
+    for case in ctx.cases():
+        for kernel in dumped_program(ctx, case, sources).kernels:
+            try:
+                files = includes(cxx, Path(kernel.source), kernel.kind, dict(kernel.defines))
+            except IncludeError as e:
+                raise PhaseFailed("gate", f"case {case!r}: the include closure of kernel {kernel.name!r}: {e}") from e
+            for f in files:
+                if f.is_relative_to(ctx.paths.root) or f.is_relative_to(PACKAGE_ROOT):
+                    artifact = file_artifact(ctx.paths, f, "input")
+                    found.setdefault(artifact.path, artifact)
+    return [*found.values(), compiler_artifact(cxx)]

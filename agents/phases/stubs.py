@@ -14,7 +14,9 @@ from typing import Any
 
 from agents.core.files import atomic_write_text
 from agents.phases.base import Context, Phase, PhaseFailed
-from agents.phases.shared import run_cases
+from agents.core import settings
+from agents.core.fingerprints import Artifact, compiler_artifact
+from agents.phases.shared import emulator_api, run_cases
 from agents.spec_tools import program_check, stub_codegen
 from program import Program
 
@@ -39,6 +41,9 @@ class StubsPhase(Phase):
 
     def inputs(self, ctx: Context) -> list[Path]:
         return []
+
+    def closure(self, ctx: Context) -> list[Artifact]:
+        return [emulator_api(ctx), compiler_artifact(settings.compiler())]
 
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return [ctx.stub_path(k["name"]) for k in ctx.spec()["kernels"]] + [helper_header(ctx)]

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from agents.phases.base import Context, Phase
-from agents.phases.shared import pytest_gate
+from agents.core.fingerprints import Artifact
+from agents.phases.shared import emulator_api, kernel_includes, op_sources, program_model, pytest_gate, root_conftest
 
 
 class TestsPhase(Phase):
@@ -32,6 +33,10 @@ class TestsPhase(Phase):
 
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return [ctx.test_file()]
+
+    def closure(self, ctx: Context) -> list[Artifact]:
+        return [*kernel_includes(ctx, ctx.kernel_sources()), emulator_api(ctx), program_model(ctx), op_sources(ctx),
+                *root_conftest(ctx)]
 
     def produce(self, ctx: Context) -> None:
         ctx.require_files([ctx.test_file()], "the op's test file")

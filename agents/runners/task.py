@@ -15,7 +15,7 @@ from typing import Any
 
 from agents.core import schemas
 from agents.core.files import atomic_write_text
-from agents.core.paths import PACKAGE_ROOT, OpPaths
+from agents.core.paths import EMULATOR_API, PACKAGE_ROOT, OpPaths
 from agents.phases.base import Context, Phase, PhaseFailed
 
 TASK_FORMAT = "builder-task/1"
@@ -26,11 +26,6 @@ SKIPPED_DIRS = {".git", ".builder", "logs", "__pycache__", ".pytest_cache", "nod
 def relative(paths: OpPaths, path: Path) -> str:
     """`path` relative to the root, also when it lies outside it (then with ../)."""
     return Path(os.path.relpath(Path(path).resolve(), paths.root)).as_posix()
-
-
-def kernel_api_dir() -> Path:
-    """The emulator's kernel API headers (tt-metal's include layout), found without importing it."""
-    return PACKAGE_ROOT / "emulator" / "include"
 
 
 def task(ctx: Context, phase: Phase, previous_failure: str | None) -> dict[str, Any]:
@@ -48,7 +43,7 @@ def task(ctx: Context, phase: Phase, previous_failure: str | None) -> dict[str, 
         "spec_document": rel(ctx.paths.spec_doc),
         "stubs": [rel(p) for p in sorted(ctx.paths.stubs_dir.glob("*")) if p.is_file()],
         "program_dumps": [rel(ctx.dump_path(c)) for c in ctx.cases() if ctx.dump_path(c).is_file()],
-        "kernel_api_headers": rel(kernel_api_dir()),
+        "kernel_api_headers": rel(EMULATOR_API),
         "example_op": rel(EXAMPLE_OP) if EXAMPLE_OP.resolve() != ctx.paths.op_dir else None,
         "inputs": [rel(p) for p in _existing_inputs(ctx, phase)],
         "expected_outputs": [rel(p) for p in phase.expected_outputs(ctx)],
