@@ -22,7 +22,8 @@ def random_raw(shape: list[int], dtype: str, rng: np.random.Generator) -> np.nda
 
 
 def run_on_emulator(program: Any) -> dict[str, Any]:
-    """Allocate program.tensors (inputs random, output poisoned by the device), run, return stats."""
+    """Allocate program.tensors (inputs random, output poisoned by the device), run, return stats
+    (with the run's numerics warnings, which fail the gates)."""
     import emulator
 
     device = emulator.EmulatedDevice()
@@ -37,6 +38,9 @@ def run_on_emulator(program: Any) -> dict[str, Any]:
         result = emulator.run(program, io)
         return {"compiled": result.compiled, "cache_hits": result.cache_hits, "cores": len(result.cores),
                 "dram_bytes_read": result.dram_bytes_read, "dram_bytes_written": result.dram_bytes_written,
-                "seconds": round(float(result.stats.get("seconds", 0.0)), 4)}
+                "seconds": round(float(result.stats.get("seconds", 0.0)), 4),
+                # numerics warnings of the run (e.g. a known hardware erratum the kernels would hit); a
+                # result without the attribute has none
+                "warnings": [str(w) for w in getattr(result, "warnings", None) or []]}
     finally:
         device.close()

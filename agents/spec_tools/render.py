@@ -30,7 +30,10 @@ def render(spec: dict[str, Any]) -> str:
     tests = spec["tests"]
     lines += ["## Tests", "", f"- file: `{tests['file']}`",
               f"- kernels gate: `pytest {tests['file']} {' '.join(tests['kernels_gate_pytest_args'])}`".rstrip(),
-              "- tests gate: the whole file", ""]
+              "- tests gate: the whole file"]
+    if tests.get("required"):
+        lines.append("- required tests: " + ", ".join(f"`{name}`" for name in tests["required"]))
+    lines.append("")
     return "\n".join(lines)
 
 
