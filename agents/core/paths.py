@@ -6,6 +6,7 @@ logs go to `<root>/logs/<op>/`. The root is the nearest ancestor holding a `.git
 """
 from __future__ import annotations
 
+import keyword
 import os
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OP = "operations/layer_norm_rm"
 OP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+OP_NAME_RULE = "lowercase letters, digits and '_', starting with a letter, and not a Python keyword"
 ROOT_MARKERS = (".git", "pyproject.toml")
 BUILDER_PREFIX = "@builder/"
 EMULATOR_API = PACKAGE_ROOT / "emulator" / "include"  # tt-metal's kernel API, as the emulator implements it
@@ -110,7 +112,14 @@ def resolve_op(op: str | os.PathLike[str] | None, *, must_exist: bool = True) ->
             tried = ", ".join(str(c) for c in candidates)
             raise OpPathError(f"--op {str(raw)!r}: no such op folder (tried {tried})")
         op_dir = candidates[0].resolve()
-    if not OP_NAME.match(op_dir.name):
-        raise OpPathError(f"--op {str(raw)!r}: folder name {op_dir.name!r} is not an op name "
-                          f"(expected lowercase letters, digits and '_', starting with a letter)")
+    if not is_op_name(op_dir.name):
+        raise OpPathError(f"--op {str(raw)!r}: folder name {op_dir.name!r} is not an op name (expected {OP_NAME_RULE})")
+    if must_exist and not (op_dir / "spec.json").is_file():
+        raise OpPathError(f"--op {str(raw)!r}: {op_dir} is not an op folder (it has no spec.json; "
+                          "`builder new OP` creates one)")
     return OpPaths(op_dir=op_dir, root=find_root(op_dir))
+
+
+def is_op_name(name: str) -> bool:
+    """An op name is a module name: importable, and not a keyword (`import operations.class` fails)."""
+    return bool(OP_NAME.match(name)) and not keyword.iskeyword(name)

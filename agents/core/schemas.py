@@ -16,6 +16,9 @@ import jsonschema
 from agents.core.paths import PACKAGE_ROOT
 
 SCHEMA_DIR = PACKAGE_ROOT / "schemas"
+MAX_JSON_BYTES = 16 * 1024 * 1024  # the largest artifact we read (Program dumps of many cores stay far below)
+MAX_SPEC_BYTES = 1024 * 1024  # a spec is a page or two of JSON; a larger one is a mistake
+MAX_DEPTH = 64
 SCHEMA_FILES = {
     "op_spec": "op_spec.schema.json",
     "program": "program.schema.json",
@@ -64,14 +67,53 @@ def validate(data: Any, name: str, file: str) -> list[Issue]:
     return [Issue(file, pointer(e.absolute_path), str(e.validator), e.message) for e in errors]
 
 
-def load_json(path: Path, file: str) -> tuple[Any, list[Issue]]:
-    """(data, []) or (None, [the parse error as an Issue])."""
+def load_json(path: Path, file: str, max_bytes: int = MAX_JSON_BYTES) -> tuple[Any, list[Issue]]:
+    """(data, []) or (None, [why the file is not a JSON document we accept, as an Issue]): missing,
+    not a regular file, larger than `max_bytes`, not UTF-8 text, not JSON, or nested deeper than
+    MAX_DEPTH. Never raises for a bad file, whatever its bytes."""
+    raw, issue = _read_bytes(path, file, max_bytes)
+    if issue:
+        return None, [issue]
     try:
-        return json.loads(path.read_text()), []
-    except FileNotFoundError:
-        return None, [Issue(file, "", "exists", f"file not found: {path}")]
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, [Issue(file, "", "utf-8", f"not UTF-8 text (byte {e.start}): a binary file?")]
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as e:
         return None, [Issue(file, "", "json", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}")]
+    except RecursionError:
+        return None, [Issue(file, "", "depth", f"nested deeper than {MAX_DEPTH} levels")]
+    if _depth(data) > MAX_DEPTH:
+        return None, [Issue(file, "", "depth", f"nested deeper than {MAX_DEPTH} levels")]
+    return data, []
+
+
+def _read_bytes(path: Path, file: str, max_bytes: int) -> tuple[bytes, Issue | None]:
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return b"", Issue(file, "", "file", f"not a regular file: {path}")
+        if size > max_bytes:
+            return b"", Issue(file, "", "size", f"{size} bytes, more than the {max_bytes} accepted")
+        return path.read_bytes(), None
+    except FileNotFoundError:
+        return b"", Issue(file, "", "exists", f"file not found: {path}")
+    except OSError as e:
+        return b"", Issue(file, "", "readable", f"cannot read {path}: {e.strerror or e}")
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def guess_schema(path: Path, data: Any) -> str | None:
@@ -103,7 +145,8 @@ def validate_file(path: Path, schema: str | None = None) -> tuple[str | None, li
     file = str(path)
     if path.name.endswith(".jsonl"):
         return schema or "breadcrumb", _validate_lines(path, schema or "breadcrumb")
-    data, issues = load_json(path, file)
+    limit = MAX_SPEC_BYTES if schema == "op_spec" or (schema is None and path.name == "spec.json") else MAX_JSON_BYTES
+    data, issues = load_json(path, file, limit)
     if issues:
         return schema, issues
     chosen = schema or guess_schema(path, data)
@@ -114,19 +157,24 @@ def validate_file(path: Path, schema: str | None = None) -> tuple[str | None, li
 
 
 def _validate_lines(path: Path, schema: str) -> list[Issue]:
+    raw, issue = _read_bytes(path, str(path), MAX_JSON_BYTES)
+    if issue:
+        return [issue]
     issues: list[Issue] = []
-    try:
-        lines = path.read_text().split("\n")
-    except FileNotFoundError:
-        return [Issue(str(path), "", "exists", f"file not found: {path}")]
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
-            data = json.loads(line)
+            data = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            issues.append(Issue(where, "", "utf-8", "not UTF-8 text"))
+            continue
         except json.JSONDecodeError as e:
             issues.append(Issue(where, "", "json", f"not valid JSON ({e.msg} at column {e.colno})"))
+            continue
+        except RecursionError:
+            issues.append(Issue(where, "", "depth", f"nested deeper than {MAX_DEPTH} levels"))
             continue
         issues += validate(data, schema, where)
     return issues

@@ -12,12 +12,14 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from agents.core import settings
+from agents.core.fingerprints import Artifact
 from agents.core.graph import PHASES, check_phase, earlier
 from agents.core.paths import OpPaths
 from agents.orchestration import state
 from agents.orchestration.breadcrumbs import BreadcrumbError, Breadcrumbs, utc_now
 from agents.orchestration.lock import DEFAULT_TIMEOUT_S, OpLock
-from agents.orchestration.state import Artifact, PhaseRecord
+from agents.orchestration.state import PhaseRecord
 from agents.phases.base import Context, Phase, PhaseFailed
 from agents.phases.descriptor import DescriptorPhase
 from agents.phases.kernels import KernelsPhase
@@ -26,7 +28,6 @@ from agents.phases.stubs import StubsPhase
 from agents.phases.tests import TestsPhase
 from agents.runners.external import agent_label, run_external
 
-DEFAULT_AGENT_TIMEOUT_S = 3600.0
 AGENTS: dict[str, Phase] = {p.name: p for p in (SpecPhase(), DescriptorPhase(), StubsPhase(), KernelsPhase(),
                                                 TestsPhase())}
 
@@ -55,12 +56,12 @@ class Builder:
 
     def __init__(self, paths: OpPaths, *, progress: Callable[[str], None] = print,
                  runners: dict[str, Any] | None = None, lock_timeout: float = DEFAULT_TIMEOUT_S,
-                 agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S) -> None:
+                 agent_timeout: float | None = None) -> None:
         self.paths = paths
         self.progress = progress
         self.runners = dict(runners or {})
         self.lock_timeout = lock_timeout
-        self.agent_timeout = agent_timeout
+        self.agent_timeout = settings.agent_timeout() if agent_timeout is None else agent_timeout
         self.log: Breadcrumbs | None = None
 
     def advance(self, phase: str, *, force: bool = False, agent: str | None = None) -> Outcome:
@@ -134,6 +135,7 @@ class Builder:
               previous_failure: str | None) -> tuple[list[Artifact], dict[str, Any]]:
         if command:
             run_external(ctx, agent, command, self.agent_timeout, previous_failure)
+            agent.after_agent(ctx)
         else:
             agent.produce(ctx)
         outputs = agent.validate(ctx)

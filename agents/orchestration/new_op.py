@@ -14,7 +14,7 @@ from typing import Any
 from agents.core import schemas
 from agents.spec_tools import rules as spec_rules
 from agents.core.files import atomic_write_text
-from agents.core.paths import OP_NAME, find_root
+from agents.core.paths import OP_NAME_RULE, find_root, is_op_name
 
 README_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "README_template.md"
 
@@ -81,8 +81,8 @@ def module_prefix(folder: Path) -> str:
 
 def create(op: str, parent: Path) -> Path:
     """Create parent/op with spec.json and README.md; refuse to touch an existing folder."""
-    if not OP_NAME.match(op):
-        raise NewOpError(f"OP {op!r}: expected lowercase letters, digits and '_', starting with a letter")
+    if not is_op_name(op):
+        raise NewOpError(f"OP {op!r}: expected {OP_NAME_RULE}")
     parent = parent.resolve()
     folder = parent / op
     if folder.exists():

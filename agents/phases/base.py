@@ -56,7 +56,7 @@ class Context:
 
     def spec(self) -> dict[str, Any]:
         """The parsed spec.json (schema-valid once the spec phase is done)."""
-        data, issues = schemas.load_json(self.paths.spec, self.paths.rel(self.paths.spec))
+        data, issues = schemas.load_json(self.paths.spec, self.paths.rel(self.paths.spec), schemas.MAX_SPEC_BYTES)
         if issues:
             raise PhaseFailed("validation", str(issues[0]))
         return data
@@ -64,7 +64,7 @@ class Context:
     def valid_spec(self) -> dict[str, Any]:
         """The spec, or PhaseFailed naming every schema and cross-reference error (both logged)."""
         file = self.paths.rel(self.paths.spec)
-        data, issues = schemas.load_json(self.paths.spec, file)
+        data, issues = schemas.load_json(self.paths.spec, file, schemas.MAX_SPEC_BYTES)
         issues = issues or schemas.validate(data, "op_spec", file)
         self.validated(self.paths.spec, "op_spec", issues)
         self.validated(f"{file} cross-references", "op_spec", spec_rules.check(data, file, self.paths.name))
@@ -135,6 +135,10 @@ class Phase(ABC):
     @abstractmethod
     def gate(self, ctx: Context) -> dict[str, Any]:
         """Prove the outputs work; return what was measured. Raises PhaseFailed."""
+
+    def after_agent(self, ctx: Context) -> None:
+        """What the builder itself derives from an external agent's work before validating it (the
+        descriptor phase builds the dumps from the agent's module); nothing by default."""
 
     def closure(self, ctx: Context) -> list[Artifact]:
         """What the outputs depend on beyond `inputs`: includes, compiler, emulator API, program

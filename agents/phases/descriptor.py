@@ -84,6 +84,10 @@ class DescriptorPhase(Phase):
     def closure(self, ctx: Context) -> list[Artifact]:
         return [program_model(ctx)]
 
+    def after_agent(self, ctx: Context) -> None:
+        """The dumps always come from the module the agent wrote, built by the builder itself."""
+        self.produce(ctx)
+
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return [ctx.dump_path(case) for case in ctx.cases()]
 

@@ -18,7 +18,7 @@ def advance(paths, phase, *extra):
 
 
 def statuses(paths):
-    return {s["phase"]: s for s in json.loads(cli("status", "--op", str(paths.op_dir), "--json").output)}
+    return {s["phase"]: s for s in json.loads(cli("status", "--op", str(paths.op_dir), "--json").output)["phases"]}
 
 
 def with_shared_header(built):

@@ -231,8 +231,9 @@ def test_status_table_and_json(built):
         assert f"{phase:<11} done" in table
     assert "every phase is done" in table
     data = json.loads(cli("status", "--op", str(built.op_dir), "--json").output)
-    assert [s["status"] for s in data] == ["done"] * 5
-    assert any(a["path"] == "fakeops/copy_op/kernels/copy_op_writer.cpp" for a in data[3]["artifacts"])
+    assert data["ok"] is True and data["op"] == "copy_op"
+    assert [s["status"] for s in data["phases"]] == ["done"] * 5
+    assert any(a["path"] == "fakeops/copy_op/kernels/copy_op_writer.cpp" for a in data["phases"][3]["artifacts"])
 
 
 def test_run_skips_done_phases(built):
