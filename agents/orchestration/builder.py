@@ -26,7 +26,10 @@ from agents.phases.kernels import KernelsPhase
 from agents.phases.spec import SpecPhase
 from agents.phases.stubs import StubsPhase
 from agents.phases.tests import TestsPhase
+from agents.runners.emulator import run_on_emulator
 from agents.runners.external import agent_label, run_external
+from agents.runners.includes import includes
+from agents.runners.pytest_runner import run_pytest
 
 AGENTS: dict[str, Phase] = {p.name: p for p in (SpecPhase(), DescriptorPhase(), StubsPhase(), KernelsPhase(),
                                                 TestsPhase())}
@@ -52,14 +55,15 @@ class Outcome:
 
 
 class Builder:
-    """Runs phases of one op; `runners` may replace the emulator ("program") and pytest ("pytest")."""
+    """Runs phases of one op; `runners` may replace the emulator ("program"), pytest ("pytest") and the
+    compiler's include listing ("includes"), see agents.core.runs."""
 
     def __init__(self, paths: OpPaths, *, progress: Callable[[str], None] = print,
                  runners: dict[str, Any] | None = None, lock_timeout: float = DEFAULT_TIMEOUT_S,
                  agent_timeout: float | None = None) -> None:
         self.paths = paths
         self.progress = progress
-        self.runners = dict(runners or {})
+        self.runners = {"program": run_on_emulator, "pytest": run_pytest, "includes": includes, **(runners or {})}
         self.lock_timeout = lock_timeout
         self.agent_timeout = settings.agent_timeout() if agent_timeout is None else agent_timeout
         self.log: Breadcrumbs | None = None

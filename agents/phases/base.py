@@ -11,17 +11,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from agents.core import schemas
 from agents.core.files import sha256_file
 from agents.core.fingerprints import Artifact
 from agents.core.paths import OpPaths
+from agents.core.runs import Progress
 from agents.core.schemas import Issue
 from agents.spec_tools import rules as spec_rules
-
-Progress = Callable[[str], None]
-
 
 class PhaseFailed(RuntimeError):
     """The phase ran and did not earn completion; `stage` says where: agent, validation or gate."""
@@ -41,7 +39,8 @@ class EventLog(Protocol):
 
 @dataclass
 class Context:
-    """What a phase agent may use: the op's paths, the run's log, progress output, injected runners."""
+    """What a phase agent may use: the op's paths, the run's log, progress output, and its runners
+    ("program", "pytest", "includes": see agents.core.runs)."""
 
     paths: OpPaths
     phase: str

@@ -15,13 +15,9 @@ from typing import Any, Callable
 from agents.core import settings
 from agents.core.fingerprints import Artifact, compiler_artifact, file_artifact, tree_artifact
 from agents.core.paths import EMULATOR_API, PACKAGE_ROOT, PROGRAM_MODEL
+from agents.core.runs import IncludeError, IncludesRunner, ProgramRunner, PytestOutcome, PytestRunner
 from agents.phases.base import Context, PhaseFailed
-from agents.runners.emulator import run_on_emulator
-from agents.runners.includes import IncludeError, includes
-from agents.runners.pytest_runner import PytestOutcome, PytestRunner, run_pytest
 from program import Program
-
-ProgramRunner = Callable[[Program], dict[str, Any]]
 
 
 def load_program(root: Path, data: dict[str, Any], sources: dict[str, Path] | None = None) -> Program:
@@ -47,7 +43,7 @@ def run_cases(ctx: Context, what: str, sources: dict[str, Path],
     """Run every representative case with the kernels at `sources` on the Program runner (the
     emulator unless injected); `describe(program, stats)` gives the case's summary and progress
     note. PhaseFailed (gate) naming the case on a compile error or emulator fault."""
-    run: ProgramRunner = ctx.runners.get("program") or run_on_emulator
+    run: ProgramRunner = ctx.runners["program"]
     cases = ctx.cases()
     out: dict[str, Any] = {}
     for i, case in enumerate(cases, start=1):
@@ -68,7 +64,7 @@ def run_cases(ctx: Context, what: str, sources: dict[str, Path],
 def pytest_gate(ctx: Context, args: list[str], label: str, required: list[str] = ()) -> dict[str, Any]:
     """Run the op's test file with `args`; PhaseFailed unless tests ran, every selected test passed,
     none was skipped, and every test named in `required` ran."""
-    run: PytestRunner = ctx.runners.get("pytest") or run_pytest
+    run: PytestRunner = ctx.runners["pytest"]
     path = ctx.test_file()
     ctx.progress(f"running {label}: pytest {' '.join([ctx.paths.rel(path), *args])} (emulator forced)")
     outcome: PytestOutcome = run(path, list(args), ctx.paths.root, ctx.progress)
@@ -138,6 +134,7 @@ def kernel_includes(ctx: Context, sources: dict[str, Path]) -> list[Artifact]:
     """Every file the kernels at `sources` include, transitively, for every case's defines (from the
     compiler's -MM output), plus the compiler itself standing for the system headers."""
     cxx = settings.compiler()
+    includes: IncludesRunner = ctx.runners["includes"]
     found: dict[str, Artifact] = {}
     for case in ctx.cases():
         for kernel in dumped_program(ctx, case, sources).kernels:

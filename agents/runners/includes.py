@@ -10,16 +10,13 @@ import subprocess
 from pathlib import Path
 
 from agents.core.paths import EMULATOR_API
+from agents.core.runs import IncludeError
 
 # As the emulator compiles kernels (emulator/build.py kernel_object): its API first, then the
 # kernel's own folder, and the macro that tells a compute kernel from a dataflow one.
 KIND_MACRO = {"compute": "EMU_COMPUTE_KERNEL"}
 DATAFLOW_MACRO = "EMU_DATAFLOW_KERNEL"
 TIMEOUT_S = 120
-
-
-class IncludeError(RuntimeError):
-    """The compiler could not list a kernel's includes."""
 
 
 def includes(cxx: str, source: Path, kind: str, defines: dict[str, str]) -> list[Path]:

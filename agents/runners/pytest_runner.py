@@ -14,35 +14,15 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from agents.phases.base import Progress
+from agents.core.runs import Progress, PytestOutcome
 
 DEVICE_ENV = "OPBUILDER_DEVICE"
 DEFAULT_TIMEOUT_S = 3600.0
 # The id may hold spaces (parametrize ids are free text), so it runs up to the last status word.
 _RESULT = re.compile(r"^(?P<test>\S+::.+)\s+(?P<status>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\s*"
                      r"(?:\(.*\)\s*)?(?:\[\s*(?P<done>\d+)\s*/\s*(?P<total>\d+)\])?\s*$")
-
-
-@dataclass
-class PytestOutcome:
-    exit_code: int
-    counts: dict[str, int]
-    failed: list[str] = field(default_factory=list)
-    passed: list[str] = field(default_factory=list)  # test names as JUnit gives them, e.g. test_x[bfloat16]
-    skipped: list[str] = field(default_factory=list)
-    duration_s: float = 0.0
-    tail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_code == 0 and self.counts.get("tests", 0) > 0 and not self.failed
-
-
-PytestRunner = Callable[[Path, list[str], Path, Progress], PytestOutcome]
 
 
 def run_pytest(test_file: Path, args: list[str], cwd: Path, progress: Progress,
