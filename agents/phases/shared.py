@@ -7,6 +7,7 @@ Kept here, beside the phase agents and below them, so each phase stays a peer of
 from __future__ import annotations
 
 import copy
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ def load_program(root: Path, data: dict[str, Any], sources: dict[str, Path] | No
 
 def dumped_program(ctx: Context, case: str, sources: dict[str, Path]) -> Program:
     """The descriptor's dump of `case`, its kernels pointing at `sources`."""
-    return load_program(ctx.paths.root, Program.from_json(ctx.dump_path(case).read_text()).to_dict(), sources)
+    return load_program(ctx.paths.root, json.loads(ctx.dump_path(case).read_text()), sources)
 
 
 def run_cases(ctx: Context, what: str, sources: dict[str, Path],

@@ -13,9 +13,7 @@ from typing import Any
 
 from agents.spec_tools.expressions import ExpressionError, parse_condition, parse_int
 from agents.spec_tools.rules import TRAFFIC_KEYS
-from program import cores_of
-
-TILE_PAGE = {"bfloat16": 32 * 32 * 2, "float32": 32 * 32 * 4}
+from program import TILE_BYTES, cores_of
 
 
 def kernel_env(spec_kernel: dict[str, Any], kernel: Any, core: tuple[int, int]) -> dict[str, int]:
@@ -104,9 +102,9 @@ def _check_cbs(spec: dict[str, Any], program: Any) -> list[str]:
         if cb.data_format != fmt:
             problems.append(f"{label}: data format {cb.data_format} in the Program, the spec says {scb['format']} "
                             f"(= {fmt})")
-        if scb["page"] == "tile" and cb.page_size != TILE_PAGE[cb.data_format]:
+        if scb["page"] == "tile" and cb.page_size != TILE_BYTES[cb.data_format]:
             problems.append(f"{label}: page size {cb.page_size} B, a {cb.data_format} tile is "
-                            f"{TILE_PAGE[cb.data_format]} B")
+                            f"{TILE_BYTES[cb.data_format]} B")
         problems += _check_pages(label, scb, cb, kernels, spec)
     return problems
 
