@@ -26,6 +26,7 @@ from agents.runners.task import snapshot, write_task
 
 TASK_ENV = "BUILDER_TASK"
 GUARD = Path(__file__).resolve().with_name("agent_guard.py")  # run by path: it imports nothing of ours
+TIMEOUT_EXIT = -9999  # what _run_group returns when the agent ran past its timeout (no real exit code)
 
 
 def agent_label(command: str | None) -> str:
@@ -56,9 +57,6 @@ def run_external(ctx: Context, phase: Phase, command: str, timeout_s: float, pre
         now = sha256_file(path)
         if now is not None and now != outputs[path]:
             ctx.wrote(path)
-
-
-TIMEOUT_EXIT = -9999
 
 
 def _argv(command: str) -> list[str]:
