@@ -26,7 +26,6 @@ from agents.runners.task import snapshot, write_task
 
 TASK_ENV = "BUILDER_TASK"
 GUARD = Path(__file__).resolve().with_name("agent_guard.py")  # run by path: it imports nothing of ours
-TIMEOUT_EXIT = -9999  # what _run_group returns when the agent ran past its timeout (no real exit code)
 
 
 def agent_label(command: str | None) -> str:
@@ -45,10 +44,11 @@ def run_external(ctx: Context, phase: Phase, command: str, timeout_s: float, pre
     shown = " ".join(shlex.quote(a) for a in argv)
     ctx.progress(f"handing the phase to: {shown} (timeout {timeout_s:g} s)")
     started = time.monotonic()
-    code = _run_group(argv, ctx, task, timeout_s)
+    code, timed_out = _run_group(argv, ctx, task, timeout_s)
     duration = round(time.monotonic() - started, 3)
-    ctx.emit("command_run", command=shown, exit_code=code, duration_s=duration)
-    if code == TIMEOUT_EXIT:
+    ctx.emit("command_run", command=shown, exit_code=code, duration_s=duration,
+             **({"message": f"killed at its {timeout_s:g} s timeout"} if timed_out else {}))
+    if timed_out:
         raise PhaseFailed("agent", f"the agent command ran past its {timeout_s:g} s timeout and was killed: {shown}")
     if code != 0:
         raise PhaseFailed("agent", f"the agent command exited with {code} after {duration:.1f} s: {shown}")
@@ -69,9 +69,9 @@ def _argv(command: str) -> list[str]:
     return argv
 
 
-def _run_group(argv: list[str], ctx: Context, task: Path, timeout_s: float) -> int:
-    """Exit code of the agent, run under agents.runners.agent_guard: in its own process group,
-    killed with everything it started on timeout (TIMEOUT_EXIT) or as soon as this builder dies."""
+def _run_group(argv: list[str], ctx: Context, task: Path, timeout_s: float) -> tuple[int, bool]:
+    """(exit code, timed out) of the agent, run under agents.runners.agent_guard: in its own process
+    group, killed with everything it started on timeout or as soon as this builder dies."""
     env = {**os.environ, TASK_ENV: ctx.paths.rel(task)}
     with tempfile.TemporaryDirectory(prefix="builder-agent-") as tmp:
         result = Path(tmp) / "result.json"
@@ -87,10 +87,10 @@ def _run_group(argv: list[str], ctx: Context, task: Path, timeout_s: float) -> i
         try:
             outcome = json.loads(result.read_text())
         except (OSError, ValueError):
-            return 127
+            return 127, False
     if outcome["exit_code"] == 127:
         ctx.progress(f"cannot run {argv[0]!r}")
-    return TIMEOUT_EXIT if outcome["timed_out"] else int(outcome["exit_code"])
+    return int(outcome["exit_code"]), bool(outcome["timed_out"])
 
 
 def _check_changes(ctx: Context, before: dict[str, str], after: dict[str, str], allowed: set[str]) -> None:

@@ -134,6 +134,8 @@ def test_an_agent_past_its_timeout_is_killed_and_fails_the_phase(op, tmp_path):
     assert time.monotonic() - started < 60
     agent, grandchild = map(int, pids.read_text().split())
     assert not alive(agent) and not alive(grandchild)
+    run = next(e for e in log_events(op) if e["event"] == "command_run")
+    assert run["exit_code"] == -9 and run["message"] == "killed at its 3 s timeout"
 
 
 def test_no_agent_survives_a_killed_builder(op, tmp_path):
