@@ -112,6 +112,7 @@ class Builder:
                       self.runners)
         record = PhaseRecord("running", self.log.run_id, agent_name, os.getpid(), utc_now(),
                              depends_on=list(depends_on))
+        prior = records.get(phase)
         ctx.emit("phase_started", depends_on=[a.to_dict() for a in depends_on], force=force)
         records[phase] = record
         state.save(self.paths, records)
@@ -119,6 +120,11 @@ class Builder:
         self.progress(f"phase {phase}: started ({agent_name})")
         try:
             artifacts, summary = self._work(AGENTS[phase], ctx, agent, previous_failure)
+            duration = round(time.monotonic() - started, 3)
+            tip = ctx.emit("phase_completed", artifacts=[a.to_dict() for a in artifacts], duration_s=duration)
+        except BreadcrumbError:
+            self._restore(records, phase, prior)  # the log cannot say what happened: the state must not either
+            raise
         except PhaseFailed as e:
             self._fail(records, record, ctx, e.stage, str(e))
             raise BuildFailed(phase, e.stage, str(e)) from e
@@ -128,8 +134,6 @@ class Builder:
         except BaseException:
             self._fail(records, record, ctx, "error", "interrupted")
             raise
-        duration = round(time.monotonic() - started, 3)
-        tip = ctx.emit("phase_completed", artifacts=[a.to_dict() for a in artifacts], duration_s=duration)
         record.status, record.finished_at, record.artifacts, record.summary = "done", utc_now(), artifacts, summary
         record.log = tip
         state.save(self.paths, records)
@@ -159,6 +163,13 @@ class Builder:
         for artifact in recorded:
             unique.setdefault(artifact.path, artifact)
         return list(unique.values()), summary
+
+    def _restore(self, records: dict[str, PhaseRecord], phase: str, prior: PhaseRecord | None) -> None:
+        if prior is None:
+            records.pop(phase, None)
+        else:
+            records[phase] = prior
+        state.save(self.paths, records)
 
     def _fail(self, records: dict[str, PhaseRecord], record: PhaseRecord, ctx: Context, stage: str,
               message: str) -> None:

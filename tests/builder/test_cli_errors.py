@@ -142,3 +142,21 @@ def test_progress_names_test_ids_with_spaces(tmp_path):
     assert sorted(line.split(" ", 1)[1] for line in seen) == [
         "PASSED test_x[one word]", "PASSED test_x[plain]", "PASSED test_x[two  words]"]
     assert sorted(outcome.passed) == ["test_x[one word]", "test_x[plain]", "test_x[two  words]"]
+
+
+def test_log_failing_mid_phase_restores_the_state(built, monkeypatch):
+    """The disk fills while the phase runs: exit 5, and the phase is done as before, not failed."""
+    before = json.loads(built.state_file.read_text())["phases"]["spec"]
+    real_write = breadcrumbs.os.write
+    writes = []
+
+    def fill_after_first(fd, data):
+        writes.append(data)
+        if len(writes) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(breadcrumbs.os, "write", fill_after_first)
+    result = cli("advance", "--phase", "spec", "--op", str(built.op_dir), "--force")
+    assert result.exit_code == 5 and "No space left on device" in one_line(result.stderr)
+    assert json.loads(built.state_file.read_text())["phases"]["spec"] == before
