@@ -1,10 +1,5 @@
-"""Every environment variable the builder reads, read here and nowhere else.
-
-| name | default | effect |
-| --- | --- | --- |
-| `BUILDER_LOG_KEY` | unset | secret that keys the breadcrumb chain with HMAC-SHA256: the audit can then prove who wrote a log, not only that it is intact |
-| `BUILDER_AGENT_TIMEOUT` | 3600 | seconds an external `--agent` may run before its whole process group is killed |
-| `CXX` | `g++` | the compiler whose dependency output (`-MM`) gives each kernel's includes |
+"""Every environment variable the builder reads, read here and nowhere else (their names, defaults
+and effects are tabled in agents/README.md, Settings): BUILDER_LOG_KEY, BUILDER_AGENT_TIMEOUT, CXX.
 """
 from __future__ import annotations
 

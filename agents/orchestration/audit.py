@@ -187,8 +187,9 @@ def _check_link(event: Event, run: dict[str, Any], key: bytes | None, report: Re
                    "deleted, inserted, reordered or edited here or just before")
         elif key is not None and not chain.verify(key, event.raw):
             signed = chain.split_signature(event.raw)[1] is not None
-            why = ("bad signature: the line's hmac does not verify under BUILDER_LOG_KEY (edited or forged)" if signed
-                   else "unsigned line: BUILDER_LOG_KEY is set, but this line carries no hmac (not written with the key)")
+            why = ("bad signature: the line's hmac does not verify under BUILDER_LOG_KEY (edited or forged)"
+                   if signed else
+                   "unsigned line: BUILDER_LOG_KEY is set, but this line carries no hmac (not written with the key)")
         if why:
             run["broken"] = True
             report.malformed.append({"file": event.file, "line": event.line, "error": f"run {d['run_id']}: {why}"})

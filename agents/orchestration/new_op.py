@@ -13,6 +13,7 @@ from typing import Any
 
 from agents.core import schemas
 from agents.spec_tools import rules as spec_rules
+from agents.spec_tools.placeholders import MARKER
 from agents.core.files import atomic_write_text
 from agents.core.paths import OP_NAME_RULE, find_root, is_op_name
 
@@ -24,7 +25,7 @@ class NewOpError(ValueError):
 
 
 def _args(*names: str) -> list[dict[str, str]]:
-    return [{"name": n, "description": f"TODO: what {n} means"} for n in names]
+    return [{"name": n, "description": f"{MARKER}: what {n} means"} for n in names]
 
 
 def spec_template(op: str, module_prefix: str) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def spec_template(op: str, module_prefix: str) -> dict[str, Any]:
                                                                         "chunk": "1"}}
     return {
         "op": op,
-        "summary": f"TODO: what {op} computes, on which tensors, in one paragraph.",
+        "summary": f"{MARKER}: what {op} computes, on which tensors, in one paragraph.",
         "api": {"module": f"{module_prefix}.{op}", "function": op,
                 "signature": f"{op}(input_tensor, device=None, memory_config=None)"},
         "inputs": [{"name": "input_tensor", "dtypes": ["bfloat16", "float32"], "layout": "ROW_MAJOR",
@@ -45,9 +46,9 @@ def spec_template(op: str, module_prefix: str) -> dict[str, Any]:
                        "representative_cases": [{"name": "bf16_1x1x32x32",
                                                  "kwargs": {"shape": [1, 1, 32, 32], "dtype": "bfloat16"}}]},
         "circular_buffers": [
-            {"index": 0, "name": "cb_in", "purpose": "TODO: input tiles", "producer": "reader", "consumer": "compute",
-             **cb},
-            {"index": 16, "name": "cb_out", "purpose": "TODO: output tiles", "producer": "compute",
+            {"index": 0, "name": "cb_in", "purpose": f"{MARKER}: input tiles", "producer": "reader",
+             "consumer": "compute", **cb},
+            {"index": 16, "name": "cb_out", "purpose": f"{MARKER}: output tiles", "producer": "compute",
              "consumer": "writer", **cb},
         ],
         "kernels": [
@@ -63,8 +64,8 @@ def spec_template(op: str, module_prefix: str) -> dict[str, Any]:
              "runtime_args": _args("output_addr", "first_tile_row", "num_tile_rows", "Wt"),
              "loop_count_arg": "num_tile_rows"},
         ],
-        "work_distribution": "TODO: how tile-rows are split over cores.",
-        "compute_pipeline": ["TODO: step 1", "TODO: step 2"],
+        "work_distribution": f"{MARKER}: how tile-rows are split over cores.",
+        "compute_pipeline": [f"{MARKER}: step 1", f"{MARKER}: step 2"],
         "tests": {"file": f"test_{op}.py", "kernels_gate_pytest_args": ["-m", "numeric"]},
     }
 

@@ -56,7 +56,8 @@ def build_programs(ctx: Context, spec: dict[str, Any]) -> dict[str, dict[str, An
     finally:
         Path(f.name).unlink(missing_ok=True)
     if proc.returncode != 0:
-        raise PhaseFailed("agent", f"the descriptor worker failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+        raise PhaseFailed("agent", f"the descriptor worker failed (exit {proc.returncode}): "
+                                   f"{proc.stderr.strip()[-2000:]}")
     results = json.loads(proc.stdout)
     errors = [f"case {name!r}: {r['error']}" for name, r in results.items() if "error" in r]
     if errors:
