@@ -10,8 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from agents.cli import main
-from agents.paths import OpPaths, resolve_op
+from agents.orchestration.cli import main
+from agents.core.paths import OpPaths, resolve_op
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "copy_op"
 PYPROJECT = """[tool.pytest.ini_options]
@@ -34,7 +34,7 @@ def cli(*args: str) -> Result:
 
 def builder_process(*args: str, **kw) -> subprocess.Popen:
     """The builder CLI as its own process (for locks, kills and concurrency)."""
-    return subprocess.Popen([sys.executable, "-m", "agents.cli", *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "agents.orchestration.cli", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kw)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.paths import OpPaths, resolve_op
+from agents.core.paths import OpPaths, resolve_op
 from builder_helpers import cli, make_repo
 
 collect_ignore_glob = ["fixtures/*"]

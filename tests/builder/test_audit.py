@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from agents import audit
-from agents.breadcrumbs import Breadcrumbs
-from agents.files import sha256_file
+from agents.orchestration import audit
+from agents.orchestration.breadcrumbs import Breadcrumbs
+from agents.core.files import sha256_file
 from builder_helpers import cli
 
 
@@ -37,8 +37,8 @@ def test_hand_edited_kernel_fails_naming_the_file(built):
     kernel.write_text(kernel.read_text() + "// edited by hand\n")
     result = run_audit(built)
     assert result.exit_code == 1
-    assert "[artifact_changed] fakeops/copy_op/kernels/copy_op_reader.cpp changed on disk since phase 'kernels'" \
-           in result.output
+    assert "[artifact_changed] fakeops/copy_op/kernels/copy_op_reader.cpp changed since it was recorded" \
+           in result.output and "phase 'kernels' logged it at" in result.output
     assert "NOT PROVEN" in result.output
 
 

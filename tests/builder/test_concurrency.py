@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from agents import audit
-from agents.lock import LockTimeout, OpLock
+from agents.orchestration import audit
+from agents.orchestration.lock import LockTimeout, OpLock
 from builder_helpers import builder_process, cli, log_events
 
 SLOW_AGENT = '''
 import json, sys, time
 from pathlib import Path
-from agents import spec_render
+from agents.spec_tools import render as spec_render
 time.sleep(float(sys.argv[1]))
 task = json.loads(Path(sys.argv[-1]).read_text())
 spec = json.loads(Path(task["spec"]).read_text())
-Path(task["root"], task["expected_outputs"][0]).write_text(spec_render.render(spec))
+Path(task["expected_outputs"][0]).write_text(spec_render.render(spec))
 '''
 
 
@@ -93,7 +93,7 @@ def test_killed_phase_is_reported_and_a_rerun_recovers(op):
 APPENDER = '''
 import sys
 from pathlib import Path
-from agents.breadcrumbs import Breadcrumbs
+from agents.orchestration.breadcrumbs import Breadcrumbs
 log = Breadcrumbs(Path(sys.argv[1]), "copy_op", run_id=sys.argv[2])
 for i in range(300):
     log.emit("error", "spec", "builtin", message=sys.argv[3] * (1 + i % 700))

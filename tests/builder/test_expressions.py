@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.expressions import ExpressionError, parse_condition, parse_int
+from agents.spec_tools.expressions import ExpressionError, parse_condition, parse_int
 
 
 @pytest.mark.parametrize("text,env,value", [

@@ -10,11 +10,11 @@ from builder_helpers import cli, log_events
 AGENT = '''
 import json, sys
 from pathlib import Path
-from agents import spec_render
+from agents.spec_tools import render as spec_render
 task = json.loads(Path(sys.argv[-1]).read_text())
 Path(sys.argv[1]).write_text(json.dumps(task))
 spec = json.loads(Path(task["spec"]).read_text())
-Path(task["root"], task["expected_outputs"][0]).write_text("agent wrote this\\n" + spec_render.render(spec))
+Path(task["expected_outputs"][0]).write_text("agent wrote this\\n" + spec_render.render(spec))
 '''
 
 
@@ -71,15 +71,16 @@ def test_agent_stub_that_unbalances_a_cb_fails_the_emulator_gate(op, tmp_path):
     body = f'''
 import json, sys
 from pathlib import Path
-from agents import stub_codegen
+from agents.spec_tools import stub_codegen
 task = json.loads(Path(sys.argv[-1]).read_text())
 spec = json.loads(Path(task["spec"]).read_text())
 for kernel, out in zip(spec["kernels"], task["expected_outputs"]):
     text = stub_codegen.generate(spec, kernel, "spec.json")
     if kernel["name"] == "reader":
         text = text.replace("stub_produce(0, (1), (1));", "stub_produce(0, (1), (1)); if (stub_row == 0) stub_produce(0, 1, 1);")
-    Path(task["root"], out).parent.mkdir(exist_ok=True)
-    Path(task["root"], out).write_text(text)
+    Path(out).parent.mkdir(exist_ok=True)
+    Path(out).write_text(text)
+Path(task["expected_outputs"][-1]).write_text(stub_codegen.helper_header())
 '''
     script = write_agent(tmp_path, body)
     result = cli("advance", "--phase", "stubs", "--op", str(op.op_dir), "--agent", f"{sys.executable} {script}")

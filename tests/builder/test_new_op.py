@@ -14,6 +14,11 @@ def test_new_creates_a_valid_spec_and_readme(tmp_path, monkeypatch):
     assert cli("validate", str(folder / "spec.json")).exit_code == 0
     readme = (folder / "README.md").read_text()
     assert "builder advance --phase spec --op operations/my_op" in readme and "$" not in readme
+    todo = cli("advance", "--phase", "spec", "--op", "operations/my_op")
+    assert todo.exit_code == 1 and "spec.json still holds 22 TODO placeholder(s)" in todo.stderr
+    assert "/summary: 'TODO: what my_op computes" in todo.stderr
+    spec = folder / "spec.json"
+    spec.write_text(spec.read_text().replace("TODO: ", ""))
     spec_phase = cli("advance", "--phase", "spec", "--op", "operations/my_op")
     assert spec_phase.exit_code == 0, spec_phase.stderr
     assert (folder / "my_op_spec.md").exists()

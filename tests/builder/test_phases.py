@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from agents import schemas
-from agents.builder import Builder, BuildFailed
-from agents.graph import PHASES
+from agents.core import schemas
+from agents.orchestration.builder import Builder, BuildFailed
+from agents.core.graph import PHASES
 from builder_helpers import cli, log_events
 
 
@@ -157,7 +157,7 @@ def test_stale_stubs_are_removed_but_never_a_real_kernel(op):
                                              'str(KERNELS.parent / "stubs" / "real_writer.cpp")'))
     for phase in ("spec", "descriptor", "stubs"):
         assert advance(op, phase).exit_code == 0, phase
-    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "real_writer.cpp", "writer.cpp"]
+    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "real_writer.cpp", "stub_helpers.h", "writer.cpp"]
     assert "noc_async_write" in real.read_text()
 
 
@@ -167,7 +167,7 @@ def test_stubs_run_on_the_emulator_and_land_in_stubs(op):
     result = advance(op, "stubs")
     assert result.exit_code == 0, result.stderr
     assert "[2/2] fp32_2x3x32: stubs ran on 1 core(s)" in result.output and "6 pages through 1 CBs" in result.output
-    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "writer.cpp"]
+    assert sorted(p.name for p in op.stubs_dir.iterdir()) == ["reader.cpp", "stub_helpers.h", "writer.cpp"]
     assert "noc_async_read" not in (op.stubs_dir / "reader.cpp").read_text()
     gate = next(e for e in log_events(op) if e["phase"] == "stubs" and e["event"] == "gate_passed")
     assert gate["summary"]["cases"]["bf16_4x64"]["pages_per_cb"] == {"0": 4}
@@ -207,7 +207,9 @@ def test_failing_numeric_test_fails_the_kernels_gate_naming_it(built):
     test_file = built.op_dir / "test_copy_op.py"
     test_file.write_text(test_file.read_text().replace("assert np.array_equal(raw, out)",
                                                        "assert np.array_equal(raw, out + 1)"))
-    result = advance(built, "kernels")
+    status = cli("status", "--op", str(built.op_dir)).output
+    assert "kernels     done" in status and "tests       stale" in status  # the tests phase vouches for the file
+    result = advance(built, "kernels", "--force")
     assert result.exit_code == 1
     assert "numeric tests did not pass (pytest exit 1; failed: " in result.stderr
     assert "test_copy_is_exact[bfloat16]" in result.stderr
@@ -229,8 +231,9 @@ def test_status_table_and_json(built):
         assert f"{phase:<11} done" in table
     assert "every phase is done" in table
     data = json.loads(cli("status", "--op", str(built.op_dir), "--json").output)
-    assert [s["status"] for s in data] == ["done"] * 5
-    assert any(a["path"] == "fakeops/copy_op/kernels/copy_op_writer.cpp" for a in data[3]["artifacts"])
+    assert data["ok"] is True and data["op"] == "copy_op"
+    assert [s["status"] for s in data["phases"]] == ["done"] * 5
+    assert any(a["path"] == "fakeops/copy_op/kernels/copy_op_writer.cpp" for a in data["phases"][3]["artifacts"])
 
 
 def test_run_skips_done_phases(built):

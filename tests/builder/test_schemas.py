@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from agents import schemas
+from agents.core import schemas
 from builder_helpers import FIXTURE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,8 +58,11 @@ def test_spec_rejects_unknown_keys_and_absolute_kernel_sources():
 
 def test_breadcrumb_events_require_their_fields():
     base = {"timestamp": "2026-01-01T00:00:00.000000Z", "run_id": "20260101T000000Z-1-abcdef", "seq": 1,
-            "op": "x", "phase": "spec", "agent": "builtin"}
+            "op": "x", "phase": "spec", "agent": "builtin", "prev": "0" * 64}
     assert schemas.validate({**base, "event": "error", "message": "m"}, "breadcrumb", "l") == []
+    unchained = {k: v for k, v in base.items() if k != "prev"}
+    [issue] = schemas.validate({**unchained, "event": "error", "message": "m"}, "breadcrumb", "l")
+    assert issue.rule == "required" and "'prev'" in issue.message
     [issue] = schemas.validate({**base, "event": "gate_failed", "gate": "g", "duration_s": 1.0}, "breadcrumb", "l")
     assert issue.rule == "required" and "'message'" in issue.message
     [issue] = schemas.validate({**base, "event": "validation_failed", "schema": "s", "subject": "x", "errors": []},
@@ -93,7 +96,8 @@ def test_unknown_file_kind_asks_for_schema(tmp_path):
 def test_jsonl_is_validated_line_by_line(tmp_path):
     path = tmp_path / "run.jsonl"
     good = {"timestamp": "2026-01-01T00:00:00.000000Z", "run_id": "20260101T000000Z-1-abcdef", "seq": 1,
-            "op": "x", "phase": "spec", "agent": "builtin", "event": "error", "message": "m"}
+            "op": "x", "phase": "spec", "agent": "builtin", "event": "error", "message": "m",
+            "prev": "0" * 64}
     path.write_text(json.dumps(good) + "\n" + '{"timestamp": "2026' + "\n")
     used, [issue] = schemas.validate_file(path)
     assert used == "breadcrumb" and issue.file == f"{path}:2" and issue.rule == "json"

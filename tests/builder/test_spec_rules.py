@@ -4,7 +4,8 @@ from __future__ import annotations
 import copy
 import json
 
-from agents import spec_render, spec_rules
+from agents.spec_tools import render as spec_render
+from agents.spec_tools import rules as spec_rules
 from builder_helpers import FIXTURE
 
 SPEC = json.loads((FIXTURE / "spec.json").read_text())

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agents import program_check, stub_codegen
-from agents.descriptor_agent import load_program
+from agents.spec_tools import program_check
+from agents.spec_tools import stub_codegen
+from agents.phases.descriptor import load_program
 from builder_helpers import FIXTURE
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program as build_layer_norm
 

@@ -5,39 +5,7 @@
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
-
-namespace {
-
-// Reserve and push `pages` pages, at most `chunk` at a time.
-void stub_produce(uint32_t cb, uint32_t pages, uint32_t chunk) {
-    for (uint32_t done = 0; done < pages; done += chunk) {
-        const uint32_t n = pages - done < chunk ? pages - done : chunk;
-        cb_reserve_back(cb, n);
-        cb_push_back(cb, n);
-    }
-}
-
-// Wait for and pop `pages` pages, at most `chunk` at a time.
-void stub_consume(uint32_t cb, uint32_t pages, uint32_t chunk) {
-    for (uint32_t done = 0; done < pages; done += chunk) {
-        const uint32_t n = pages - done < chunk ? pages - done : chunk;
-        cb_wait_front(cb, n);
-        cb_pop_front(cb, n);
-    }
-}
-
-// A CB this kernel both produces and consumes: each chunk goes in and straight out again.
-void stub_cycle(uint32_t cb, uint32_t pages, uint32_t chunk) {
-    for (uint32_t done = 0; done < pages; done += chunk) {
-        const uint32_t n = pages - done < chunk ? pages - done : chunk;
-        cb_reserve_back(cb, n);
-        cb_push_back(cb, n);
-        cb_wait_front(cb, n);
-        cb_pop_front(cb, n);
-    }
-}
-
-}  // namespace
+#include "stub_helpers.h"
 
 void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);
