@@ -2,12 +2,14 @@
 // FPU math into DST, SFPU math on DST, pack back to L1, with the hardware's number formats and the
 // state (inits, DST ownership, data formats) whose misuse hardware punishes silently.
 //
-// Choices where hardware behaviour is inferred rather than confirmed are marked [inferred].
+// Number rules live in numerics.cpp (FPU, packer) and sfpu_math.cpp (SFPU), each citing its source;
+// emulator/README.md gathers them in the fidelity table.
 #include <cmath>
 #include <cstring>
 
 #include "emu/compute.h"
 #include "numerics.h"
+#include "sfpu_math.h"
 #include "runtime.h"
 
 namespace emu {
@@ -28,7 +30,8 @@ struct ComputeState {
     bool untilize_active = false;
     uint32_t untilize_block_ct = 0, untilize_full_ct = 0;
     bool reduce_mask = false;
-    bool sfpu_ready[16] = {};
+    Sfpu sfpu_configured = Sfpu::Square;
+    bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
     float dst[16][1024] = {};
 };
@@ -63,22 +66,19 @@ float round_bf16_nearest_even(float f) {
     return float_of(rounded & kBf16Mask);
 }
 
-// The packer's fp32 -> bf16 rounding: round half away from zero (tt-metal issue #17018). [inferred]
-uint16_t pack_bf16(float f) {
-    const uint32_t u = bits_of(f);
-    if (std::isnan(f)) {
-        return static_cast<uint16_t>((u >> 16) | 0x0040u);
-    }
-    uint32_t hi = u >> 16;
-    if ((u & 0xFFFFu) >= 0x8000u) {
-        hi += 1;
-    }
-    return static_cast<uint16_t>(hi);
-}
-
 const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float32" : "Float16_b"; }
 
 uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
+
+void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
+    const uint32_t packed = pack_datum(v, fp32_dest, fmt == DataFormat::Float32);
+    if (fmt == DataFormat::Float32) {
+        std::memcpy(out, &packed, 4);
+    } else {
+        const uint16_t h = static_cast<uint16_t>(packed);
+        std::memcpy(out, &h, 2);
+    }
+}
 
 // Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
 uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
@@ -241,14 +241,11 @@ void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
     }
 }
 
-void pack_into(float* values, DataFormat fmt, uint8_t* page) {
+// DST -> L1 through the packer's conversion (numerics.h pack_datum).
+void pack_into(const float* values, DataFormat fmt, uint8_t* page) {
+    const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
-        if (fmt == DataFormat::Float32) {
-            std::memcpy(page + 4 * i, &values[i], 4);
-        } else {
-            const uint16_t h = pack_bf16(values[i]);
-            std::memcpy(page + 2 * i, &h, 2);
-        }
+        write_packed(values[i], fp32, fmt, page + datum_bytes(fmt) * i);
     }
 }
 
@@ -447,13 +444,7 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
                 const float d = dst_value(v[i], Rounding::Truncate, fp32);
                 const uint32_t row = rt * 32 + row_of(i);
                 const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                uint8_t* dst = base + (uint64_t(row) * row_datums + col) * bytes;
-                if (out.format == DataFormat::Float32) {
-                    std::memcpy(dst, &d, 4);
-                } else {
-                    const uint16_t h = pack_bf16(d);
-                    std::memcpy(dst, &h, 2);
-                }
+                write_packed(d, fp32, out.format, base + (uint64_t(row) * row_datums + col) * bytes);
             }
         }
     }
@@ -680,28 +671,119 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     }
 }
 
+// One SFPU configuration at a time: an init programs LReg constants, address modifiers and replay
+// buffers that the next init or another operation's sequence overwrites (ckernel_sfpu_binary_bcast.h:
+// "a subsequent BCAST_COL operation must call sfpu_bcast_col_init() again"; sqrt_init programs
+// vConstIntPrgm0 / vConstFloatPrgm1..2 that other inits reuse). So each init replaces the last, and an
+// operation needs the init of its own kind to be the latest one.
 void sfpu_init(Sfpu op) {
     set_call("sfpu init");
     require_started("SFPU init");
-    cs().sfpu_ready[static_cast<int>(op)] = true;
+    cs().sfpu_configured = op;
+    cs().sfpu_has_init = true;
 }
 
 namespace {
 
+const char* sfpu_name(Sfpu op) {
+    static const char* names[] = {"square", "rsqrt", "rsqrt", "recip", "exp", "sqrt", "binop_with_scalar",
+                                  "binop_with_scalar", "binop_with_scalar", "binop_with_scalar",
+                                  "binop_with_scalar", "binary", "binary", "binary", "sfpu_bcast_col"};
+    return names[static_cast<int>(op)];
+}
+
 void require_sfpu(Sfpu op, const char* call, const char* init) {
     require_math(call);
-    if (!cs().sfpu_ready[static_cast<int>(op)]) {
+    const ComputeState& s = cs();
+    if (!s.sfpu_has_init) {
         fault("compute_misuse", "%s without %s", call, init);
+    }
+    if (s.sfpu_configured != op) {
+        fault("compute_misuse", "%s without %s: the SFPU is configured for %s by a later init, which overwrote "
+              "this operation's constants (call %s again before it, inside the loop)", call, init,
+              sfpu_name(s.sfpu_configured), init);
     }
 }
 
-float approx_if_needed(float v, bool approx) {
-    // APPROX mode: about 10 significant bits for rsqrt/recip/exp/sqrt. [inferred]
-    return approx ? truncate_to(v, 0xFFFFC000u) : v;
+// `exact` keeps correctly rounded results (debugging); APPROX keeps the top 10 explicit mantissa bits.
+// Recip and exp are not modelled after their LLK sequences under any variant (fidelity table).
+float approx_if_needed(float v, bool approx) { return approx ? truncate_to(v, 0xFFFFC000u) : v; }
+
+// LLK float32_to_bf16_rne_prgm (ckernel_sfpu_square.h, ckernel_sfpu_binop_with_unary.h RSUB): round to
+// nearest even before the truncating store into a 16-bit DST.
+float bf16_rne_before_store(float v, bool fp32) { return fp32 ? v : round_bf16_nearest_even(v); }
+
+// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) = SFP_STOCH_RND FP32_TO_FP16B (ttsim): half up on the
+// magnitude, denormals and zeros to +0, Inf/NaN to Inf of the sign (ckernel_sfpu_sqrt.h before its store).
+float bf16_stoch_rnd_nearest(float v, bool fp32) {
+    if (fp32) {
+        return v;
+    }
+    uint32_t u = bits_of(v);
+    const uint32_t e = (u >> 23) & 255;
+    if (e == 0) {
+        return 0.0f;
+    }
+    if (e == 255) {
+        return float_of(u & 0xFF800000u);
+    }
+    const uint32_t low = u & 0xFFFFu;
+    u -= low;
+    return float_of(low >= 0x8000u ? u + 0x10000u : u);
+}
+
+float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
+
+// One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic).
+float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(sfpu_mul(v, v), fp32);
+        case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
+        case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
+        case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
+        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return sfpu_add(v, s);
+        case Sfpu::SubScalar: return sfpu_add(v, negated(s));
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return sfpu_mul(v, s);
+        case Sfpu::RsubScalar: return bf16_rne_before_store(sfpu_add(s, negated(v)), fp32);
+        default: return v;
+    }
+}
+
+// The `exact` variant: correctly rounded math, FPU-style rounding into a 16-bit DST for square / rsqrt /
+// sqrt / rsub as the LLK rounds them.
+float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
+    float r = v;
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(v * v, fp32);
+        case Sfpu::Rsqrt: r = v < 0 ? NAN : static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::RsqrtFast: r = static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::Sqrt: r = static_cast<float>(std::sqrt(double(v))); break;
+        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return v + s;
+        case Sfpu::SubScalar: return v - s;
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return v * s;
+        case Sfpu::RsubScalar: return bf16_rne_before_store(s - v, fp32);
+        default: return v;
+    }
+    return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
+}
+
+float sfpu_binary_op(BinOp bin, float a, float b) {
+    if (numerics() == Numerics::Exact) {
+        return bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+    }
+    return bin == BinOp::Add ? sfpu_add(a, b) : bin == BinOp::Sub ? sfpu_add(a, negated(b)) : sfpu_mul(a, b);
 }
 
 }  // namespace
 
+// div_unary_tile multiplies by its parameter: "inversion is carried out on host side and passed down"
+// (0.81.1 ckernel_sfpu_binop_with_unary.h, DIV). Every result reaches DST through SFPSTORE (sfpu_store).
 void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     static const char* calls[] = {"square_tile", "rsqrt_tile", "rsqrt_tile", "recip_tile", "exp_tile",
                                   "sqrt_tile", "add_unary_tile", "sub_unary_tile", "mul_unary_tile",
@@ -717,31 +799,19 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     require_sfpu(init_key, calls[k], inits[k]);
     require_dst(idst, calls[k]);
     const float s = float_of(param);
-    // Ops that round their fp32 result into a 16-bit DST; the rest truncate (SFPU store). [inferred]
-    const bool rounds = op == Sfpu::Square || op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt;
     const bool fp32 = dest_fp32();
     const bool approx = compute_config().math_approx_mode;
+    const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
-        float r = v;
-        switch (op) {
-            case Sfpu::Square: r = v * v; break;
-            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx);
-                break;
-            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx); break;
-            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v)), approx); break;
-            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v))), approx); break;
-            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v))), approx); break;
-            case Sfpu::AddScalar: r = v + s; break;
-            case Sfpu::SubScalar: r = v - s; break;
-            case Sfpu::MulScalar: r = v * s; break;
-            case Sfpu::DivScalar: r = v / s; break;
-            case Sfpu::RsubScalar: r = s - v; break;
-            default: break;
-        }
-        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate, fp32);
+        const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
+        v = exact ? dst_value(r, Rounding::Truncate, fp32) : sfpu_store(r, fp32);
     }
 }
 
+// sfpu_*_bcast_col needs fp32 DST: "Both source registers must contain FP32 data (compile with
+// fp32_dest_acc_en = true)" (0.81.1 api/compute/sfpu_binary_bcast.h). Its doc calls columns 1..31 of the
+// column tile ignored, but the LLK multiplies columns 1..7 by 0 (sfpu_bcast_col_value), so Inf/NaN there
+// poison the row.
 void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst) {
     const char* call = op == Sfpu::BcastCol ? "sfpu_*_bcast_col" : "*_binary_tile";
     set_call("%s(%u, %u, %u)", call, idst0, idst1, odst);
@@ -753,15 +823,23 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         fault("compute_misuse", "%s needs fp32 DST (fp32_dest_acc_en = true)", call);
     }
     ComputeState& s = cs();
+    const bool exact = numerics() == Numerics::Exact;
+    float column[32];
+    for (uint32_t r = 0; r < 32; ++r) {
+        float first8[8];
+        for (uint32_t c = 0; c < 8; ++c) {
+            first8[c] = s.dst[idst1][datum_index(r, c)];
+        }
+        column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
+    }
     float out[kDatums];
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const float b = op == Sfpu::BcastCol ? s.dst[idst1][datum_index(row_of(i), 0)] : s.dst[idst1][i];
-        const float a = s.dst[idst0][i];
-        out[i] = bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+        const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
+        out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
     }
     const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate, fp32);
+        s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
     }
 }
 

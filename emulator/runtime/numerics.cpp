@@ -184,6 +184,35 @@ float isa_dot_accumulate(const float* a, const float* b, uint32_t n, float dst, 
 
 }  // namespace
 
+// fp32 Dst: to fp32 unchanged; to bf16, NaN becomes Inf of its sign, the low 16 bits round half up on the
+// magnitude ((u + 0x8000) >> 16; tt-metal issue #17018 reports the same), and a result below the normal
+// range, or a zero of either sign, becomes +0. A 16-bit Dst holds bf16: NaN to Inf, denormals and -0 to +0,
+// for bf16 and fp32 outputs alike.
+uint32_t pack_datum(float v, bool fp32_dest, bool out_fp32) {
+    uint32_t u = bits_of(v);
+    if (fp32_dest && out_fp32) {
+        return u;
+    }
+    uint32_t h;
+    if (fp32_dest) {
+        if ((u & 0x7FFFFFFFu) > 0x7F800000u) {
+            u = (u & 0x80000000u) | 0x7F800000u;
+        }
+        h = (u + 0x8000u) >> 16;
+        if ((h & 0x7FFFu) < 0x80u) {
+            h = 0;
+        }
+    } else {
+        h = u >> 16;
+        if ((h & 0x7FFFu) > 0x7F80u) {
+            h = (h & 0x8000u) | 0x7F80u;
+        } else if ((h & 0x7FFFu) < 0x80u) {
+            h = 0;
+        }
+    }
+    return out_fp32 ? h << 16 : h;
+}
+
 void set_numerics(uint32_t code) {
     g_numerics = code <= static_cast<uint32_t>(Numerics::Exact) ? static_cast<Numerics>(code) : Numerics::Pessimistic;
 }

@@ -44,4 +44,8 @@ float elw_add(float a, float b);
 // The whole multi-phase product of a and b as the fidelity split computes it (for ELWMUL-style use).
 float fidelity_product(float a, float b, uint32_t math_fidelity);
 
+// The packer's Dst -> L1 conversion of one datum (ttsim TENSIX_EXECUTE_PACR, "believed bit-accurate"):
+// returns the fp32 bits, or the bf16 bits in the low half when `out_fp32` is false.
+uint32_t pack_datum(float v, bool fp32_dest, bool out_fp32);
+
 }  // namespace emu

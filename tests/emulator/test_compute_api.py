@@ -146,7 +146,9 @@ SFPU_UNARY = {
     "add_scalar": ("binop_with_scalar_tile_init", "add_unary_tile(i, 0x40400000u)", lambda v: v + 3.0, (-4, 4)),
     "sub_scalar": ("binop_with_scalar_tile_init", "sub_unary_tile(i, 0x40400000u)", lambda v: v - 3.0, (-4, 4)),
     "mul_scalar": ("binop_with_scalar_tile_init", "mul_unary_tile(i, 0x3e800000u)", lambda v: v * 0.25, (-4, 4)),
-    "div_scalar": ("binop_with_scalar_tile_init", "div_unary_tile(i, 0x40800000u)", lambda v: v / 4.0, (-4, 4)),
+    # div_unary_tile multiplies by its parameter, the host passes 1/divisor (0.81.1 LLK
+    # ckernel_sfpu_binop_with_unary.h DIV: "inversion is carried out on host side").
+    "div_scalar": ("binop_with_scalar_tile_init", "div_unary_tile(i, 0x3e800000u)", lambda v: v / 4.0, (-4, 4)),
     "rsub_scalar": ("binop_with_scalar_tile_init", "rsub_unary_tile(i, 0x40400000u)", lambda v: 3.0 - v, (-4, 4)),
 }
 
