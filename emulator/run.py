@@ -10,11 +10,11 @@ import os
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator import build, settings
+from emulator import build, errata, settings
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
 from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
@@ -33,6 +33,7 @@ class RunResult:
     compiled: int
     cache_hits: int
     trace: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
 
     @property
     def dram_bytes_read(self) -> int:
@@ -66,7 +67,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         plan.write_text(_plan_text(program, io_tensors, device, layout, objects, report_path, trace, timeout))
         report = _launch(plan, report_path, timeout)
     result = RunResult(report["stats"], cores, build.COUNTS.compiled - before[0],
-                       build.COUNTS.cache_hits - before[1], trace)
+                       build.COUNTS.cache_hits - before[1], trace,
+                       errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)))
     device.last_run = result
     return result
 

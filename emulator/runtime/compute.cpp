@@ -54,7 +54,6 @@ float float_of(uint32_t u) {
 }
 
 float truncate_to(float f, uint32_t keep_mask) { return float_of(bits_of(f) & keep_mask); }
-constexpr uint32_t kTf32Mask = 0xFFFFE000u;  // 10 explicit mantissa bits
 constexpr uint32_t kBf16Mask = 0xFFFF0000u;  // 7 explicit mantissa bits
 
 float round_bf16_nearest_even(float f) {
@@ -160,11 +159,12 @@ void check_format(uint32_t cb, Reg reg, const char* call) {
     }
 }
 
-// A tile's datums as the FPU sees them: bf16 exact; fp32 truncated to TF32 (fp32 DST) or bf16.
-// `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an unpack_to_dest_fp32 CB): exact.
+// A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
+// (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
+// unpack_to_dest_fp32 CB): exact.
 void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
                  const char* call, float* out) {
-    const uint32_t keep = to_dest ? 0xFFFFFFFFu : (dest_fp32() ? kTf32Mask : kBf16Mask);
+    const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
     for (uint32_t i = 0; i < kDatums; ++i) {
         if (!needed(need, i)) {
             out[i] = 0.0f;
@@ -185,7 +185,7 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
             fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
                   row_of(i), col_of(i), tile, cb);
         }
-        out[i] = float_of(bits & keep);
+        out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
     }
 }
 

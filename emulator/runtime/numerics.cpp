@@ -223,6 +223,19 @@ Numerics numerics() { return g_numerics; }
 // low 16 (truncation; ttsim tensix_matmul_op reads `value &= 0xFFFF0000` for non-TF32 formats).
 float src_value(float v, SrcFormat f) { return float_of(bits_of(v) & (f == SrcFormat::Tf32 ? 0xFFFFE000u : 0xFFFF0000u)); }
 
+uint32_t unpack_fp32_datum(uint32_t bits, bool to_dest, SrcFormat f) {
+    if (to_dest) {
+        return bits;
+    }
+    if (f == SrcFormat::Tf32) {
+        return bits & 0xFFFFE000u;
+    }
+    if ((bits & 0x7FFFFFFFu) < 0x800000u) {
+        bits &= 0x80000000u;
+    }
+    return bits & 0xFFFF0000u;
+}
+
 // Disputed. ISA MVMUL.md / ELWMUL.md: the SrcA format sets one "style" for both operands (ReadBF16(SrcBVal)
 // when SrcA is BF16), so TF32 data in SrcB beside a bf16 SrcA loses 3 mantissa bits. ttsim
 // tensix_matmul_op: SrcB decoded by its own ALU_FORMAT_SPEC_REG1_SrcB. pessimistic: the narrower.

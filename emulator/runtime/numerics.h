@@ -26,6 +26,11 @@ Numerics numerics();
 // Keep the mantissa bits a source register of this format holds (truncation: ttsim unpack path).
 float src_value(float v, SrcFormat f);
 
+// The unpacker's conversion of one fp32 datum from L1 (ttsim TENSIX_EXECUTE_UNPACR, in format fp32):
+// to Dst exactly; to a TF32 register by dropping 13 mantissa bits; to a bf16 register by flushing
+// denormals to a zero of their sign and dropping 16 mantissa bits. No rounding anywhere.
+uint32_t unpack_fp32_datum(uint32_t bits, bool to_dest, SrcFormat f);
+
 // The format SrcB is decoded in when SrcA holds `a` and SrcB holds `b`.
 SrcFormat srcb_decode_format(SrcFormat a, SrcFormat b);
 

@@ -115,3 +115,17 @@ def test_elwadd_aligns_the_smaller_operand(devices, variant, expected):
     out = run_tile_op(devices[variant], {"OP_BINARY_INIT": "add_init", "OP_BINARY": "add_tiles"}, [a, b],
                       "float32", "float32")
     assert np.all(out == np.float32(expected))
+
+
+@pytest.mark.parametrize("fidelity,fp32_dest,warned", [("HiFi4", True, True), ("HiFi3", True, False),
+                                                       ("HiFi4", False, False)])
+def test_hifi4_with_fp32_dest_on_wormhole_is_a_warning(devices, fidelity, fp32_dest, warned):
+    """tt-metal#38306 / #40089: the run result lists the erratum, naming the kernel."""
+    device = devices["exact"]
+    x = np.ones((1, 32, 32), dtype=np.float32)
+    run_tile_op(device, {"OP_COPY": "1"}, [x], "float32", "float32", fidelity=fidelity, fp32_dest=fp32_dest)
+    warnings = device.last_run.warnings
+    if warned:
+        assert len(warnings) == 1 and "kernel 'compute'" in warnings[0] and "tt-metal#38306" in warnings[0]
+    else:
+        assert warnings == []
