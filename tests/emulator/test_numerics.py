@@ -67,6 +67,16 @@ def test_group_of_8_products_aligned_to_the_largest(devices, variant, expected):
     assert row_sum(devices[variant], x)[0, 0, 0] == np.float32(expected)
 
 
+@pytest.mark.parametrize("variant,expected", [("exact", 1 + 2.0 ** -11), ("isa", 1 + 2.0 ** -11),
+                                              ("ttsim", 1 + 2.0 ** -10), ("pessimistic", 1 + 2.0 ** -10)])
+def test_group_alignment_rounds_half_up(devices, variant, expected):
+    """ttsim mvmul shifts each 12-bit product to the group's exponent rounding half up: 2^-11 beside 1.0
+    is exactly half a unit of the window and rounds up to 2^-10."""
+    x = np.zeros((1, 32, 32), dtype=np.float32)
+    x[0, 0, 0], x[0, 0, 1] = 1.0, 2.0 ** -11
+    assert row_sum(devices[variant], x)[0, 0, 0] == np.float32(expected)
+
+
 @pytest.mark.parametrize("variant,expected", [("exact", 1 + 7 * 2.0 ** -14), ("isa", 1 + 7 * 2.0 ** -14),
                                               ("ttsim", 1 + 7 * 2.0 ** -14), ("pessimistic", 1 + 7 * 2.0 ** -14)])
 def test_groups_of_8_align_separately(devices, variant, expected):

@@ -66,6 +66,90 @@ def test_rsqrt_is_the_llk_newton_sequence_not_correctly_rounded(hw, exact):
     assert np.count_nonzero(modelled != correctly_rounded) > 0
 
 
+def wh_mad(x: int, y: int, z: int) -> int:
+    """Wormhole SFPMAD on fp32 bit patterns, finite inputs only: a second, independent transcription of ttsim
+    src/fma.cpp fma_model_wh (product cut to 24 + 3 bits with sticky, semi-sticky alignment, round to
+    nearest even, denormals flushed) used to check the emulator's C++ model bit for bit."""
+    def unpack(v):
+        e = (v >> 23) & 255
+        return e, ((v & 0x7FFFFF) | 0x800000) if e else 0
+    (xe, xm), (ye, ym), (ze, zm) = unpack(x), unpack(y), unpack(z)
+    zs, ps = z & 0x80000000, (x ^ y) & 0x80000000
+    pm = (xm * ym) << 3
+    pm = (pm >> 23) | int((pm & 0x7FFFFF) != 0)
+    pe, zm = xe + ye - 127, zm << 3
+    if pm == 0 or pe < 0:
+        return z if zm else 0
+
+    def semi_sticky(v, s, width):
+        if s >= width:
+            return 0
+        kept = v >> s
+        return kept | int(kept != 0 and (kept << s) != v)
+    re = max(pe, ze)
+    pm, zm = semi_sticky(pm, re - pe, 64), semi_sticky(zm, re - ze, 32)
+    rs = ps if pm >= zm else zs
+    total = (zm if zs == rs else ~zm) + (pm if ps == rs else ~pm) + int(ps != zs)
+    rm = total & 0xFFFFFFFF
+    if rm == 0:
+        return 0
+    n = 5 - (32 - rm.bit_length())
+    re += n
+    if re >= 255:
+        return rs | 0x7F800000
+    if re < 0:
+        return 0
+    rm = (rm << -n) if n <= 0 else (rm >> n) | (rm & 1)
+    r = (re << 23) + ((rm >> 3) & 0x7FFFFF)
+    r += int(((rm & 7) + (r & 1)) > 4)
+    return 0 if not (r >> 23) else rs | r
+
+
+def llk_rsqrt_bits(x: int) -> int:
+    """ckernel_sfpu_sqrt.h SQRT_23-bits with the reciprocal step (0.81.1), every a * b + c one SFPMAD."""
+    f = lambda v: int(np.float32(v).view(np.uint32))  # noqa: E731
+    one, zero, neg = f(1.0), 0, lambda v: v ^ 0x80000000  # noqa: E731
+    y = (0x5F1110A0 - (x >> 1)) & 0xFFFFFFFF
+    xy = wh_mad(x, y, zero)
+    c = wh_mad(neg(y), xy, zero)
+    y = wh_mad(y, wh_mad(c, wh_mad(f(2.2533049), one, c), f(2.2825186)), zero)
+    xy = wh_mad(x, y, zero)
+    residual = wh_mad(neg(y), xy, one)
+    return wh_mad(residual, y - (1 << 23), y)
+
+
+def test_rsqrt_bits_match_an_independent_transcription(hw):
+    x = quantize(RNG.uniform(0.001, 1000.0, size=(1, 32, 32)), "float32")
+    out = unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x)
+    expected = np.array([llk_rsqrt_bits(int(v)) for v in bits(x).ravel()], dtype=np.uint32).reshape(x.shape)
+    assert np.array_equal(bits(out), expected)
+
+
+def test_sfpu_mad_is_not_a_fused_fma(hw):
+    """The Newton residual 1 - y * (x * y) cancels: the Wormhole SFPMAD keeps only 27 bits of the product,
+    so rsqrt differs from the same sequence with IEEE fused multiply-adds on some inputs."""
+    x = quantize(RNG.uniform(0.001, 1000.0, size=(1, 32, 32)), "float32")
+    out = bits(unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x))
+    fused = []
+    for v in bits(x).ravel().tolist():
+        fl = lambda u: np.uint32(u).view(np.float32).astype(np.float64)  # noqa: E731
+        b = lambda d: int(np.float32(d).view(np.uint32))  # noqa: E731
+        y = (0x5F1110A0 - (v >> 1)) & 0xFFFFFFFF
+        xy = b(fl(v) * fl(y))
+        c = b(-fl(y) * fl(xy))
+        y = b(fl(y) * float(np.float32(fl(c) * fl(b(2.2533049 + 0.0 + fl(c))) + np.float64(np.float32(2.2825186)))))
+        xy = b(fl(v) * fl(y))
+        residual = b(-fl(y) * fl(xy) + 1.0)
+        fused.append(b(fl(residual) * fl(y - (1 << 23)) + fl(y)))
+    assert np.count_nonzero(out.ravel() != np.array(fused, dtype=np.uint32)) > 0
+
+
+def test_div_unary_multiplies_by_the_host_inverted_parameter(hw):
+    x = quantize(RNG.uniform(-4, 4, size=(1, 32, 32)), "float32")
+    out = unary(hw, "div_unary_tile(i, 0x3e800000u)", "binop_with_scalar_tile_init", x)
+    assert np.array_equal(out, x * np.float32(0.25))
+
+
 def test_rsqrt_of_special_values(hw):
     """Edge handling of the 0.81.1 sequence: rsqrt(+-0) = +-Inf, rsqrt(Inf) = 0, rsqrt(negative) = NaN."""
     x = np.ones((1, 32, 32), dtype=np.float32)
