@@ -204,8 +204,9 @@ def test_sfpu_bcast_col_nan_in_columns_1_to_7_poisons_the_row(hw, exact):
     assert np.all(run_tile_op(exact, defines, [a, b], "float32", "float32", unpack_to_dest=[0, 1]) == 2.0)
 
 
-def copy_then_pack(device, x, out_dtype, fp32_dest=True):
-    return run_tile_op(device, {"OP_COPY": "1"}, [x], "float32", out_dtype, fp32_dest=fp32_dest, unpack_to_dest=[0])
+def copy_then_pack(device, x, out_dtype, fp32_dest=True, to_dest=True):
+    return run_tile_op(device, {"OP_COPY": "1"}, [x], "float32", out_dtype, fp32_dest=fp32_dest,
+                       unpack_to_dest=[0] if to_dest else [])
 
 
 def test_packer_fp32_to_bf16_rules(hw):
@@ -221,3 +222,12 @@ def test_packer_fp32_to_fp32_keeps_every_bit(hw):
     x = np.ones((1, 32, 32), dtype=np.float32)
     x[0, 0, :3] = from_bits([0x7FC00001, 0x80000000, 0x00400000])
     assert list(bits(copy_then_pack(hw, x, "float32"))[0, 0, :3]) == [0x7FC00001, 0x80000000, 0x00400000]
+
+
+def test_16_bit_dst_path_flushes_and_saturates(hw):
+    """fp32 CB -> bf16 SrcA (ttsim UNPACR: denormals to a zero of their sign, truncation) -> 16-bit DST ->
+    packer (ttsim PACR dst16b: NaN -> Inf of its sign, denormals and -0 -> +0)."""
+    x = np.ones((1, 32, 32), dtype=np.float32)
+    x[0, 0, :5] = from_bits([0x7FC00000, 0xFFC00000, 0x80000000, 0x80100000, 0x3F80FFFF])
+    out = bits(copy_then_pack(hw, x, "float32", fp32_dest=False, to_dest=False))[0, 0, :5]
+    assert list(out) == [0x7F800000, 0xFF800000, 0, 0, 0x3F800000]
