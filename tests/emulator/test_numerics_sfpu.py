@@ -105,17 +105,23 @@ def wh_mad(x: int, y: int, z: int) -> int:
     return 0 if not (r >> 23) else rs | r
 
 
-def llk_rsqrt_bits(x: int) -> int:
-    """ckernel_sfpu_sqrt.h SQRT_23-bits with the reciprocal step (0.81.1), every a * b + c one SFPMAD."""
+def fused_mad(x: int, y: int, z: int) -> int:
+    """An IEEE fused multiply-add on fp32 bit patterns (the product is exact in float64)."""
+    f = lambda u: float(np.uint32(u).view(np.float32))  # noqa: E731
+    return int(np.float32(f(x) * f(y) + f(z)).view(np.uint32))
+
+
+def llk_rsqrt_bits(x: int, mad=wh_mad) -> int:
+    """ckernel_sfpu_sqrt.h SQRT_23-bits with the reciprocal step (0.81.1), every a * b + c one `mad`."""
     f = lambda v: int(np.float32(v).view(np.uint32))  # noqa: E731
     one, zero, neg = f(1.0), 0, lambda v: v ^ 0x80000000  # noqa: E731
     y = (0x5F1110A0 - (x >> 1)) & 0xFFFFFFFF
-    xy = wh_mad(x, y, zero)
-    c = wh_mad(neg(y), xy, zero)
-    y = wh_mad(y, wh_mad(c, wh_mad(f(2.2533049), one, c), f(2.2825186)), zero)
-    xy = wh_mad(x, y, zero)
-    residual = wh_mad(neg(y), xy, one)
-    return wh_mad(residual, y - (1 << 23), y)
+    xy = mad(x, y, zero)
+    c = mad(neg(y), xy, zero)
+    y = mad(y, mad(c, mad(f(2.2533049), one, c), f(2.2825186)), zero)
+    xy = mad(x, y, zero)
+    residual = mad(neg(y), xy, one)
+    return mad(residual, y - (1 << 23), y)
 
 
 def test_rsqrt_bits_match_an_independent_transcription(hw):
@@ -129,19 +135,9 @@ def test_sfpu_mad_is_not_a_fused_fma(hw):
     """The Newton residual 1 - y * (x * y) cancels: the Wormhole SFPMAD keeps only 27 bits of the product,
     so rsqrt differs from the same sequence with IEEE fused multiply-adds on some inputs."""
     x = quantize(RNG.uniform(0.001, 1000.0, size=(1, 32, 32)), "float32")
-    out = bits(unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x))
-    fused = []
-    for v in bits(x).ravel().tolist():
-        fl = lambda u: np.uint32(u).view(np.float32).astype(np.float64)  # noqa: E731
-        b = lambda d: int(np.float32(d).view(np.uint32))  # noqa: E731
-        y = (0x5F1110A0 - (v >> 1)) & 0xFFFFFFFF
-        xy = b(fl(v) * fl(y))
-        c = b(-fl(y) * fl(xy))
-        y = b(fl(y) * float(np.float32(fl(c) * fl(b(2.2533049 + 0.0 + fl(c))) + np.float64(np.float32(2.2825186)))))
-        xy = b(fl(v) * fl(y))
-        residual = b(-fl(y) * fl(xy) + 1.0)
-        fused.append(b(fl(residual) * fl(y - (1 << 23)) + fl(y)))
-    assert np.count_nonzero(out.ravel() != np.array(fused, dtype=np.uint32)) > 0
+    out = bits(unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x)).ravel()
+    fused = np.array([llk_rsqrt_bits(int(v), fused_mad) for v in bits(x).ravel()], dtype=np.uint32)
+    assert np.count_nonzero(out != fused) > 0
 
 
 def test_div_unary_multiplies_by_the_host_inverted_parameter(hw):
