@@ -745,31 +745,15 @@ void require_sfpu(Sfpu op, const char* call, const char* init) {
 }
 
 // `exact` keeps correctly rounded results (debugging); APPROX keeps the top 10 explicit mantissa bits.
-// Recip and exp are not modelled after their LLK sequences under any variant (fidelity table).
+// Exp is not modelled after its LLK sequence under any variant (fidelity table).
 float approx_if_needed(float v, bool approx) { return approx ? truncate_to(v, 0xFFFFC000u) : v; }
 
 // LLK float32_to_bf16_rne_prgm (ckernel_sfpu_square.h, ckernel_sfpu_binop_with_unary.h RSUB): round to
 // nearest even before the truncating store into a 16-bit DST.
 float bf16_rne_before_store(float v, bool fp32) { return fp32 ? v : round_bf16_nearest_even(v); }
 
-// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) = SFP_STOCH_RND FP32_TO_FP16B (ttsim): half up on the
-// magnitude, denormals and zeros to +0, Inf/NaN to Inf of the sign (ckernel_sfpu_sqrt.h before its store).
-float bf16_stoch_rnd_nearest(float v, bool fp32) {
-    if (fp32) {
-        return v;
-    }
-    uint32_t u = bits_of(v);
-    const uint32_t e = (u >> 23) & 255;
-    if (e == 0) {
-        return 0.0f;
-    }
-    if (e == 255) {
-        return float_of(u & 0xFF800000u);
-    }
-    const uint32_t low = u & 0xFFFFu;
-    u -= low;
-    return float_of(low >= 0x8000u ? u + 0x10000u : u);
-}
+// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) before the store (ckernel_sfpu_sqrt.h), for a 16-bit DST.
+float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_bf16(v); }
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
@@ -780,7 +764,7 @@ float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
         case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
         case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
         case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
-        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Recip: return sfpu_recip(v, approx, fp32);
         case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
         case Sfpu::AddScalar: return sfpu_add(v, s);
         case Sfpu::SubScalar: return sfpu_add(v, negated(s));
@@ -839,7 +823,8 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     require_dst(idst, calls[k]);
     const float s = float_of(param);
     const bool fp32 = dest_fp32();
-    const bool approx = compute_config().math_approx_mode;
+    // recip_tile's ReciprocalApproxMode override arrives as `param` (1 Precise, 2 Approximate).
+    const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
         const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);

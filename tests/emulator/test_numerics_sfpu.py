@@ -227,3 +227,39 @@ def test_16_bit_dst_path_flushes_and_saturates(hw):
     x[0, 0, :5] = from_bits([0x7FC00000, 0xFFC00000, 0x80000000, 0x80100000, 0x3F80FFFF])
     out = bits(copy_then_pack(hw, x, "float32", fp32_dest=False, to_dest=False))[0, 0, :5]
     assert list(out) == [0x7F800000, 0xFF800000, 0, 0, 0x3F800000]
+
+
+def llk_recip_bits(x: int) -> int:
+    """ckernel_sfpu_recip.h sfpu_reciprocal_iter<2> (0.81.1, fp32 DST, default constants), one wh_mad each."""
+    f = lambda v: int(np.float32(v).view(np.uint32))  # noqa: E731
+    negative_x = 0xBF800000 | (x & 0x7FFFFF)
+    y = wh_mad(f(0.3232325017452239990234375), negative_x, f(1.4545459747314453125))
+    y = wh_mad(y, negative_x, f(2.121212482452392578125))
+    scale = wh_mad(~x & 0xFF800000, f(0.5), 0)
+    for _ in range(2):
+        y = wh_mad(y, wh_mad(negative_x, y, f(1.0)), y)
+    return (wh_mad(y, scale, 0) & 0x7FFFFFFF) | (x & 0x80000000)
+
+
+def test_recip_bits_match_an_independent_transcription(hw):
+    x = quantize(RNG.uniform(-100.0, 100.0, size=(1, 32, 32)), "float32")
+    out = unary(hw, "recip_tile", "recip_tile_init", x)
+    expected = np.array([llk_recip_bits(int(v)) for v in bits(x).ravel()], dtype=np.uint32).reshape(x.shape)
+    assert np.array_equal(bits(out), expected)
+    reference = 1 / x.astype(np.float64)
+    assert np.max(np.abs(out - reference) / np.spacing(reference.astype(np.float32))) <= 2.0
+
+
+def test_precise_bf16_recip_is_correctly_rounded(hw):
+    """The 0.81.1 API (recip.h): "On Wormhole, precise BF16 reciprocal is correctly rounded only with the
+    seed loaded here" - one Newton step, a round to bf16, then the exponent scale."""
+    x = quantize(RNG.uniform(0.05, 50.0, size=(2, 32, 32)), "bfloat16")
+    out = unary(hw, "recip_tile", "recip_tile_init", x, fp32_dest=False)
+    assert np.array_equal(out, quantize(1 / x.astype(np.float64), "bfloat16"))
+
+
+def test_recip_special_values(hw):
+    x = np.ones((1, 32, 32), dtype=np.float32)
+    x[0, 0, :4] = [0.0, -0.0, np.inf, -np.inf]
+    out = unary(hw, "recip_tile", "recip_tile_init", x)[0, 0, :4]
+    assert list(bits(out)) == [0x7F800000, 0xFF800000, 0, 0x80000000]
