@@ -263,3 +263,35 @@ def test_recip_special_values(hw):
     x[0, 0, :4] = [0.0, -0.0, np.inf, -np.inf]
     out = unary(hw, "recip_tile", "recip_tile_init", x)[0, 0, :4]
     assert list(bits(out)) == [0x7F800000, 0xFF800000, 0, 0x80000000]
+
+
+def llk_sqrt_bits(x: int) -> int:
+    """ckernel_sfpu_sqrt.h SQRT_23-bits without the reciprocal step (0.81.1), one wh_mad per a * b + c."""
+    f = lambda v: int(np.float32(v).view(np.uint32))  # noqa: E731
+    neg = lambda v: v ^ 0x80000000  # noqa: E731
+    y = (0x5F1110A0 - (x >> 1)) & 0xFFFFFFFF
+    xy = wh_mad(x, y, 0)
+    c = wh_mad(neg(y), xy, 0)
+    y = wh_mad(y, wh_mad(c, wh_mad(f(2.2533049), f(1.0), c), f(2.2825186)), 0)
+    xy = wh_mad(x, y, 0)
+    residual = wh_mad(neg(y), xy, f(1.0))
+    return wh_mad(residual, wh_mad(f(0.5), xy, 0), xy)
+
+
+def test_sqrt_bits_match_an_independent_transcription(hw):
+    x = quantize(RNG.uniform(0.001, 1000.0, size=(1, 32, 32)), "float32")
+    out = unary(hw, "sqrt_tile", "sqrt_tile_init", x)
+    expected = np.array([llk_sqrt_bits(int(v)) for v in bits(x).ravel()], dtype=np.uint32).reshape(x.shape)
+    assert np.array_equal(bits(out), expected)
+
+
+@pytest.mark.parametrize("init,call,fn", [("add_binary_tile_init", "add_binary_tile", np.add),
+                                          ("sub_binary_tile_init", "sub_binary_tile", np.subtract),
+                                          ("mul_binary_tile_init", "mul_binary_tile", np.multiply)])
+def test_sfpu_binary_tiles_are_sfpmad_with_a_16_bit_store(hw, init, call, fn):
+    """SFPMAD add / multiply of normal fp32 values rounds like IEEE fp32; the bf16 DST store truncates."""
+    a = quantize(RNG.uniform(-4, 4, size=(1, 32, 32)), "bfloat16")
+    b = quantize(RNG.uniform(-4, 4, size=(1, 32, 32)), "bfloat16")
+    defines = {"OP_SFPU_BINARY": "1", "OP_SFPU_INIT": init, "OP_SFPU(i, j, o)": f"{call}(i, j, o)"}
+    out = run_tile_op(hw, defines, [a, b], "float32", "float32", fp32_dest=False)
+    np.testing.assert_array_equal(out, from_bits(bits(fn(a, b).astype(np.float32)) & 0xFFFF0000))
