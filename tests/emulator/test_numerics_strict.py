@@ -109,7 +109,8 @@ def test_scaler_tile_is_read_whole(dev):
 
 
 def test_read_one_tile_beyond_those_waited_for(dev):
-    raises(emulator.CBMisuseError, WHERE + "copy_tile(cb=0, tile=1, dst=0)", device=dev,
+    raises(emulator.CBMisuseError, WHERE + "copy_tile(cb=0, tile=1, dst=0)",
+           "reads tile 1 of CB 0 but only 1 pages were waited for", device=dev,
            defines={"FAULT_READ_BEYOND_WAITED": "1"}, inputs=[tiles(2)], dtypes=["float32"])
 
 
