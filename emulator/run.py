@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator import build, settings
+from emulator import build, errata, settings
 from emulator.codes import FIDELITY_CODE
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
@@ -36,6 +36,7 @@ class RunResult:
     cache_hits: int
     trace: Path | None = None
     watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
+    warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
 
     @property
     def dram_bytes_read(self) -> int:
@@ -74,7 +75,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         report = _launch(runner, plan_path, report_path, timeout)
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
-    return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"])
+    return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"],
+                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)))
 
 
 def _kernel_sources(program: Program) -> list[Path]:
@@ -178,7 +180,7 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
     device_section = {"l1_size": device.l1_size, "l1_unreserved_base": device.l1_unreserved_base,
                       "num_dram_banks": device.num_dram_banks, "dram_bank_size": device.dram_bank_size,
                       "dram_alignment": device.dram_alignment, "noc_alignment": dict(device.noc_alignment),
-                      "dram_path": str(device.dram_path)}
+                      "dram_path": str(device.dram_path), "numerics": device.numerics or settings.numerics_variant()}
     watchdog = {"hang_seconds": float(hang), "tick_ms": settings.WATCHDOG_TICK_MS,
                 "deadlock_ticks": settings.DEADLOCK_TICKS}
     cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,

@@ -1,5 +1,9 @@
 """Every setting of the emulator that the environment may change, read here and nowhere else.
 
+`EMULATOR_NUMERICS` selects the numerics variant: where the hardware's sources (the Tensix ISA
+documentation, Tenstorrent's ttsim, the LLK) disagree on a number rule, each variant is one reading,
+listed rule by rule in the fidelity table of emulator/README.md.
+
 Each is a default that an explicit argument overrides (`EmulatedDevice(cache_dir=...)`,
 `emulator.run(..., hang_timeout=...)`), so library callers never need to touch `os.environ`.
 The README's environment table lists them with the other packages' variables.
@@ -15,9 +19,14 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from emulator.codes import NUMERICS_CODE
+
 CACHE_DIR_ENV = "EMULATOR_CACHE_DIR"
 HANG_SECONDS_ENV = "EMULATOR_HANG_SECONDS"
 COMPILER_ENV = "CXX"
+NUMERICS_ENV = "EMULATOR_NUMERICS"
+NUMERICS_VARIANTS = tuple(NUMERICS_CODE)
+DEFAULT_NUMERICS = "pessimistic"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
 DEFAULT_HANG_SECONDS = 10.0
 DEFAULT_COMPILER = "g++"
@@ -52,3 +61,15 @@ def hang_seconds() -> float:
 def compiler() -> str:
     """The host C++ compiler that builds the runner and the kernels."""
     return os.environ.get(COMPILER_ENV) or DEFAULT_COMPILER
+
+
+def check_numerics(variant: str, source: str = "numerics") -> str:
+    """The variant name, or ValueError naming where it came from and the accepted names."""
+    if variant not in NUMERICS_VARIANTS:
+        raise ValueError(f"{source}={variant!r}: expected one of {', '.join(NUMERICS_VARIANTS)}")
+    return variant
+
+
+def numerics_variant() -> str:
+    """The variant `EMULATOR_NUMERICS` names (default: pessimistic, the envelope that loses most)."""
+    return check_numerics(os.environ.get(NUMERICS_ENV, DEFAULT_NUMERICS), NUMERICS_ENV)

@@ -2,11 +2,14 @@
 // FPU math into DST, SFPU math on DST, pack back to L1, with the hardware's number formats and the
 // state (inits, DST ownership, data formats) whose misuse hardware punishes silently.
 //
-// Choices where hardware behaviour is inferred rather than confirmed are marked [inferred].
+// Number rules live in numerics.cpp (FPU, packer) and sfpu_math.cpp (SFPU), each citing its source;
+// emulator/README.md gathers them in the fidelity table.
 #include <cmath>
 #include <cstring>
 
 #include "emu/compute.h"
+#include "numerics.h"
+#include "sfpu_math.h"
 #include "runtime.h"
 
 namespace emu {
@@ -17,6 +20,10 @@ enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary };
 struct ComputeState {
     bool started = false;
     DataFormat srca = DataFormat::Float16_b, srcb = DataFormat::Float16_b, pack = DataFormat::Float16_b;
+    // Where each unpacker is configured to deliver (SrcA/SrcB, or straight to DST for an
+    // unpack_to_dest_fp32 CB) and the CB whose configuration set it.
+    bool srca_to_dest = false, srcb_to_dest = false;
+    uint32_t srca_cb = 0, srcb_cb = 0;
     DstState dst_state = DstState::Free;
     FpuMode fpu = FpuMode::None;
     BinOp bin = BinOp::Add;
@@ -27,7 +34,8 @@ struct ComputeState {
     bool untilize_active = false;
     uint32_t untilize_block_ct = 0, untilize_full_ct = 0;
     bool reduce_mask = false;
-    bool sfpu_ready[16] = {};
+    Sfpu sfpu_configured = Sfpu::Square;
+    bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
     float dst[16][1024] = {};
 };
@@ -50,7 +58,6 @@ float float_of(uint32_t u) {
 }
 
 float truncate_to(float f, uint32_t keep_mask) { return float_of(bits_of(f) & keep_mask); }
-constexpr uint32_t kTf32Mask = 0xFFFFE000u;  // 10 explicit mantissa bits
 constexpr uint32_t kBf16Mask = 0xFFFF0000u;  // 7 explicit mantissa bits
 
 float round_bf16_nearest_even(float f) {
@@ -62,22 +69,19 @@ float round_bf16_nearest_even(float f) {
     return float_of(rounded & kBf16Mask);
 }
 
-// The packer's fp32 -> bf16 rounding: round half away from zero (tt-metal issue #17018). [inferred]
-uint16_t pack_bf16(float f) {
-    const uint32_t u = bits_of(f);
-    if (std::isnan(f)) {
-        return static_cast<uint16_t>((u >> 16) | 0x0040u);
-    }
-    uint32_t hi = u >> 16;
-    if ((u & 0xFFFFu) >= 0x8000u) {
-        hi += 1;
-    }
-    return static_cast<uint16_t>(hi);
-}
-
 const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float32" : "Float16_b"; }
 
 uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
+
+void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
+    const uint32_t packed = pack_datum(v, fp32_dest, fmt == DataFormat::Float32);
+    if (fmt == DataFormat::Float32) {
+        std::memcpy(out, &packed, 4);
+    } else {
+        const uint16_t h = static_cast<uint16_t>(packed);
+        std::memcpy(out, &h, 2);
+    }
+}
 
 // Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
 uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
@@ -150,20 +154,56 @@ bool needed(Needed n, uint32_t i) {
     return true;
 }
 
+bool unpacks_to_dest(uint32_t cb) {
+    return compute_config().unpack_to_dest_fp32[cb] && cb_config(cb).format == DataFormat::Float32;
+}
+
+const char* destination_name(bool to_dest) { return to_dest ? "straight to DST (unpack_to_dest_fp32)" : "into SrcA/SrcB"; }
+
+// The unpacker's format and destination are set by hw_startup / reconfig_data_format from one CB; reading
+// another CB needs a reconfig when either differs (llk_unpack_common.h: the unpack-to-dest mode is part
+// of the unpacker's data-format configuration, so two Float32 CBs of different destinations still differ).
 void check_format(uint32_t cb, Reg reg, const char* call) {
+    const ComputeState& s = cs();
     const DataFormat have = cb_config(cb).format;
-    const DataFormat configured = reg == Reg::SrcA ? cs().srca : cs().srcb;
+    const DataFormat configured = reg == Reg::SrcA ? s.srca : s.srcb;
     if (have != configured) {
         fault("format_mismatch", "%s: CB %u holds %s but %s is configured for %s (missing reconfig_data_format)",
               call, cb, format_name(have), reg == Reg::SrcA ? "srcA" : "srcB", format_name(configured));
     }
+    const bool to_dest = unpacks_to_dest(cb);
+    const bool configured_to_dest = reg == Reg::SrcA ? s.srca_to_dest : s.srcb_to_dest;
+    if (to_dest != configured_to_dest) {
+        fault("format_mismatch", "%s: CB %u unpacks %s but the %s unpacker is configured by CB %u to unpack %s "
+              "(missing reconfig_data_format)", call, cb, destination_name(to_dest), reg == Reg::SrcA ? "srcA" : "srcB",
+              reg == Reg::SrcA ? s.srca_cb : s.srcb_cb, destination_name(configured_to_dest));
+    }
 }
 
-// A tile's datums as the FPU sees them: bf16 exact; fp32 truncated to TF32 (fp32 DST) or bf16.
-// `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an unpack_to_dest_fp32 CB): exact.
+// A CB the compute kernel reads or writes as tiles must have pages of one tile of its format (the
+// unpacker and packer step through L1 by the format's tile size, not by the CB's page size).
+void check_tile_pages(uint32_t cb, const char* call) {
+    const CBConfig& c = cb_config(cb);
+    const uint32_t tile = kDatums * datum_bytes(c.format);
+    if (c.page_size != tile) {
+        fault("format_mismatch", "%s: CB %u holds %s tiles of %u bytes but its page size is %u bytes", call, cb,
+              format_name(c.format), tile, c.page_size);
+    }
+}
+
+void configure_unpacker(Reg reg, uint32_t cb) {
+    ComputeState& s = cs();
+    (reg == Reg::SrcA ? s.srca : s.srcb) = cb_config(cb).format;
+    (reg == Reg::SrcA ? s.srca_to_dest : s.srcb_to_dest) = unpacks_to_dest(cb);
+    (reg == Reg::SrcA ? s.srca_cb : s.srcb_cb) = cb;
+}
+
+// A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
+// (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
+// unpack_to_dest_fp32 CB): exact.
 void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
                  const char* call, float* out) {
-    const uint32_t keep = to_dest ? 0xFFFFFFFFu : (dest_fp32() ? kTf32Mask : kBf16Mask);
+    const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
     for (uint32_t i = 0; i < kDatums; ++i) {
         if (!needed(need, i)) {
             out[i] = 0.0f;
@@ -181,15 +221,12 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
             fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
                   row_of(i), col_of(i), tile, cb);
         }
-        out[i] = float_of(bits & keep);
+        out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
     }
 }
 
-bool unpacks_to_dest(uint32_t cb) {
-    return compute_config().unpack_to_dest_fp32[cb] && cb_config(cb).format == DataFormat::Float32;
-}
-
 void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out) {
+    check_tile_pages(cb, call);
     check_format(cb, reg, call);
     if (unpacks_to_dest(cb)) {
         fault("compute_misuse", "%s: CB %u is in unpack_to_dest_fp32 mode, which only copy/tilize/untilize can "
@@ -199,6 +236,7 @@ void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* 
 }
 
 void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
+    check_tile_pages(cb, call);
     check_format(cb, Reg::SrcA, call);
     unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, cb, tile,
                 call, out);
@@ -215,41 +253,33 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
 }
 
-// FPU multiply in fidelity phases: srcA split into 5 + 6 significant bits, srcB into 7 + 4; LoFi takes
-// hi*hi, HiFi2 adds lo(A)*hi(B), HiFi3 adds hi(A)*lo(B), HiFi4 adds lo*lo (full precision). [inferred]
-float fpu_multiply(float a, float b, uint32_t fidelity) {
-    if (fidelity >= 4) {
-        return static_cast<float>(double(a) * double(b));
-    }
-    const float a_hi = truncate_to(a, 0xFFF80000u), a_lo = a - a_hi;
-    const float b_hi = truncate_to(b, 0xFFFE0000u), b_lo = b - b_hi;
-    double p = double(a_hi) * b_hi;
-    if (fidelity >= 2) {
-        p += double(a_lo) * b_hi;
-    }
-    if (fidelity >= 3) {
-        p += double(a_hi) * b_lo;
-    }
-    return static_cast<float>(p);
-}
-
 float apply(BinOp op, float a, float b, uint32_t fidelity) {
     switch (op) {
-        case BinOp::Add: return a + b;
-        case BinOp::Sub: return a - b;
-        case BinOp::Mul: return fpu_multiply(a, b, fidelity);
+        case BinOp::Add: return elw_add(a, b);
+        case BinOp::Sub: return elw_add(a, -b);
+        case BinOp::Mul: return fidelity_product(a, b, fidelity);
     }
     return 0.0f;
 }
 
-void pack_into(float* values, DataFormat fmt, uint8_t* page) {
+// The register format a CB's data occupies in SrcA/SrcB (see unpack_tile).
+SrcFormat src_format_of(uint32_t cb) {
+    return cb_config(cb).format == DataFormat::Float32 && dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+}
+
+// SrcB's datums as the FPU decodes them beside SrcA's format (numerics.h srcb_decode_format).
+void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
+    const SrcFormat f = srcb_decode_format(src_format_of(cb_a), src_format_of(cb_b));
     for (uint32_t i = 0; i < kDatums; ++i) {
-        if (fmt == DataFormat::Float32) {
-            std::memcpy(page + 4 * i, &values[i], 4);
-        } else {
-            const uint16_t h = pack_bf16(values[i]);
-            std::memcpy(page + 2 * i, &h, 2);
-        }
+        b[i] = src_value(b[i], f);
+    }
+}
+
+// DST -> L1 through the packer's conversion (numerics.h pack_datum).
+void pack_into(const float* values, DataFormat fmt, uint8_t* page) {
+    const bool fp32 = dest_fp32();
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        write_packed(values[i], fp32, fmt, page + datum_bytes(fmt) * i);
     }
 }
 
@@ -278,8 +308,8 @@ void finish_compute(KernelThread& t) {
 void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     set_call("compute_kernel_hw_startup(%u, %u, %u)", icb0, icb1, ocb);
     ComputeState& s = cs();
-    s.srca = cb_config(icb0).format;
-    s.srcb = cb_config(icb1).format;
+    configure_unpacker(Reg::SrcA, icb0);
+    configure_unpacker(Reg::SrcB, icb1);
     s.pack = cb_config(ocb).format;
     s.started = true;
 }
@@ -322,12 +352,12 @@ void regs_release() {
 
 void reconfig_srca(uint32_t cb) {
     set_call("reconfig_data_format_srca(%u)", cb);
-    cs().srca = cb_config(cb).format;
+    configure_unpacker(Reg::SrcA, cb);
 }
 
 void reconfig_srcb(uint32_t cb) {
     set_call("reconfig_data_format_srcb(%u)", cb);
-    cs().srcb = cb_config(cb).format;
+    configure_unpacker(Reg::SrcB, cb);
 }
 
 void reconfig_pack(uint32_t cb) {
@@ -370,6 +400,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     check_format(icb, Reg::SrcA, "tilize_block");
     check_pack_format(ocb, "tilize_block");
+    check_tile_pages(ocb, "tilize_block");
     const CBConfig& in = cb_config(icb);
     const uint32_t bytes = datum_bytes(in.format);
     const uint32_t row_datums = block * 32;
@@ -433,6 +464,7 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
     if (s.dst_state != DstState::Free) {
         fault("compute_misuse", "%s inside tile_regs_acquire/release: it manages DST itself", call);
     }
+    check_tile_pages(icb, call);
     check_format(icb, Reg::SrcA, call);
     check_pack_format(ocb, call);
     const CBConfig& out = cb_config(ocb);
@@ -455,13 +487,7 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
                 const float d = dst_value(v[i], Rounding::Truncate, fp32);
                 const uint32_t row = rt * 32 + row_of(i);
                 const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                uint8_t* dst = base + (uint64_t(row) * row_datums + col) * bytes;
-                if (out.format == DataFormat::Float32) {
-                    std::memcpy(dst, &d, 4);
-                } else {
-                    const uint16_t h = pack_bf16(d);
-                    std::memcpy(dst, &h, 2);
-                }
+                write_packed(d, fp32, out.format, base + (uint64_t(row) * row_datums + col) * bytes);
             }
         }
     }
@@ -517,9 +543,64 @@ void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     s.reduce_mask = true;
 }
 
+namespace {
+
+// REDUCE_ROW SUM/AVG as the LLK issues it (llk_math_reduce.h reduce_configure_mop, 4-face replay of 8
+// MVMULs inside a loop over fidelity phases; ADDR_MOD_2 moves SrcA to the scaler's face 1 for data
+// faces 1 and 3). The unpacker transposes the scaler (haloize, llk_unpack_AB_reduce.h), so SrcA[k][j] is
+// scaler face h's [j][k]: Dst column j of data row r gathers sum_k x[r][16h+k] * scaler[j][16h+k].
+// Column 0 is the reduction; columns 1..15 hold what the scaler's other rows make of the data, as on
+// hardware, until the packer's reduce mask drops them.
+void reduce_row_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t phase = 0; phase < phases; ++phase) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t k = 0; k < 16; ++k) {
+                    b[k] = x[datum_index(r, 16 * h + k)];
+                }
+                for (uint32_t j = 0; j < 16; ++j) {
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = scaler[datum_index(j, 16 * h + k)];
+                    }
+                    float& slot = d[datum_index(r, j)];
+                    slot = fpu_dot_accumulate(a, b, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+// REDUCE_COL SUM/AVG: one GAPOOL per data face, its fidelity phases back to back (llk_math_reduce.h
+// _llk_math_reduce_ REDUCE_COL loop and the high-fidelity GAPOOL MOP). SrcB row 0 is the scaler, SrcA the
+// face, so Dst[0][c] += sum_k scaler[0][16fr+k] * x[16fr+k][c].
+void reduce_col_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t fr = 0; fr < 2; ++fr) {
+        for (uint32_t k = 0; k < 16; ++k) {
+            b[k] = scaler[datum_index(0, 16 * fr + k)];
+        }
+        for (uint32_t fc = 0; fc < 2; ++fc) {
+            for (uint32_t phase = 0; phase < phases; ++phase) {
+                for (uint32_t j = 0; j < 16; ++j) {
+                    const uint32_t c = 16 * fc + j;
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = x[datum_index(16 * fr + k, c)];
+                    }
+                    float& slot = d[datum_index(0, c)];
+                    slot = fpu_dot_accumulate(b, a, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 // REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
 // srcB. Row r's result lands in column 0 (COL: row 0, SCALAR: [0][0]); SUM/AVG accumulate onto DST,
-// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there.
+// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there. The unpacker reads
+// the whole scaler tile (all four faces: llk_unpack_AB_reduce.h x_end = 4 faces), so all of it must be written.
 void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
                  uint32_t idst) {
     set_call("reduce_tile(icb=%u, scaler=%u, tile=%u, scaler_tile=%u, dst=%u)", icb, icb_scaler, itile,
@@ -531,12 +612,23 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
     }
     float x[kDatums], scaler[kDatums];
-    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::Row0, "reduce_tile (scaler)", scaler);
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler);
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
+    if (!is_max && dim != Dim::Scalar && numerics() != Numerics::Exact) {
+        if (dim == Dim::Row) {
+            decode_srcb(icb_scaler, icb, x);
+            reduce_row_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        } else {
+            decode_srcb(icb, icb_scaler, scaler);
+            reduce_col_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        }
+        s.reduce_touched[idst] = true;
+        return;
+    }
     auto combine = [&](uint32_t slot, float value) {
         if (!is_max) {
             d[slot] = dst_value(d[slot] + value, Rounding::Nearest, fp32);
@@ -555,7 +647,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t r = 0; r < 32; ++r) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t c = 0; c < 32; ++c) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
             }
             if (dim == Dim::Row) {
                 combine(datum_index(r, 0), acc);
@@ -570,7 +662,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t c = 0; c < 32; ++c) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t r = 0; r < 32; ++r) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
             }
             combine(datum_index(0, c), acc);
         }
@@ -611,6 +703,7 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     float a[kDatums], b[kDatums];
     read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
     read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    decode_srcb(icb0, icb1, b);
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
     for (uint32_t i = 0; i < kDatums; ++i) {
@@ -621,28 +714,103 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     }
 }
 
+// One SFPU configuration at a time: an init programs LReg constants, address modifiers and replay
+// buffers that the next init or another operation's sequence overwrites (ckernel_sfpu_binary_bcast.h:
+// "a subsequent BCAST_COL operation must call sfpu_bcast_col_init() again"; sqrt_init programs
+// vConstIntPrgm0 / vConstFloatPrgm1..2 that other inits reuse). So each init replaces the last, and an
+// operation needs the init of its own kind to be the latest one.
 void sfpu_init(Sfpu op) {
     set_call("sfpu init");
     require_started("SFPU init");
-    cs().sfpu_ready[static_cast<int>(op)] = true;
+    cs().sfpu_configured = op;
+    cs().sfpu_has_init = true;
 }
 
 namespace {
 
+const char* sfpu_name(Sfpu op) {
+    static const char* names[] = {"square", "rsqrt", "rsqrt", "recip", "exp", "sqrt", "binop_with_scalar",
+                                  "binop_with_scalar", "binop_with_scalar", "binop_with_scalar",
+                                  "binop_with_scalar", "binary", "binary", "binary", "sfpu_bcast_col"};
+    return names[static_cast<int>(op)];
+}
+
 void require_sfpu(Sfpu op, const char* call, const char* init) {
     require_math(call);
-    if (!cs().sfpu_ready[static_cast<int>(op)]) {
+    const ComputeState& s = cs();
+    if (!s.sfpu_has_init) {
         fault("compute_misuse", "%s without %s", call, init);
+    }
+    if (s.sfpu_configured != op) {
+        fault("compute_misuse", "%s without %s: the SFPU is configured for %s by a later init, which overwrote "
+              "this operation's constants (call %s again before it, inside the loop)", call, init,
+              sfpu_name(s.sfpu_configured), init);
     }
 }
 
-float approx_if_needed(float v, bool approx) {
-    // APPROX mode: about 10 significant bits for rsqrt/recip/exp/sqrt. [inferred]
-    return approx ? truncate_to(v, 0xFFFFC000u) : v;
+// `exact` keeps correctly rounded results (debugging); APPROX keeps the top 10 explicit mantissa bits.
+// Exp is not modelled after its LLK sequence under any variant (fidelity table).
+float approx_if_needed(float v, bool approx) { return approx ? truncate_to(v, 0xFFFFC000u) : v; }
+
+// LLK float32_to_bf16_rne_prgm (ckernel_sfpu_square.h, ckernel_sfpu_binop_with_unary.h RSUB): round to
+// nearest even before the truncating store into a 16-bit DST.
+float bf16_rne_before_store(float v, bool fp32) { return fp32 ? v : round_bf16_nearest_even(v); }
+
+// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) before the store (ckernel_sfpu_sqrt.h), for a 16-bit DST.
+float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_bf16(v); }
+
+float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
+
+// One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic).
+float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(sfpu_mul(v, v), fp32);
+        case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
+        case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
+        case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
+        case Sfpu::Recip: return sfpu_recip(v, approx, fp32);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return sfpu_add(v, s);
+        case Sfpu::SubScalar: return sfpu_add(v, negated(s));
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return sfpu_mul(v, s);
+        case Sfpu::RsubScalar: return bf16_rne_before_store(sfpu_add(s, negated(v)), fp32);
+        default: return v;
+    }
+}
+
+// The `exact` variant: correctly rounded math, FPU-style rounding into a 16-bit DST for square / rsqrt /
+// sqrt / rsub as the LLK rounds them.
+float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
+    float r = v;
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(v * v, fp32);
+        case Sfpu::Rsqrt: r = v < 0 ? NAN : static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::RsqrtFast: r = static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::Sqrt: r = static_cast<float>(std::sqrt(double(v))); break;
+        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return v + s;
+        case Sfpu::SubScalar: return v - s;
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return v * s;
+        case Sfpu::RsubScalar: return bf16_rne_before_store(s - v, fp32);
+        default: return v;
+    }
+    return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
+}
+
+float sfpu_binary_op(BinOp bin, float a, float b) {
+    if (numerics() == Numerics::Exact) {
+        return bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+    }
+    return bin == BinOp::Add ? sfpu_add(a, b) : bin == BinOp::Sub ? sfpu_add(a, negated(b)) : sfpu_mul(a, b);
 }
 
 }  // namespace
 
+// div_unary_tile multiplies by its parameter: "inversion is carried out on host side and passed down"
+// (0.81.1 ckernel_sfpu_binop_with_unary.h, DIV). Every result reaches DST through SFPSTORE (sfpu_store).
 void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     static const char* calls[] = {"square_tile", "rsqrt_tile", "rsqrt_tile", "recip_tile", "exp_tile",
                                   "sqrt_tile", "add_unary_tile", "sub_unary_tile", "mul_unary_tile",
@@ -658,31 +826,20 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     require_sfpu(init_key, calls[k], inits[k]);
     require_dst(idst, calls[k]);
     const float s = float_of(param);
-    // Ops that round their fp32 result into a 16-bit DST; the rest truncate (SFPU store). [inferred]
-    const bool rounds = op == Sfpu::Square || op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt;
     const bool fp32 = dest_fp32();
-    const bool approx = compute_config().math_approx_mode;
+    // recip_tile's ReciprocalApproxMode override arrives as `param` (1 Precise, 2 Approximate).
+    const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
+    const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
-        float r = v;
-        switch (op) {
-            case Sfpu::Square: r = v * v; break;
-            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx);
-                break;
-            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx); break;
-            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v)), approx); break;
-            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v))), approx); break;
-            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v))), approx); break;
-            case Sfpu::AddScalar: r = v + s; break;
-            case Sfpu::SubScalar: r = v - s; break;
-            case Sfpu::MulScalar: r = v * s; break;
-            case Sfpu::DivScalar: r = v / s; break;
-            case Sfpu::RsubScalar: r = s - v; break;
-            default: break;
-        }
-        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate, fp32);
+        const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
+        v = exact ? dst_value(r, Rounding::Truncate, fp32) : sfpu_store(r, fp32);
     }
 }
 
+// sfpu_*_bcast_col needs fp32 DST: "Both source registers must contain FP32 data (compile with
+// fp32_dest_acc_en = true)" (0.81.1 api/compute/sfpu_binary_bcast.h). Its doc calls columns 1..31 of the
+// column tile ignored, but the LLK multiplies columns 1..7 by 0 (sfpu_bcast_col_value), so Inf/NaN there
+// poison the row.
 void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst) {
     const char* call = op == Sfpu::BcastCol ? "sfpu_*_bcast_col" : "*_binary_tile";
     set_call("%s(%u, %u, %u)", call, idst0, idst1, odst);
@@ -694,15 +851,23 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         fault("compute_misuse", "%s needs fp32 DST (fp32_dest_acc_en = true)", call);
     }
     ComputeState& s = cs();
+    const bool exact = numerics() == Numerics::Exact;
+    float column[32];
+    for (uint32_t r = 0; r < 32; ++r) {
+        float first8[8];
+        for (uint32_t c = 0; c < 8; ++c) {
+            first8[c] = s.dst[idst1][datum_index(r, c)];
+        }
+        column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
+    }
     float out[kDatums];
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const float b = op == Sfpu::BcastCol ? s.dst[idst1][datum_index(row_of(i), 0)] : s.dst[idst1][i];
-        const float a = s.dst[idst0][i];
-        out[i] = bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+        const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
+        out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
     }
     const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate, fp32);
+        s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
     }
 }
 
@@ -722,6 +887,7 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
               "operation: call reduce_uninit() first (hardware would write only column 0 / row 0)");
     }
     check_pack_format(ocb, "pack_tile");
+    check_tile_pages(ocb, "pack_tile");
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
     std::memcpy(v, s.dst[idst], sizeof v);

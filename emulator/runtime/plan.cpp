@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "json.h"
+#include "emu/compute.h"
 #include "runtime.h"
 
 namespace emu {
@@ -41,6 +42,15 @@ uint32_t fidelity_named(const std::string& name, const std::string& where) {
     }
 #include "emu/codes.h"
     throw json::Error(where + ": unknown math fidelity '" + name + "' (emu/codes.h lists the known ones)");
+}
+
+uint32_t numerics_named(const std::string& name, const std::string& where) {
+#define EMU_NUMERICS(plan_name, enumerator, value) \
+    if (name == #plan_name) {                     \
+        return value;                             \
+    }
+#include "emu/codes.h"
+    throw json::Error(where + ": unknown numerics variant '" + name + "' (emu/codes.h lists the known ones)");
 }
 
 KernelKind kind_named(const std::string& name, const std::string& where) {
@@ -93,6 +103,7 @@ void read_device(Fields f) {
                               power_of_two(noc, "dram_read"), power_of_two(noc, "dram_write")};
     noc.done();
     map_dram(f.string("dram_path"));
+    set_numerics(numerics_named(f.string("numerics"), f.where() + ".numerics"));
     f.done();
 }
 

@@ -66,8 +66,9 @@ def pack(values: np.ndarray, dtype: str) -> np.ndarray:
 def run_tile_op(device: emulator.EmulatedDevice, defines: dict[str, str], inputs: list[np.ndarray],
                 in_dtype: str, out_dtype: str, *, fp32_dest: bool = True, fidelity: str = "HiFi4",
                 approx: bool = False, unpack_to_dest: list[int] | None = None, scaler: float | None = None,
-                scaler_dtype: str = "bfloat16") -> np.ndarray:
-    """Runs the compute_tile_op kernel on `inputs` ([n, 32, 32] each); returns [n, 32, 32] float32."""
+                scaler_dtype: str = "bfloat16", results: list[emulator.RunResult] | None = None) -> np.ndarray:
+    """Runs the compute_tile_op kernel on `inputs` ([n, 32, 32] each); returns [n, 32, 32] float32.
+    `results`, if given, receives the run's RunResult (warnings, counts)."""
     n = inputs[0].shape[0]
     names = ["a", "b"][:len(inputs)]
     slots = [TensorSlot(name, [n, TILE_HW], in_dtype, "input") for name in names]
@@ -99,5 +100,7 @@ def run_tile_op(device: emulator.EmulatedDevice, defines: dict[str, str], inputs
         t.write(to_raw(to_faces(values), in_dtype))
         io.append(t)
     io.append(device.allocate([n, TILE_HW], out_dtype))
-    emulator.run(program, io)
+    result = emulator.run(program, io)
+    if results is not None:
+        results.append(result)
     return from_faces(from_raw(io[-1].read(), out_dtype))

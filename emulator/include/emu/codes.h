@@ -7,11 +7,17 @@
 //   Float32 = 0, Float16_b = 5)
 // EMU_MATH_FIDELITY(plan name, MATH_FIDELITY value the kernel is compiled with)
 //   values as tt-metal's MathFidelity (LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4)
+// EMU_NUMERICS(plan name, emu::Numerics enumerator, value)
+//   the numerics variants (EMULATOR_NUMERICS; emulator/README.md, fidelity table): where the sources
+//   disagree on a number rule, each variant is one reading; pessimistic takes the lossier one per rule
 #ifndef EMU_DATA_FORMAT
 #define EMU_DATA_FORMAT(name, enumerator, value, datum_bytes)
 #endif
 #ifndef EMU_MATH_FIDELITY
 #define EMU_MATH_FIDELITY(name, value)
+#endif
+#ifndef EMU_NUMERICS
+#define EMU_NUMERICS(name, enumerator, value)
 #endif
 
 EMU_DATA_FORMAT(float32, Float32, 0, 4)
@@ -22,5 +28,11 @@ EMU_MATH_FIDELITY(HiFi2, 2)
 EMU_MATH_FIDELITY(HiFi3, 3)
 EMU_MATH_FIDELITY(HiFi4, 4)
 
+EMU_NUMERICS(pessimistic, Pessimistic, 0)
+EMU_NUMERICS(isa, Isa, 1)
+EMU_NUMERICS(ttsim, Ttsim, 2)
+EMU_NUMERICS(exact, Exact, 3)
+
 #undef EMU_DATA_FORMAT
 #undef EMU_MATH_FIDELITY
+#undef EMU_NUMERICS

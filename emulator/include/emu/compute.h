@@ -17,6 +17,13 @@ enum class Sfpu : uint8_t {
     BcastCol,
 };
 
+// The numerics variant (EMULATOR_NUMERICS), set by the runner from the plan; codes from emu/codes.h.
+enum class Numerics : uint8_t {
+#define EMU_NUMERICS(name, enumerator, value) enumerator = value,
+#include "emu/codes.h"
+};
+void set_numerics(uint32_t code);
+
 void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb);
 void regs_acquire();
 void regs_commit();

@@ -4,7 +4,7 @@
 
 namespace ckernel {
 enum class ReciprocalDestAcc : std::uint8_t { BF16, FP32 };
-enum class ReciprocalApproxMode : std::uint8_t { Default, Fast };
+enum class ReciprocalApproxMode : std::uint8_t { Default, Precise, Approximate };
 template <ReciprocalDestAcc dest_acc = DST_ACCUM_MODE ? ReciprocalDestAcc::FP32 : ReciprocalDestAcc::BF16,
           ReciprocalApproxMode approximation = ReciprocalApproxMode::Default>
 inline void recip_tile_init() {
@@ -14,6 +14,6 @@ template <ReciprocalDestAcc dest_acc = DST_ACCUM_MODE ? ReciprocalDestAcc::FP32 
           ReciprocalApproxMode approximation = ReciprocalApproxMode::Default>
 inline void recip_tile(uint32_t idst, VectorMode vector_mode = VectorMode::RC) {
     (void)vector_mode;
-    emu::sfpu_unary(emu::Sfpu::Recip, idst, 0);
+    emu::sfpu_unary(emu::Sfpu::Recip, idst, static_cast<uint32_t>(approximation));
 }
 }  // namespace ckernel
