@@ -164,25 +164,44 @@ def is_outside_the_api(text: str, m: re.Match) -> bool:
             or text[:m.start(1)].rstrip().endswith("std::"))
 
 
+def local_headers(source: Path) -> list[Path]:
+    """Headers a kernel includes from beside it (transitively): tt-metal's JIT build puts the kernel's own
+    folder on the include path, so these compile with the kernel on hardware too."""
+    found: list[Path] = []
+    pending = [source]
+    while pending:
+        current = pending.pop()
+        for m in INCLUDE.finditer(current.read_text()):
+            header = (current.parent / m.group(1)).resolve()
+            if header.is_file() and header not in found:
+                found.append(header)
+                pending.append(header)
+    return found
+
+
 def check_kernel_calls(source: Path, ttnn_dir: Path) -> list[str]:
     """Every call names a function (or function-like macro) the wheel declares, with an arity it accepts;
-    a type's name is a constructor call. Unknown names fail: that is the API tt-metal lacks."""
-    text = strip_comments(source.read_text())
-    own, index, types = own_names(text, source), wheel_index(ttnn_dir), wheel_types(ttnn_dir)
+    a type's name is a constructor call. Unknown names fail: that is the API tt-metal lacks. Headers the
+    kernel includes from beside it are checked the same way, and what they define counts as the kernel's."""
+    files = [source] + local_headers(source)
+    texts = {f: strip_comments(f.read_text()) for f in files}
+    own = set().union(*(own_names(text, f) for f, text in texts.items()))
+    index, types = wheel_index(ttnn_dir), wheel_types(ttnn_dir)
     problems = []
-    for m in CALL.finditer(text):
-        name = m.group(1)
-        if is_outside_the_api(text, m) or name in own:
-            continue
-        n, _, _ = params_in(text, m.end() - 1)
-        line = text.count("\n", 0, m.start(1)) + 1
-        decls = index.get(name, [])
-        if not decls and name not in types:
-            problems.append(f"{source}:{line}: calls {name}(), which tt-metal 0.81 does not declare "
-                            f"(no function, function-like macro or type of that name in the wheel's kernel headers)")
-        elif decls and not fits(decls, n):
-            shapes = ", ".join(f"{d.low}..{d.high} at {d.where}" for d in decls[:4])
-            problems.append(f"{source}:{line}: calls {name} with {n} arguments; tt-metal 0.81 declares {shapes}")
+    for f, text in texts.items():
+        for m in CALL.finditer(text):
+            name = m.group(1)
+            if is_outside_the_api(text, m) or name in own:
+                continue
+            n, _, _ = params_in(text, m.end() - 1)
+            line = text.count("\n", 0, m.start(1)) + 1
+            decls = index.get(name, [])
+            if not decls and name not in types:
+                problems.append(f"{f}:{line}: calls {name}(), which tt-metal 0.81 does not declare "
+                                f"(no function, function-like macro or type of that name in the wheel's kernel headers)")
+            elif decls and not fits(decls, n):
+                shapes = ", ".join(f"{d.low}..{d.high} at {d.where}" for d in decls[:4])
+                problems.append(f"{f}:{line}: calls {name} with {n} arguments; tt-metal 0.81 declares {shapes}")
     return problems
 
 

@@ -81,3 +81,16 @@ def test_an_emulator_function_with_another_arity_is_named(monkeypatch):
     problems = surface.check_emulator(TTNN_DIR)
     assert len(problems) == 1
     assert problems[0].startswith("the emulator's cb_wait_front takes 3..3 arguments; tt-metal 0.81: 2..2 at ")
+
+
+def test_headers_beside_a_kernel_are_checked_and_their_functions_known(tmp_path):
+    """tt-metal's JIT build includes the kernel's own folder, so a helper header there is the kernel's code:
+    its functions may be called, and its own calls must exist in tt-metal."""
+    (tmp_path / "helpers.h").write_text('#include "more_helpers.h"\ninline void fill(uint32_t cb) {\n'
+                                        "  cb_reserve_back(cb, 1);\n  cb_push_back(cb, 1);\n}\n")
+    (tmp_path / "more_helpers.h").write_text("inline void drain(uint32_t cb) {\n  not_in_tt_metal(cb);\n}\n")
+    kernel = tmp_path / "kernel.cpp"
+    kernel.write_text('#include "api/dataflow/dataflow_api.h"\n#include "helpers.h"\n'
+                      "void kernel_main() {\n  fill(0);\n  drain(0);\n}\n")
+    problems = surface.check_kernel_calls(kernel, TTNN_DIR)
+    assert len(problems) == 1 and "more_helpers.h:2: calls not_in_tt_metal()" in problems[0], problems

@@ -122,3 +122,25 @@ def test_a_lowering_bug_is_named(monkeypatch):
     assert program.kernels[compute].compute_config.math_fidelity != "LoFi"
     assert any(p.startswith(f"kernels[{compute}] ({program.kernels[compute].name}).config.math_fidelity")
                for p in problems)
+
+
+COMPUTE_SETTINGS = [(fidelity, approx) for fidelity in ("LoFi", "HiFi2", "HiFi3", "HiFi4") for approx in (False, True)]
+
+
+@pytest.mark.parametrize("fidelity,approx", COMPUTE_SETTINGS, ids=[f"{f}-approx{int(a)}" for f, a in COMPUTE_SETTINGS])
+def test_every_compute_setting_reaches_ttnn(fidelity, approx):
+    """Each math fidelity and approximation mode the Program asks for is what ttnn receives."""
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    for kernel in program.kernels:
+        if kernel.compute_config is not None:
+            kernel.compute_config.math_fidelity = fidelity
+            kernel.compute_config.math_approx_mode = approx
+    assert lowering_mismatches(program, lower(program)) == []
+
+
+def test_a_wrong_number_of_io_tensors_is_refused():
+    from ttnn_backend.lowering import to_ttnn
+
+    program = build_program([1, 1, 64, 128], "bfloat16", False, False)
+    with pytest.raises(ValueError, match=r"io_tensors: 1 given, program '.*' expects 2"):
+        to_ttnn(program, [0], SentinelResolver())
