@@ -91,14 +91,19 @@ def runner_path() -> Path:
 
 
 def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[int], defines: dict[str, str],
-                  compute_defines: dict[str, str]) -> Path:
-    """The shared object of one kernel build, compiled unless cached."""
+                  compute_defines: dict[str, str], include_dirs: tuple[Path, ...] = ()) -> Path:
+    """The shared object of one kernel build, compiled unless cached.
+
+    `include_dirs` are searched before our API tree: kernels taken from the ttnn wheel (the conformance
+    suite) find the wheel's ttnn helper headers there, so the production helper wins over ours at the same
+    path. Nothing in such a directory may sit at our API paths (api/..., emu/...)."""
     ct = "".join(f"{int(a)}," for a in compile_time_args)
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
     key = hashlib.sha256()
     local_headers = _hash_local_headers(source.parent)
-    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items()))):
+    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items())),
+                 repr([str(d) for d in include_dirs])):
         key.update(part.encode())
         key.update(b"\0")
     path = cache_dir() / f"kernel-{key.hexdigest()[:24]}.so"
@@ -106,7 +111,7 @@ def kernel_object(source: Path, kind: str, name: str, compile_time_args: list[in
         with _LOCK:
             COUNTS.cache_hits += 1
         return path
-    cmd = [CXX, *KERNEL_FLAGS, f"-I{INCLUDE}", f"-I{source.parent}",
+    cmd = [CXX, *KERNEL_FLAGS, *(f"-I{d}" for d in include_dirs), f"-I{INCLUDE}", f"-I{source.parent}",
            *(f"-D{k}={v}" for k, v in all_defines.items()), str(source)]
     _compile(cmd, path, f"kernel '{name}' ({source})")
     with _LOCK:

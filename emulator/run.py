@@ -52,13 +52,14 @@ def hang_seconds() -> float:
 
 
 def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | None = None,
-        hang_timeout: float | None = None) -> RunResult:
+        hang_timeout: float | None = None, include_dirs: tuple[Path, ...] = ()) -> RunResult:
+    """Run `program`; `include_dirs` go on every kernel's include path first (see build.kernel_object)."""
     program.validate()
     device = _check_io(program, io_tensors)
     cores = _cores(program, device)
     layout = _l1_layout(program, device)
     before = (build.COUNTS.compiled, build.COUNTS.cache_hits)
-    objects = _compile_kernels(program, io_tensors)
+    objects = _compile_kernels(program, io_tensors, tuple(include_dirs))
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan = Path(tmp) / "plan.txt"
         report_path = Path(tmp) / "report.json"
@@ -143,8 +144,9 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
             "APPROX": "true" if c.math_approx_mode else "false", "DST_SYNC_MODE": "1" if c.dst_full_sync_en else "0"}
 
 
-def _compile_kernels(program: Program, io: list[EmulatedTensor]) -> list[Path]:
-    jobs = [(k.source_path, k.kind, k.name, _compile_time_args(program, k, io), k.defines, _compute_defines(k))
+def _compile_kernels(program: Program, io: list[EmulatedTensor], include_dirs: tuple[Path, ...]) -> list[Path]:
+    jobs = [(k.source_path, k.kind, k.name, _compile_time_args(program, k, io), k.defines, _compute_defines(k),
+             include_dirs)
             for k in program.kernels]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda job: build.kernel_object(*job), jobs))

@@ -31,3 +31,7 @@ using namespace ckernel;
 #include "api/compute/cb_api.h"
 #include "api/compute/pack.h"
 #include "api/compute/reg_api.h"
+// As the wheel's api/compute/common.h (ttnn 0.81.1), which production compute kernels rely on.
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "api/compute/reconfig_data_format.h"
+#include "hostdevcommon/kernel_structs.h"

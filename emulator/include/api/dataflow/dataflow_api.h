@@ -6,6 +6,7 @@
 
 #include "api/compile_time_args.h"
 #include "emu/core.h"
+#include "hostdevcommon/kernel_structs.h"
 #include "internal/emu_kernel_args.h"
 
 #ifndef EMU_DATAFLOW_KERNEL
@@ -33,6 +34,17 @@ inline uint32_t get_write_ptr(uint32_t operand) { return emu::cb_write_addr(oper
 inline uint32_t get_read_ptr(uint32_t operand) { return emu::cb_read_addr(operand); }
 inline std::int32_t get_tile_size(const std::int32_t operand) {
     return emu::cb_config(operand).format == emu::DataFormat::Float32 ? 4096 : 2048;
+}
+// The FIFO geometry of a CB as tt-metal's LocalCBInterface reports it (fifo_* sizes in bytes / pages);
+// read by production kernels for the page size (e.g. reader_unary_interleaved_start_id.cpp, ttnn 0.81.1).
+struct LocalCBInterface {
+    uint32_t fifo_size;
+    uint32_t fifo_page_size;
+    uint32_t fifo_num_pages;
+};
+inline LocalCBInterface get_local_cb_interface(uint32_t cb_id) {
+    const emu::CBConfig& c = emu::cb_config(cb_id);
+    return {c.page_size * c.num_pages, c.page_size, c.num_pages};
 }
 inline DataFormat get_dataformat(const std::int32_t operand) {
     return static_cast<DataFormat>(emu::cb_config(operand).format);

@@ -1,0 +1,29 @@
+"""ttnn's production kernels, unmodified from the 0.81.1 wheel, on the emulator: each case must meet the
+bound its tt-metal unit test asserts on silicon (see cases.py for the citations)."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import emulator
+from tests.conformance.cases import CASES, MULTI, SINGLE
+from tests.conformance.compare import max_abs_err, pcc
+from tests.conformance.runner import device_values, run_case
+
+
+@pytest.mark.parametrize("grid", [SINGLE, MULTI], ids=["single_core", "multi_core"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_conformance(name: str, grid: tuple[int, int], wheel_root, results) -> None:  # type: ignore[no-untyped-def]
+    device = emulator.EmulatedDevice(grid=grid)
+    try:
+        case = CASES[name](grid)
+        out = run_case(device, case)
+    finally:
+        device.close()
+    dtype = case.program.tensors[0].dtype
+    expected = case.reference({k: device_values(v, dtype) for k, v in case.inputs.items()})
+    got_pcc, err = pcc(expected, out), max_abs_err(expected, out)
+    results.append({"case": f"{name}[{'x'.join(map(str, grid))}]", "cores": grid[0] * grid[1],
+                    "bound": case.pcc, "pcc": got_pcc, "max_abs_err": err, "passed": got_pcc >= case.pcc})
+    assert torch.isfinite(out).all(), f"{name}: non-finite outputs"
+    assert got_pcc >= case.pcc, f"{name} on {grid}: pcc {got_pcc:.6f} < {case.pcc} (max |err| {err:.4g})"
