@@ -10,24 +10,43 @@ from tests.conformance.programs import eltwise_unary
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
-                   "00533942b141a76ace17ab736179edd33f80b3ad): run_unary_test, torch.rand bf16 [64, 128]")
+                   "00533942b141a76ace17ab736179edd33f80b3ad)")
+UNIT_TEST_MATH = ("tests/ttnn/unit_tests/operations/eltwise/test_math.py (tenstorrent/tt-metal "
+                  "58fa3a9be0d1172fa8a974408291a248e52ab7ff)")
 FACTORY_UNARY = "ttnn/cpp/ttnn/operations/eltwise/unary/device/unary_program_factory.cpp (tt-metal 019b681e)"
 SINGLE, MULTI = (1, 1), (8, 8)
 
 
-def unary_case(op: str, pcc: float, grid: tuple[int, int], low: float = 0.0) -> Case:
-    """test_unary.py::test_<op>: torch.rand((64, 128), bf16) (shifted by `low` where the op needs a
-    positive domain, as noted per op), TILE layout, assert_with_pcc(golden, out, pcc)."""
+def rand_input() -> torch.Tensor:
+    """run_unary_test / run_math_unary_test: seed 0, torch.rand((64, 128), bf16)."""
     torch.manual_seed(0)
-    x = torch.rand((64, 128), dtype=torch.bfloat16) + low
+    return torch.rand((64, 128), dtype=torch.bfloat16)
+
+
+def recip_input() -> torch.Tensor:
+    """run_math_unary_test_recip: seed 0, uniform(-100, 100) in bf16, plus 0.0001."""
+    torch.manual_seed(0)
+    return torch.empty((64, 128), dtype=torch.bfloat16).uniform_(-100, 100) + 0.0001
+
+
+def unary_case(op: str, pcc: float, grid: tuple[int, int], make_input: Callable[[], torch.Tensor],
+               unit_test: str) -> Case:
+    """A [64, 128] bf16 TILE tensor through the unary program, assert_with_pcc(golden, out, pcc)."""
+    x = make_input()
     ref = eltwise_unary.SFPU_OPS[op][3]
     prog = eltwise_unary.program(op, (64 // 32) * (128 // 32), "bfloat16", grid)
     return Case(f"eltwise_unary_{op}", prog, {"input": x}, lambda inp: ref(inp["input"]), [64, 128], pcc,
-                FACTORY_UNARY, UNIT_TEST_UNARY)
+                FACTORY_UNARY, unit_test)
 
 
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
-    # test_exp: pcc=0.9998
-    "eltwise_unary_exp": lambda g: unary_case("exp", 0.9998, g),
+    # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
+    "eltwise_unary_exp": lambda g: unary_case("exp", 0.9998, g, rand_input, UNIT_TEST_UNARY + "::test_exp"),
+    # test_unary.py::test_rsqrt: run_unary_test(..., ttnn.rsqrt) at its default pcc=0.9999
+    "eltwise_unary_rsqrt": lambda g: unary_case("rsqrt", 0.9999, g, rand_input, UNIT_TEST_UNARY + "::test_rsqrt"),
+    # test_math.py::test_sqrt: run_math_unary_test(..., ttnn.sqrt) at its default pcc=0.9999
+    "eltwise_unary_sqrt": lambda g: unary_case("sqrt", 0.9999, g, rand_input, UNIT_TEST_MATH + "::test_sqrt"),
+    # test_math.py::test_recip: run_math_unary_test_recip(..., pcc=0.999)
+    "eltwise_unary_recip": lambda g: unary_case("recip", 0.999, g, recip_input, UNIT_TEST_MATH + "::test_recip"),
 }
