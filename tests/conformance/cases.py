@@ -6,7 +6,7 @@ from typing import Callable
 
 import torch
 
-from tests.conformance.programs import eltwise_unary
+from tests.conformance.programs import eltwise_binary, eltwise_unary
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -14,6 +14,8 @@ UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tens
 UNIT_TEST_MATH = ("tests/ttnn/unit_tests/operations/eltwise/test_math.py (tenstorrent/tt-metal "
                   "58fa3a9be0d1172fa8a974408291a248e52ab7ff)")
 FACTORY_UNARY = "ttnn/cpp/ttnn/operations/eltwise/unary/device/unary_program_factory.cpp (tt-metal 019b681e)"
+FACTORY_BINARY = ("ttnn/cpp/ttnn/operations/eltwise/binary/device/element_wise_multi_core_program_factory.cpp + "
+                  "eltwise_multi_core_program_factory_common.hpp (tt-metal 04661bb0)")
 SINGLE, MULTI = (1, 1), (8, 8)
 
 
@@ -39,6 +41,18 @@ def unary_case(op: str, pcc: float, grid: tuple[int, int], make_input: Callable[
                 FACTORY_UNARY, unit_test)
 
 
+def binary_case(op: str, shape: list[int], grid: tuple[int, int], unit_test: str) -> Case:
+    """Two torch.rand bf16 tensors of `shape` (no seed in these tests; seed 0 here), TILE layout,
+    assert_with_pcc(torch.<op>(a, b), out, 0.9999)."""
+    torch.manual_seed(0)
+    a = torch.rand(shape, dtype=torch.bfloat16)
+    b = torch.rand(shape, dtype=torch.bfloat16)
+    ref = {"add": torch.add, "sub": torch.sub, "mul": torch.mul}[op]
+    tiles = a.numel() // 1024
+    return Case(f"eltwise_binary_{op}", eltwise_binary.program(op, tiles, "bfloat16", grid), {"a": a, "b": b},
+                lambda inp: ref(inp["a"], inp["b"]), shape, 0.9999, FACTORY_BINARY, unit_test)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -49,4 +63,13 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "eltwise_unary_sqrt": lambda g: unary_case("sqrt", 0.9999, g, rand_input, UNIT_TEST_MATH + "::test_sqrt"),
     # test_math.py::test_recip: run_math_unary_test_recip(..., pcc=0.999)
     "eltwise_unary_recip": lambda g: unary_case("recip", 0.999, g, recip_input, UNIT_TEST_MATH + "::test_recip"),
+    # test_add.py::test_add_2D_tensors: [32, 64], pcc 0.9999
+    "eltwise_binary_add": lambda g: binary_case("add", [32, 64], g,
+                                                "tests/ttnn/unit_tests/operations/eltwise/test_add.py::test_add_2D_tensors"),
+    # test_sub.py::test_sub: [32, 64], pcc 0.9999
+    "eltwise_binary_sub": lambda g: binary_case("sub", [32, 64], g,
+                                                "tests/ttnn/unit_tests/operations/eltwise/test_sub.py::test_sub"),
+    # test_mul.py::test_mul_4D: [5, 64, 32, 64], pcc 0.9999 (later versions assert 0 ULP; see the report)
+    "eltwise_binary_mul": lambda g: binary_case("mul", [5, 64, 32, 64], g,
+                                                "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
 }
