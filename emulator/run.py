@@ -22,6 +22,7 @@ from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
 FORMAT_CODE = {"float32": 0, "bfloat16": 5}
 FIDELITY_CODE = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
+ACCESSOR_WORD_COUNT = 2  # compile-time words per interleaved tensor: [ArgConfig bits, aligned page size]
 
 
 @dataclass
@@ -126,7 +127,9 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
 
 def accessor_words(tensor: EmulatedTensor) -> list[int]:
     """tt-metal's compile-time encoding for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
-    return [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+    words = [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+    assert len(words) == ACCESSOR_WORD_COUNT
+    return words
 
 
 def _compile_time_args(program: Program, kernel: Kernel, io: list[EmulatedTensor]) -> list[int]:
@@ -144,8 +147,20 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
             "APPROX": "true" if c.math_approx_mode else "false", "DST_SYNC_MODE": "1" if c.dst_full_sync_en else "0"}
 
 
+def cb_format_define(program: Program, kernel: Kernel) -> str:
+    """EMU_CB_DATA_FORMATS for a kernel: the format code of each CB index on its first core (0xff: none).
+    tt-metal's JIT compiles CB formats into the kernel, so a format change is a recompile here too."""
+    core = next(iter(cores_of(kernel.core_ranges)))
+    codes = ["0xff"] * 32
+    for cb in program.cbs:
+        if core in cores_of(cb.core_ranges):
+            codes[cb.index] = str(FORMAT_CODE[cb.data_format])
+    return ",".join(codes)
+
+
 def _compile_kernels(program: Program, io: list[EmulatedTensor], include_dirs: tuple[Path, ...]) -> list[Path]:
-    jobs = [(k.source_path, k.kind, k.name, _compile_time_args(program, k, io), k.defines, _compute_defines(k),
+    jobs = [(k.source_path, k.kind, k.name, _compile_time_args(program, k, io),
+             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k),
              include_dirs)
             for k in program.kernels]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -170,7 +185,9 @@ def _plan_text(program: Program, io: list[EmulatedTensor], device: EmulatedDevic
             lines.append(f"compute_config {i} {FIDELITY_CODE[c.math_fidelity]} {int(c.fp32_dest_acc_en)} "
                          f"{int(c.math_approx_mode)} {int(c.dst_full_sync_en)} {len(c.unpack_to_dest_fp32)} "
                          + " ".join(map(str, c.unpack_to_dest_fp32)))
-        lines.append(f"common {i} {len(kernel.common_runtime_args)} " + " ".join(map(str, kernel.common_runtime_args)))
+        common = [io[program.tensor_index(a.tensor)].buffer_address() if isinstance(a, BufferAddress) else int(a)
+                  for a in kernel.common_runtime_args]
+        lines.append(f"common {i} {len(common)} " + " ".join(map(str, common)))
         for core in cores_of(kernel.core_ranges):
             args = [io[program.tensor_index(a.tensor)].buffer_address() if isinstance(a, BufferAddress) else int(a)
                     for a in kernel.runtime_args.get(core, [])]

@@ -12,7 +12,7 @@
 namespace emu {
 
 enum class DstState : uint8_t { Free, Math, Committed, Pack };
-enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul };
 
 struct ComputeState {
     bool started = false;
@@ -614,6 +614,41 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
         const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
                          : bcast == Bcast::Scalar ? b[0] : b[i];
         s.dst[idst][i] = dst_value(apply(op, a[i], bv, fidelity), Rounding::Nearest, fp32);
+    }
+}
+
+void matmul_init(uint32_t in0_cb, uint32_t in1_cb) {
+    set_call("matmul_init(%u, %u)", in0_cb, in1_cb);
+    begin_fpu_init(FpuMode::Matmul, "matmul_init");
+}
+
+// DST[idst] += in0 tile x in1 tile. in1 is unpacked to srcA and in0 to srcB (matmul_init configures the
+// unpackers with (in1, in0): api/compute/matmul.h of the ttnn 0.81.1 wheel), and the FPU's MVMUL computes
+// D += B * A one 16-wide K slice at a time (tt-llk llk_math_matmul.h, "MVMUL does D = B*A": each face of A
+// pairs its columns with a face's rows of B). So each output datum receives two additions per tile, one
+// per 16-wide K half, each rounded into DST as every FPU write is. The 16 products inside one MVMUL are
+// summed in fp32 before that write [inferred].
+void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t idst) {
+    set_call("matmul_tiles(in0=%u, in1=%u, tile0=%u, tile1=%u, dst=%u)", in0_cb, in1_cb, in0_tile, in1_tile, idst);
+    require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
+    require_dst(idst, "matmul_tiles");
+    float a[kDatums], b[kDatums];
+    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", a);
+    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", b);
+    const bool fp32 = dest_fp32();
+    const uint32_t fidelity = compute_config().math_fidelity;
+    float* d = cs().dst[idst];
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            float& out = d[datum_index(r, c)];
+            for (uint32_t k0 = 0; k0 < 32; k0 += 16) {
+                float slice = 0.0f;
+                for (uint32_t k = k0; k < k0 + 16; ++k) {
+                    slice += fpu_multiply(a[datum_index(k, c)], b[datum_index(r, k)], fidelity);
+                }
+                out = dst_value(out + slice, Rounding::Nearest, fp32);
+            }
+        }
     }
 }
 

@@ -6,7 +6,8 @@ from typing import Callable
 
 import torch
 
-from tests.conformance.programs import eltwise_binary, eltwise_unary
+from program import ComputeConfig
+from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -53,6 +54,24 @@ def binary_case(op: str, shape: list[int], grid: tuple[int, int], unit_test: str
                 lambda inp: ref(inp["a"], inp["b"]), shape, 0.9999, FACTORY_BINARY, unit_test)
 
 
+def matmul_case(grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/gtests/test_matmul_multicore.cpp (tt-metal 8c2ebc15be0f8469ba98e123c1679c6064f21994),
+    MatmulMulticoreAccuracy/M2080_K2048_N64: fp32 TILE inputs drawn from N(0, 1) (the test's mt19937 stream;
+    torch's seed-0 stream here), HiFi3 with fp32 accumulation, MatmulMultiCoreProgramConfig{}; asserts
+    allclose(rtol 0.1, atol 0.108) everywhere, relative Frobenius <= 0.002 and pcc >= 0.9999 against a CPU
+    matmul (float64 here)."""
+    m, k, n = 2080, 2048, 64
+    gen = torch.Generator().manual_seed(0)
+    a = torch.randn((m, k), generator=gen)
+    b = torch.randn((k, n), generator=gen)
+    config = ComputeConfig("HiFi3", True, False, False, [])
+    prog = matmul.program(m // 32, k // 32, n // 32, "float32", grid, config)
+    return Case("matmul_multicore", prog, {"a": a, "b": b}, lambda inp: inp["a"] @ inp["b"], [m, n], 0.9999,
+                "ttnn/cpp/ttnn/operations/matmul/device/factory/matmul_multicore_program_factory.cpp (01502698)",
+                "tests/ttnn/unit_tests/gtests/test_matmul_multicore.cpp::MatmulMulticoreAccuracy/M2080_K2048_N64",
+                allclose=(0.1, 0.108), rel_frobenius=0.002)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -72,4 +91,5 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_mul.py::test_mul_4D: [5, 64, 32, 64], pcc 0.9999 (later versions assert 0 ULP; see the report)
     "eltwise_binary_mul": lambda g: binary_case("mul", [5, 64, 32, 64], g,
                                                 "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
+    "matmul_multicore": matmul_case,
 }

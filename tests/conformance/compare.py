@@ -39,3 +39,15 @@ def max_abs_err(expected: torch.Tensor, actual: torch.Tensor) -> float:
 def non_finite_mismatches(expected: torch.Tensor, actual: torch.Tensor) -> int:
     """Outputs that are not finite where the reference is."""
     return int((torch.isfinite(expected.to(torch.float64)) & ~torch.isfinite(actual.to(torch.float64))).sum())
+
+
+def allclose_failures(expected: torch.Tensor, actual: torch.Tensor, rtol: float, atol: float) -> int:
+    """Elements outside |actual - expected| <= atol + rtol * |expected| (ttnn test_utils allclose_report)."""
+    e, a = expected.to(torch.float64), actual.to(torch.float64)
+    return int(((a - e).abs() > atol + rtol * e.abs()).sum())
+
+
+def rel_frobenius(expected: torch.Tensor, actual: torch.Tensor) -> float:
+    """||actual - expected||_F / ||expected||_F (ttnn test_utils relative_frobenius)."""
+    e, a = expected.to(torch.float64), actual.to(torch.float64)
+    return float(torch.linalg.norm(a - e) / torch.linalg.norm(e))

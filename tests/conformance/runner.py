@@ -19,7 +19,8 @@ def run_case(device: emulator.EmulatedDevice, case: Case) -> torch.Tensor:
             host = to_tiles(x) if case.layouts.get(slot.name, "TILE") == "TILE" else x
             t.write(to_raw(host.reshape(slot.shape), slot.dtype))
         io.append(t)
-    emulator.run(case.program, io, include_dirs=(wheel.unpacked_root(),))
+    root = wheel.unpacked_root()
+    emulator.run(case.program, io, include_dirs=(root, root / "ttnn" / "cpp"))
     out_slot = case.program.tensors[-1]
     raw = from_raw(io[-1].read(), out_slot.dtype)
     if case.layouts.get(out_slot.name, "TILE") == "TILE":

@@ -6,7 +6,7 @@ import pytest
 
 import emulator
 from tests.conformance.cases import CASES, MULTI, SINGLE
-from tests.conformance.compare import max_abs_err, non_finite_mismatches, pcc
+from tests.conformance.compare import allclose_failures, max_abs_err, non_finite_mismatches, pcc, rel_frobenius
 from tests.conformance.runner import device_values, run_case
 
 
@@ -26,3 +26,9 @@ def test_conformance(name: str, grid: tuple[int, int], wheel_root, results) -> N
                     "bound": case.pcc, "pcc": got_pcc, "max_abs_err": err, "passed": got_pcc >= case.pcc})
     assert non_finite_mismatches(expected, out) == 0, f"{name}: non-finite outputs where torch is finite"
     assert got_pcc >= case.pcc, f"{name} on {grid}: pcc {got_pcc:.6f} < {case.pcc} (max |err| {err:.4g})"
+    if case.allclose is not None:
+        failures = allclose_failures(expected, out, *case.allclose)
+        assert failures == 0, f"{name} on {grid}: {failures} elements outside allclose(rtol, atol)={case.allclose}"
+    if case.rel_frobenius is not None:
+        frob = rel_frobenius(expected, out)
+        assert frob <= case.rel_frobenius, f"{name} on {grid}: relative Frobenius {frob:.3g} > {case.rel_frobenius}"

@@ -26,6 +26,8 @@ class Case:
     factory: str
     unit_test: str
     layouts: dict[str, str] = field(default_factory=dict)  # tensor -> "TILE" | "ROW_MAJOR"; default TILE
+    allclose: tuple[float, float] | None = None  # (rtol, atol) when the unit test asserts allclose too
+    rel_frobenius: float | None = None  # bound on ||out - ref||_F / ||ref||_F when the unit test asserts it
 
 
 def kernel_source(relative: str) -> str:

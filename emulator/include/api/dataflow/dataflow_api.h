@@ -18,7 +18,7 @@
 
 constexpr uint8_t noc_index = 0;
 
-enum class DataFormat : uint8_t { Float32 = 0, Float16_b = 5, Invalid = 0xff };
+#include "internal/cb_formats.h"
 
 inline void cb_reserve_back(int32_t operand, int32_t num_pages) { emu::cb_reserve_back(operand, num_pages); }
 inline void cb_push_back(const int32_t operand, const int32_t num_pages) { emu::cb_push_back(operand, num_pages); }
@@ -45,9 +45,6 @@ struct LocalCBInterface {
 inline LocalCBInterface get_local_cb_interface(uint32_t cb_id) {
     const emu::CBConfig& c = emu::cb_config(cb_id);
     return {c.page_size * c.num_pages, c.page_size, c.num_pages};
-}
-inline DataFormat get_dataformat(const std::int32_t operand) {
-    return static_cast<DataFormat>(emu::cb_config(operand).format);
 }
 
 inline uint64_t get_noc_addr(uint32_t addr, uint8_t noc = noc_index) {

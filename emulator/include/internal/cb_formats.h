@@ -1,0 +1,29 @@
+// Circular-buffer data formats as compile-time constants, as tt-metal's JIT gives them to kernels (it
+// generates constexpr per-CB format arrays, so get_dataformat(cb) and unpack_src_format[cb] are constant
+// expressions usable in templates). The emulator's run step passes every CB's format of the kernel's
+// core as -DEMU_CB_DATA_FORMATS=f0,f1,...,f31 (0xff where no CB is configured).
+#pragma once
+
+#include <cstdint>
+
+// tt::DataFormat with the Wormhole values (the wheel's internal/tt-1xx/wormhole/wormhole_b0_defines/
+// tensix_types.h, ttnn 0.81.1). Only Float32 and Float16_b CBs are emulated; the other names exist so
+// production code that mentions them compiles.
+enum class DataFormat : uint8_t {
+    Float32 = 0, Float16 = 1, Bfp8 = 2, Bfp4 = 3, Bfp2 = 11, Float16_b = 5, Bfp8_b = 6, Bfp4_b = 7, Bfp2_b = 15,
+    Lf8 = 10, Int8 = 14, UInt8 = 30, UInt16 = 9, Int32 = 8, UInt32 = 24, Tf32 = 4, Invalid = 0xff
+};
+
+namespace emu_cb {
+#ifdef EMU_CB_DATA_FORMATS
+constexpr uint8_t kFormats[32] = {EMU_CB_DATA_FORMATS};
+#else
+constexpr uint8_t kFormats[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+#endif
+}  // namespace emu_cb
+
+constexpr DataFormat get_dataformat(const std::int32_t operand) {
+    return static_cast<DataFormat>(emu_cb::kFormats[operand]);
+}
