@@ -12,7 +12,7 @@
 namespace emu {
 
 enum class DstState : uint8_t { Free, Math, Committed, Pack };
-enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose };
 
 struct ComputeState {
     bool started = false;
@@ -648,6 +648,33 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
                 }
                 out = dst_value(out + slice, Rounding::Nearest, fp32);
             }
+        }
+    }
+}
+
+void transpose_init(uint32_t cb) {
+    set_call("transpose_init(%u)", cb);
+    begin_fpu_init(FpuMode::Transpose, "transpose_init");
+}
+
+// DST[idst] = the tile transposed (B[w,h] = A[h,w]). Per the wheel's api/compute/transpose.h (ttnn
+// 0.81.1): a CB whose DST format is 32-bit (fp32 CB with fp32 accumulation) is unpacked to DST exactly and
+// transposed there (llk_math_transpose_dest); otherwise the unpacker transposes faces and within faces
+// while loading srcA and a datacopy moves it to DST, as copy_tile does.
+void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+    set_call("transpose_tile(cb=%u, tile=%u, dst=%u)", cb, itile, idst);
+    require_mode(FpuMode::Transpose, "transpose_tile", "transpose_init");
+    require_dst(idst, "transpose_tile");
+    check_format(cb, Reg::SrcA, "transpose_tile");
+    const DataFormat fmt = cb_config(cb).format;
+    const bool fp32 = dest_fp32();
+    float v[kDatums];
+    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, cb,
+                itile, "transpose_tile", v);
+    float* d = cs().dst[idst];
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            d[datum_index(r, c)] = dst_value(v[datum_index(c, r)], Rounding::Truncate, fp32);
         }
     }
 }

@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul
+from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, transpose
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -72,6 +72,19 @@ def matmul_case(grid: tuple[int, int]) -> Case:
                 allclose=(0.1, 0.108), rel_frobenius=0.002)
 
 
+def transpose_case(grid: tuple[int, int]) -> Case:
+    """tests/tt_eager/python_api_testing/unit_testing/misc/test_transpose.py (tenstorrent/tt-metal, helper
+    transpose(...)): torch.randn rounded to bf16, TILE layout, ttnn.transpose(x, -2, -1); bf16 inputs are
+    asserted with comp_equal (exact). Shape [2, 1, 64, 96] (N=2, Ht=2, Wt=3) so tiles cross batches."""
+    torch.manual_seed(2005)
+    x = torch.randn([2, 1, 64, 96]).bfloat16().float()
+    prog = transpose.program(2, 2, 3, "bfloat16", grid)
+    return Case("transpose_wh", prog, {"src": x}, lambda inp: inp["src"].transpose(-2, -1), [2, 1, 96, 64], 1.0,
+                "ttnn/cpp/ttnn/operations/data_movement/transpose/device/transpose_wh_program_factory.cpp (022c2361)",
+                "tests/tt_eager/python_api_testing/unit_testing/misc/test_transpose.py::transpose (comp_equal)",
+                exact=True)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -92,4 +105,5 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "eltwise_binary_mul": lambda g: binary_case("mul", [5, 64, 32, 64], g,
                                                 "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
     "matmul_multicore": matmul_case,
+    "transpose_wh": transpose_case,
 }

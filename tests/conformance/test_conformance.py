@@ -3,6 +3,7 @@ bound its tt-metal unit test asserts on silicon (see cases.py for the citations)
 from __future__ import annotations
 
 import pytest
+import torch
 
 import emulator
 from tests.conformance.cases import CASES, MULTI, SINGLE
@@ -26,6 +27,8 @@ def test_conformance(name: str, grid: tuple[int, int], wheel_root, results) -> N
                     "bound": case.pcc, "pcc": got_pcc, "max_abs_err": err, "passed": got_pcc >= case.pcc})
     assert non_finite_mismatches(expected, out) == 0, f"{name}: non-finite outputs where torch is finite"
     assert got_pcc >= case.pcc, f"{name} on {grid}: pcc {got_pcc:.6f} < {case.pcc} (max |err| {err:.4g})"
+    if case.exact:
+        assert torch.equal(expected, out.to(torch.float64)), f"{name} on {grid}: not equal to torch (max |err| {err:.4g})"
     if case.allclose is not None:
         failures = allclose_failures(expected, out, *case.allclose)
         assert failures == 0, f"{name} on {grid}: {failures} elements outside allclose(rtol, atol)={case.allclose}"

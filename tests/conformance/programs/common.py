@@ -28,6 +28,7 @@ class Case:
     layouts: dict[str, str] = field(default_factory=dict)  # tensor -> "TILE" | "ROW_MAJOR"; default TILE
     allclose: tuple[float, float] | None = None  # (rtol, atol) when the unit test asserts allclose too
     rel_frobenius: float | None = None  # bound on ||out - ref||_F / ||ref||_F when the unit test asserts it
+    exact: bool = False  # the unit test asserts equality (comp_equal / torch.equal)
 
 
 def kernel_source(relative: str) -> str:
