@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, transpose
+from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, tilize, transpose
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -85,6 +85,19 @@ def transpose_case(grid: tuple[int, int]) -> Case:
                 exact=True)
 
 
+def tilize_case(grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/data_movement/test_tilize.py::test_tilize_test (tt-metal
+    04f11d296f04cb603a21dbe2c64c0adaf9ab8cfc), shape [3, 1, 320, 384], use_multicore=False:
+    (torch.rand * 200 - 100) in bf16, ROW_MAJOR in DRAM, ttnn.tilize, assert_equal (exact)."""
+    torch.manual_seed(0)
+    x = (torch.rand([3, 1, 320, 384]) * 200 - 100).to(torch.bfloat16).float()
+    return Case("tilize", tilize.program(3 * 320, 384, "bfloat16"), {"src": x}, lambda inp: inp["src"],
+                [3, 1, 320, 384], 1.0,
+                "ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_single_core_program_factory.cpp (050f24fa)",
+                "tests/ttnn/unit_tests/operations/data_movement/test_tilize.py::test_tilize_test (assert_equal)",
+                layouts={"src": "ROW_MAJOR"}, exact=True)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -106,4 +119,8 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
                                                 "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
     "matmul_multicore": matmul_case,
     "transpose_wh": transpose_case,
+    "tilize": tilize_case,
 }
+
+# Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).
+SINGLE_CORE_FACTORIES = {"tilize"}

@@ -6,13 +6,16 @@ import pytest
 import torch
 
 import emulator
-from tests.conformance.cases import CASES, MULTI, SINGLE
+from tests.conformance.cases import CASES, MULTI, SINGLE, SINGLE_CORE_FACTORIES
 from tests.conformance.compare import allclose_failures, max_abs_err, non_finite_mismatches, pcc, rel_frobenius
 from tests.conformance.runner import device_values, run_case
 
 
-@pytest.mark.parametrize("grid", [SINGLE, MULTI], ids=["single_core", "multi_core"])
-@pytest.mark.parametrize("name", sorted(CASES))
+RUNS = [(name, grid) for name in sorted(CASES) for grid in (SINGLE, MULTI)
+        if grid == SINGLE or name not in SINGLE_CORE_FACTORIES]
+
+
+@pytest.mark.parametrize("name, grid", RUNS, ids=[f"{n}-{'single' if g == SINGLE else 'multi'}_core" for n, g in RUNS])
 def test_conformance(name: str, grid: tuple[int, int], wheel_root, results) -> None:  # type: ignore[no-untyped-def]
     device = emulator.EmulatedDevice(grid=grid)
     try:

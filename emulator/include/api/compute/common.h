@@ -7,6 +7,7 @@
 #include "api/compile_time_args.h"
 #include "emu/compute.h"
 #include "emu/core.h"
+#include "internal/compute_jit.h"
 #include "internal/emu_kernel_args.h"
 #include "llk_defs.h"
 

@@ -42,9 +42,12 @@ struct LocalCBInterface {
     uint32_t fifo_page_size;
     uint32_t fifo_num_pages;
 };
-inline LocalCBInterface get_local_cb_interface(uint32_t cb_id) {
+// Returned by reference as in tt-metal (callers may bind `auto&`): a per-thread copy refreshed per call.
+inline LocalCBInterface& get_local_cb_interface(uint32_t cb_id) {
+    thread_local LocalCBInterface view;
     const emu::CBConfig& c = emu::cb_config(cb_id);
-    return {c.page_size * c.num_pages, c.page_size, c.num_pages};
+    view = {c.page_size * c.num_pages, c.page_size, c.num_pages};
+    return view;
 }
 
 inline uint64_t get_noc_addr(uint32_t addr, uint8_t noc = noc_index) {
