@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, tilize, transpose
+from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, tilize, transpose, untilize
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -98,6 +98,22 @@ def tilize_case(grid: tuple[int, int]) -> Case:
                 layouts={"src": "ROW_MAJOR"}, exact=True)
 
 
+def untilize_case(grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/data_movement/test_untilize.py::
+    test_untilize_multi_core_interleaved_to_interleaved (tt-metal 005c3528129fc4774d50b195d4906570b04bf9da),
+    bf16, use_pack_untilize=False, shape [4128, 512] (several blocks per core): torch.randn bf16 TILE
+    input, assert_with_pcc(input, untilized, 0.9999). Untilize moves datums, so exactness is reported too."""
+    torch.manual_seed(0)
+    x = torch.randn([4128, 512], dtype=torch.bfloat16).float()
+    return Case("untilize", untilize.program(4128, 512, "bfloat16", grid), {"src": x}, lambda inp: inp["src"],
+                [4128, 512], 0.9999,
+                "ttnn/cpp/ttnn/operations/data_movement/untilize/device/factories/untilize_multi_core_program_factory.cpp"
+                " (005c3528)",
+                "tests/ttnn/unit_tests/operations/data_movement/test_untilize.py::"
+                "test_untilize_multi_core_interleaved_to_interleaved",
+                layouts={"dst": "ROW_MAJOR"})
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -120,6 +136,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "matmul_multicore": matmul_case,
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
+    "untilize": untilize_case,
 }
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).

@@ -19,3 +19,13 @@ def split_work(grid: tuple[int, int], units: int, row_wise: bool = True) -> list
     base, extra = divmod(units, used) if used else (0, 0)
     return [(core, (base + (1 if i < extra else 0)) if i < used else 0)
             for i, core in enumerate(grid_cores(grid, total, row_wise))]
+
+
+def split_blocks_for_tilize(grid: tuple[int, int], blocks: int) -> list[tuple[tuple[int, int], int]]:
+    """ttnn::split_blocks_for_tilize (ttnn/operations/core/work_split/work_split_tilize.hpp), used by the
+    tilize/untilize factories: every used core takes ceil(blocks / cores) blocks except a last "cliff" core
+    that takes the remainder; cores are numbered row-major. Returns (core, blocks) for the used cores."""
+    per_core = -(-blocks // (grid[0] * grid[1]))
+    used = -(-blocks // per_core)
+    cliff = blocks % per_core
+    return [((i % grid[0], i // grid[0]), cliff if cliff and i == used - 1 else per_core) for i in range(used)]
