@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, tilize, transpose, untilize
+from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, reduce, tilize, transpose, untilize
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -114,6 +114,22 @@ def untilize_case(grid: tuple[int, int]) -> Case:
                 layouts={"dst": "ROW_MAJOR"})
 
 
+def reduce_w_case(op: str, grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/reduce/test_reduction.py (tenstorrent/tt-metal):
+    test_sum (the assert_with_pcc version): torch_random((16, 64, 64), -100, 100, bf16),
+    ttnn.sum(x, dim=-1), assert_with_pcc(torch.sum(x, -1, keepdim=True), out) at its default 0.9999;
+    test_max (the version with TEST_PADDING_VALUE): same input, ttnn.max(x, dim=-1), assert_equal (exact)."""
+    torch.manual_seed(0)
+    x = torch.zeros((16, 64, 64)).uniform_(-100, 100).to(torch.bfloat16).float()
+    ref = (lambda inp: inp["src"].sum(-1, keepdim=True)) if op == "sum" else \
+        (lambda inp: inp["src"].amax(-1, keepdim=True))
+    prog = reduce.program(op, 16, 2, 2, "bfloat16", grid)
+    exact = op == "max"
+    return Case(f"reduce_w_{op}", prog, {"src": x}, ref, [16, 64, 1], 1.0 if exact else 0.9999,
+                "ttnn/cpp/ttnn/operations/reduction/generic/device/reduce_op_multi_core_w_program_factory.cpp (05ddaab1)",
+                f"tests/ttnn/unit_tests/operations/reduce/test_reduction.py::test_{op}", reduced_w=True, exact=exact)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -137,6 +153,8 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
     "untilize": untilize_case,
+    "reduce_w_sum": lambda g: reduce_w_case("sum", g),
+    "reduce_w_max": lambda g: reduce_w_case("max", g),
 }
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).

@@ -9,6 +9,7 @@
 #include "emu/core.h"
 #include "internal/compute_jit.h"
 #include "internal/emu_kernel_args.h"
+#include "internal/llk_api.h"
 #include "llk_defs.h"
 
 #ifndef EMU_COMPUTE_KERNEL

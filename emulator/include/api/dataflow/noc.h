@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "api/dataflow/dataflow_api.h"
 
@@ -63,6 +64,18 @@ public:
         const uint64_t to = noc_traits_t<Dst>::template dst_addr<AddressType::NOC>(dst, *this, dst_args);
         emu::noc_write(from, to, size_bytes);
     }
+
+    // Zero-fill `size_bytes` of a local L1 endpoint (Noc::async_write_zeros in the wheel's noc.h: the NOC
+    // writes zeros from its zero source). The bytes are zero once write_zeros_l1_barrier returns; here
+    // they are written at the call, which that barrier cannot tell apart.
+    template <typename Dst>
+    void async_write_zeros(const Dst& dst, uint32_t size_bytes,
+                           const typename noc_traits_t<Dst>::dst_args_type& dst_args = {}) const {
+        emu::set_call("Noc::async_write_zeros(size=%u)", size_bytes);
+        const uint32_t to = noc_traits_t<Dst>::template dst_addr<AddressType::LOCAL_L1>(dst, *this, dst_args);
+        std::memset(reinterpret_cast<void*>(static_cast<uintptr_t>(to)), 0, size_bytes);
+    }
+    void write_zeros_l1_barrier() const {}
 
     void async_read_barrier(const NocOptVals& = {}) const { noc_async_read_barrier(noc_id_); }
     void async_write_barrier(const NocOptVals& = {}) const { noc_async_write_barrier(noc_id_); }
