@@ -12,13 +12,13 @@
 #include "internal/cb_formats.h"
 
 #ifndef MATH
-#define MATH(x) x
+#define MATH(...) __VA_ARGS__
 #endif
 #ifndef PACK
-#define PACK(x) x
+#define PACK(...) __VA_ARGS__
 #endif
 #ifndef UNPACK
-#define UNPACK(x) x
+#define UNPACK(...) __VA_ARGS__
 #endif
 
 // ckernel's DstSync (tt-llk llk_defs): DST_SYNC_MODE compares against these.
