@@ -10,11 +10,11 @@ import os
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator import build
+from emulator import build, errata, settings
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
 from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
@@ -34,6 +34,7 @@ class RunResult:
     compiled: int
     cache_hits: int
     trace: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
 
     @property
     def dram_bytes_read(self) -> int:
@@ -68,7 +69,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         plan.write_text(_plan_text(program, io_tensors, device, layout, objects, report_path, trace, timeout))
         report = _launch(plan, report_path, timeout)
     result = RunResult(report["stats"], cores, build.COUNTS.compiled - before[0],
-                       build.COUNTS.cache_hits - before[1], trace)
+                       build.COUNTS.cache_hits - before[1], trace,
+                       errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)))
     device.last_run = result
     return result
 
@@ -170,7 +172,8 @@ def _compile_kernels(program: Program, io: list[EmulatedTensor], include_dirs: t
 def _plan_text(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
                objects: list[Path], report: Path, trace: Path | None, hang: float) -> str:
     lines = [f"device {device.l1_size} {device.l1_unreserved_base} {device.num_dram_banks} {device.dram_bank_size} "
-             f"{device.dram_alignment} {device.dram_path}", f"report {report}", f"hang_seconds {hang}"]
+             f"{device.dram_alignment} {device.dram_path}", f"report {report}", f"hang_seconds {hang}",
+             f"numerics {settings.NUMERICS_VARIANTS[device.numerics or settings.numerics_variant()]}"]
     if trace is not None:
         lines.append(f"trace {Path(trace).resolve()}")
     lines += [f"buffer {addr} {size}" for addr, size in device.buffers.items()]

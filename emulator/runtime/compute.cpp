@@ -2,11 +2,14 @@
 // FPU math into DST, SFPU math on DST, pack back to L1, with the hardware's number formats and the
 // state (inits, DST ownership, data formats) whose misuse hardware punishes silently.
 //
-// Choices where hardware behaviour is inferred rather than confirmed are marked [inferred].
+// Number rules live in numerics.cpp (FPU, packer) and sfpu_math.cpp (SFPU), each citing its source;
+// emulator/README.md gathers them in the fidelity table.
 #include <cmath>
 #include <cstring>
 
 #include "emu/compute.h"
+#include "numerics.h"
+#include "sfpu_math.h"
 #include "runtime.h"
 
 namespace emu {
@@ -27,7 +30,8 @@ struct ComputeState {
     bool untilize_active = false;
     uint32_t untilize_block_ct = 0, untilize_full_ct = 0;
     bool reduce_mask = false;
-    bool sfpu_ready[16] = {};
+    Sfpu sfpu_configured = Sfpu::Square;
+    bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
     float dst[16][1024] = {};
 };
@@ -50,7 +54,6 @@ float float_of(uint32_t u) {
 }
 
 float truncate_to(float f, uint32_t keep_mask) { return float_of(bits_of(f) & keep_mask); }
-constexpr uint32_t kTf32Mask = 0xFFFFE000u;  // 10 explicit mantissa bits
 constexpr uint32_t kBf16Mask = 0xFFFF0000u;  // 7 explicit mantissa bits
 
 float round_bf16_nearest_even(float f) {
@@ -62,22 +65,19 @@ float round_bf16_nearest_even(float f) {
     return float_of(rounded & kBf16Mask);
 }
 
-// The packer's fp32 -> bf16 rounding: round half away from zero (tt-metal issue #17018). [inferred]
-uint16_t pack_bf16(float f) {
-    const uint32_t u = bits_of(f);
-    if (std::isnan(f)) {
-        return static_cast<uint16_t>((u >> 16) | 0x0040u);
-    }
-    uint32_t hi = u >> 16;
-    if ((u & 0xFFFFu) >= 0x8000u) {
-        hi += 1;
-    }
-    return static_cast<uint16_t>(hi);
-}
-
 const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float32" : "Float16_b"; }
 
 uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
+
+void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
+    const uint32_t packed = pack_datum(v, fp32_dest, fmt == DataFormat::Float32);
+    if (fmt == DataFormat::Float32) {
+        std::memcpy(out, &packed, 4);
+    } else {
+        const uint16_t h = static_cast<uint16_t>(packed);
+        std::memcpy(out, &h, 2);
+    }
+}
 
 // Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
 uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
@@ -159,11 +159,12 @@ void check_format(uint32_t cb, Reg reg, const char* call) {
     }
 }
 
-// A tile's datums as the FPU sees them: bf16 exact; fp32 truncated to TF32 (fp32 DST) or bf16.
-// `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an unpack_to_dest_fp32 CB): exact.
+// A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
+// (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
+// unpack_to_dest_fp32 CB): exact.
 void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
                  const char* call, float* out) {
-    const uint32_t keep = to_dest ? 0xFFFFFFFFu : (dest_fp32() ? kTf32Mask : kBf16Mask);
+    const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
     for (uint32_t i = 0; i < kDatums; ++i) {
         if (!needed(need, i)) {
             out[i] = 0.0f;
@@ -184,7 +185,7 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
             fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
                   row_of(i), col_of(i), tile, cb);
         }
-        out[i] = float_of(bits & keep);
+        out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
     }
 }
 
@@ -218,41 +219,33 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
 }
 
-// FPU multiply in fidelity phases: srcA split into 5 + 6 significant bits, srcB into 7 + 4; LoFi takes
-// hi*hi, HiFi2 adds lo(A)*hi(B), HiFi3 adds hi(A)*lo(B), HiFi4 adds lo*lo (full precision). [inferred]
-float fpu_multiply(float a, float b, uint32_t fidelity) {
-    if (fidelity >= 4) {
-        return static_cast<float>(double(a) * double(b));
-    }
-    const float a_hi = truncate_to(a, 0xFFF80000u), a_lo = a - a_hi;
-    const float b_hi = truncate_to(b, 0xFFFE0000u), b_lo = b - b_hi;
-    double p = double(a_hi) * b_hi;
-    if (fidelity >= 2) {
-        p += double(a_lo) * b_hi;
-    }
-    if (fidelity >= 3) {
-        p += double(a_hi) * b_lo;
-    }
-    return static_cast<float>(p);
-}
-
 float apply(BinOp op, float a, float b, uint32_t fidelity) {
     switch (op) {
-        case BinOp::Add: return a + b;
-        case BinOp::Sub: return a - b;
-        case BinOp::Mul: return fpu_multiply(a, b, fidelity);
+        case BinOp::Add: return elw_add(a, b);
+        case BinOp::Sub: return elw_add(a, -b);
+        case BinOp::Mul: return fidelity_product(a, b, fidelity);
     }
     return 0.0f;
 }
 
-void pack_into(float* values, DataFormat fmt, uint8_t* page) {
+// The register format a CB's data occupies in SrcA/SrcB (see unpack_tile).
+SrcFormat src_format_of(uint32_t cb) {
+    return cb_config(cb).format == DataFormat::Float32 && dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+}
+
+// SrcB's datums as the FPU decodes them beside SrcA's format (numerics.h srcb_decode_format).
+void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
+    const SrcFormat f = srcb_decode_format(src_format_of(cb_a), src_format_of(cb_b));
     for (uint32_t i = 0; i < kDatums; ++i) {
-        if (fmt == DataFormat::Float32) {
-            std::memcpy(page + 4 * i, &values[i], 4);
-        } else {
-            const uint16_t h = pack_bf16(values[i]);
-            std::memcpy(page + 2 * i, &h, 2);
-        }
+        b[i] = src_value(b[i], f);
+    }
+}
+
+// DST -> L1 through the packer's conversion (numerics.h pack_datum).
+void pack_into(const float* values, DataFormat fmt, uint8_t* page) {
+    const bool fp32 = dest_fp32();
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        write_packed(values[i], fp32, fmt, page + datum_bytes(fmt) * i);
     }
 }
 
@@ -451,13 +444,7 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
                 const float d = dst_value(v[i], Rounding::Truncate, fp32);
                 const uint32_t row = rt * 32 + row_of(i);
                 const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                uint8_t* dst = base + (uint64_t(row) * row_datums + col) * bytes;
-                if (out.format == DataFormat::Float32) {
-                    std::memcpy(dst, &d, 4);
-                } else {
-                    const uint16_t h = pack_bf16(d);
-                    std::memcpy(dst, &h, 2);
-                }
+                write_packed(d, fp32, out.format, base + (uint64_t(row) * row_datums + col) * bytes);
             }
         }
     }
@@ -513,9 +500,64 @@ void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     s.reduce_mask = true;
 }
 
+namespace {
+
+// REDUCE_ROW SUM/AVG as the LLK issues it (llk_math_reduce.h reduce_configure_mop, 4-face replay of 8
+// MVMULs inside a loop over fidelity phases; ADDR_MOD_2 moves SrcA to the scaler's face 1 for data
+// faces 1 and 3). The unpacker transposes the scaler (haloize, llk_unpack_AB_reduce.h), so SrcA[k][j] is
+// scaler face h's [j][k]: Dst column j of data row r gathers sum_k x[r][16h+k] * scaler[j][16h+k].
+// Column 0 is the reduction; columns 1..15 hold what the scaler's other rows make of the data, as on
+// hardware, until the packer's reduce mask drops them.
+void reduce_row_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t phase = 0; phase < phases; ++phase) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t k = 0; k < 16; ++k) {
+                    b[k] = x[datum_index(r, 16 * h + k)];
+                }
+                for (uint32_t j = 0; j < 16; ++j) {
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = scaler[datum_index(j, 16 * h + k)];
+                    }
+                    float& slot = d[datum_index(r, j)];
+                    slot = fpu_dot_accumulate(a, b, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+// REDUCE_COL SUM/AVG: one GAPOOL per data face, its fidelity phases back to back (llk_math_reduce.h
+// _llk_math_reduce_ REDUCE_COL loop and the high-fidelity GAPOOL MOP). SrcB row 0 is the scaler, SrcA the
+// face, so Dst[0][c] += sum_k scaler[0][16fr+k] * x[16fr+k][c].
+void reduce_col_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t fr = 0; fr < 2; ++fr) {
+        for (uint32_t k = 0; k < 16; ++k) {
+            b[k] = scaler[datum_index(0, 16 * fr + k)];
+        }
+        for (uint32_t fc = 0; fc < 2; ++fc) {
+            for (uint32_t phase = 0; phase < phases; ++phase) {
+                for (uint32_t j = 0; j < 16; ++j) {
+                    const uint32_t c = 16 * fc + j;
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = x[datum_index(16 * fr + k, c)];
+                    }
+                    float& slot = d[datum_index(0, c)];
+                    slot = fpu_dot_accumulate(b, a, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 // REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
 // srcB. Row r's result lands in column 0 (COL: row 0, SCALAR: [0][0]); SUM/AVG accumulate onto DST,
-// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there.
+// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there. The unpacker reads
+// the whole scaler tile (all four faces: llk_unpack_AB_reduce.h x_end = 4 faces), so all of it must be written.
 void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
                  uint32_t idst) {
     set_call("reduce_tile(icb=%u, scaler=%u, tile=%u, scaler_tile=%u, dst=%u)", icb, icb_scaler, itile,
@@ -527,12 +569,23 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
     }
     float x[kDatums], scaler[kDatums];
-    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::Row0, "reduce_tile (scaler)", scaler);
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler);
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
+    if (!is_max && dim != Dim::Scalar && numerics() != Numerics::Exact) {
+        if (dim == Dim::Row) {
+            decode_srcb(icb_scaler, icb, x);
+            reduce_row_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        } else {
+            decode_srcb(icb, icb_scaler, scaler);
+            reduce_col_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        }
+        s.reduce_touched[idst] = true;
+        return;
+    }
     auto combine = [&](uint32_t slot, float value) {
         if (!is_max) {
             d[slot] = dst_value(d[slot] + value, Rounding::Nearest, fp32);
@@ -551,7 +604,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t r = 0; r < 32; ++r) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t c = 0; c < 32; ++c) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
             }
             if (dim == Dim::Row) {
                 combine(datum_index(r, 0), acc);
@@ -566,7 +619,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t c = 0; c < 32; ++c) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t r = 0; r < 32; ++r) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
             }
             combine(datum_index(0, c), acc);
         }
@@ -607,6 +660,7 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     float a[kDatums], b[kDatums];
     read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
     read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    decode_srcb(icb0, icb1, b);
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
     for (uint32_t i = 0; i < kDatums; ++i) {
@@ -625,28 +679,34 @@ void matmul_init(uint32_t in0_cb, uint32_t in1_cb) {
 // DST[idst] += in0 tile x in1 tile. in1 is unpacked to srcA and in0 to srcB (matmul_init configures the
 // unpackers with (in1, in0): api/compute/matmul.h of the ttnn 0.81.1 wheel), and the FPU's MVMUL computes
 // D += B * A one 16-wide K slice at a time (tt-llk llk_math_matmul.h, "MVMUL does D = B*A": each face of A
-// pairs its columns with a face's rows of B). So each output datum receives two additions per tile, one
-// per 16-wide K half, each rounded into DST as every FPU write is. The 16 products inside one MVMUL are
-// summed in fp32 before that write [inferred].
+// pairs its columns with a face's rows of B); the matmul MOP replays the tile's MVMUL sequence once per
+// fidelity phase (llk_math_matmul.h: "the inner loop count is the number of fidelity phases"). Each MVMUL
+// lane sum lands in DST through numerics.h fpu_dot_accumulate, as reduce's GAPOOL/GMPOOL sums do.
 void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t idst) {
     set_call("matmul_tiles(in0=%u, in1=%u, tile0=%u, tile1=%u, dst=%u)", in0_cb, in1_cb, in0_tile, in1_tile, idst);
     require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
     require_dst(idst, "matmul_tiles");
-    float a[kDatums], b[kDatums];
-    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", a);
-    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", b);
+    float in1[kDatums], in0[kDatums];
+    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1);
+    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0);
+    decode_srcb(in1_cb, in0_cb, in0);
     const bool fp32 = dest_fp32();
-    const uint32_t fidelity = compute_config().math_fidelity;
+    const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
     float* d = cs().dst[idst];
-    for (uint32_t r = 0; r < 32; ++r) {
-        for (uint32_t c = 0; c < 32; ++c) {
-            float& out = d[datum_index(r, c)];
-            for (uint32_t k0 = 0; k0 < 32; k0 += 16) {
-                float slice = 0.0f;
-                for (uint32_t k = k0; k < k0 + 16; ++k) {
-                    slice += fpu_multiply(a[datum_index(k, c)], b[datum_index(r, k)], fidelity);
+    float a[16], b[16];
+    for (uint32_t phase = 0; phase < phases; ++phase) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t k = 0; k < 16; ++k) {
+                    b[k] = in0[datum_index(r, 16 * h + k)];
                 }
-                out = dst_value(out + slice, Rounding::Nearest, fp32);
+                for (uint32_t c = 0; c < 32; ++c) {
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = in1[datum_index(16 * h + k, c)];
+                    }
+                    float& slot = d[datum_index(r, c)];
+                    slot = fpu_dot_accumulate(a, b, 16, slot, phase, fp32);
+                }
             }
         }
     }
@@ -679,28 +739,119 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     }
 }
 
+// One SFPU configuration at a time: an init programs LReg constants, address modifiers and replay
+// buffers that the next init or another operation's sequence overwrites (ckernel_sfpu_binary_bcast.h:
+// "a subsequent BCAST_COL operation must call sfpu_bcast_col_init() again"; sqrt_init programs
+// vConstIntPrgm0 / vConstFloatPrgm1..2 that other inits reuse). So each init replaces the last, and an
+// operation needs the init of its own kind to be the latest one.
 void sfpu_init(Sfpu op) {
     set_call("sfpu init");
     require_started("SFPU init");
-    cs().sfpu_ready[static_cast<int>(op)] = true;
+    cs().sfpu_configured = op;
+    cs().sfpu_has_init = true;
 }
 
 namespace {
 
+const char* sfpu_name(Sfpu op) {
+    static const char* names[] = {"square", "rsqrt", "rsqrt", "recip", "exp", "sqrt", "binop_with_scalar",
+                                  "binop_with_scalar", "binop_with_scalar", "binop_with_scalar",
+                                  "binop_with_scalar", "binary", "binary", "binary", "sfpu_bcast_col"};
+    return names[static_cast<int>(op)];
+}
+
 void require_sfpu(Sfpu op, const char* call, const char* init) {
     require_math(call);
-    if (!cs().sfpu_ready[static_cast<int>(op)]) {
+    const ComputeState& s = cs();
+    if (!s.sfpu_has_init) {
         fault("compute_misuse", "%s without %s", call, init);
+    }
+    if (s.sfpu_configured != op) {
+        fault("compute_misuse", "%s without %s: the SFPU is configured for %s by a later init, which overwrote "
+              "this operation's constants (call %s again before it, inside the loop)", call, init,
+              sfpu_name(s.sfpu_configured), init);
     }
 }
 
-float approx_if_needed(float v, bool approx) {
-    // APPROX mode: about 10 significant bits for rsqrt/recip/exp/sqrt. [inferred]
-    return approx ? truncate_to(v, 0xFFFFC000u) : v;
+// `exact` keeps correctly rounded results (debugging); APPROX keeps the top 10 explicit mantissa bits.
+// Recip and exp are not modelled after their LLK sequences under any variant (fidelity table).
+float approx_if_needed(float v, bool approx) { return approx ? truncate_to(v, 0xFFFFC000u) : v; }
+
+// LLK float32_to_bf16_rne_prgm (ckernel_sfpu_square.h, ckernel_sfpu_binop_with_unary.h RSUB): round to
+// nearest even before the truncating store into a 16-bit DST.
+float bf16_rne_before_store(float v, bool fp32) { return fp32 ? v : round_bf16_nearest_even(v); }
+
+// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) = SFP_STOCH_RND FP32_TO_FP16B (ttsim): half up on the
+// magnitude, denormals and zeros to +0, Inf/NaN to Inf of the sign (ckernel_sfpu_sqrt.h before its store).
+float bf16_stoch_rnd_nearest(float v, bool fp32) {
+    if (fp32) {
+        return v;
+    }
+    uint32_t u = bits_of(v);
+    const uint32_t e = (u >> 23) & 255;
+    if (e == 0) {
+        return 0.0f;
+    }
+    if (e == 255) {
+        return float_of(u & 0xFF800000u);
+    }
+    const uint32_t low = u & 0xFFFFu;
+    u -= low;
+    return float_of(low >= 0x8000u ? u + 0x10000u : u);
+}
+
+float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
+
+// One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic).
+float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(sfpu_mul(v, v), fp32);
+        case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
+        case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
+        case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
+        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return sfpu_add(v, s);
+        case Sfpu::SubScalar: return sfpu_add(v, negated(s));
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return sfpu_mul(v, s);
+        case Sfpu::RsubScalar: return bf16_rne_before_store(sfpu_add(s, negated(v)), fp32);
+        default: return v;
+    }
+}
+
+// The `exact` variant: correctly rounded math, FPU-style rounding into a 16-bit DST for square / rsqrt /
+// sqrt / rsub as the LLK rounds them.
+float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
+    float r = v;
+    switch (op) {
+        case Sfpu::Square: return bf16_rne_before_store(v * v, fp32);
+        case Sfpu::Rsqrt: r = v < 0 ? NAN : static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::RsqrtFast: r = static_cast<float>(1.0 / std::sqrt(double(v))); break;
+        case Sfpu::Sqrt: r = static_cast<float>(std::sqrt(double(v))); break;
+        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
+        case Sfpu::AddScalar: return v + s;
+        case Sfpu::SubScalar: return v - s;
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar: return v * s;
+        case Sfpu::RsubScalar: return bf16_rne_before_store(s - v, fp32);
+        default: return v;
+    }
+    return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
+}
+
+float sfpu_binary_op(BinOp bin, float a, float b) {
+    if (numerics() == Numerics::Exact) {
+        return bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+    }
+    return bin == BinOp::Add ? sfpu_add(a, b) : bin == BinOp::Sub ? sfpu_add(a, negated(b)) : sfpu_mul(a, b);
 }
 
 }  // namespace
 
+// div_unary_tile multiplies by its parameter: "inversion is carried out on host side and passed down"
+// (0.81.1 ckernel_sfpu_binop_with_unary.h, DIV). Every result reaches DST through SFPSTORE (sfpu_store).
 void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     static const char* calls[] = {"square_tile", "rsqrt_tile", "rsqrt_tile", "recip_tile", "exp_tile",
                                   "sqrt_tile", "add_unary_tile", "sub_unary_tile", "mul_unary_tile",
@@ -716,31 +867,19 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     require_sfpu(init_key, calls[k], inits[k]);
     require_dst(idst, calls[k]);
     const float s = float_of(param);
-    // Ops that round their fp32 result into a 16-bit DST; the rest truncate (SFPU store). [inferred]
-    const bool rounds = op == Sfpu::Square || op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt;
     const bool fp32 = dest_fp32();
     const bool approx = compute_config().math_approx_mode;
+    const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
-        float r = v;
-        switch (op) {
-            case Sfpu::Square: r = v * v; break;
-            case Sfpu::Rsqrt: r = v < 0 ? NAN : approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx);
-                break;
-            case Sfpu::RsqrtFast: r = approx_if_needed(static_cast<float>(1.0 / std::sqrt(double(v))), approx); break;
-            case Sfpu::Recip: r = approx_if_needed(static_cast<float>(1.0 / double(v)), approx); break;
-            case Sfpu::Exp: r = approx_if_needed(static_cast<float>(std::exp(double(v))), approx); break;
-            case Sfpu::Sqrt: r = approx_if_needed(static_cast<float>(std::sqrt(double(v))), approx); break;
-            case Sfpu::AddScalar: r = v + s; break;
-            case Sfpu::SubScalar: r = v - s; break;
-            case Sfpu::MulScalar: r = v * s; break;
-            case Sfpu::DivScalar: r = v / s; break;
-            case Sfpu::RsubScalar: r = s - v; break;
-            default: break;
-        }
-        v = dst_value(r, rounds ? Rounding::Nearest : Rounding::Truncate, fp32);
+        const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
+        v = exact ? dst_value(r, Rounding::Truncate, fp32) : sfpu_store(r, fp32);
     }
 }
 
+// sfpu_*_bcast_col needs fp32 DST: "Both source registers must contain FP32 data (compile with
+// fp32_dest_acc_en = true)" (0.81.1 api/compute/sfpu_binary_bcast.h). Its doc calls columns 1..31 of the
+// column tile ignored, but the LLK multiplies columns 1..7 by 0 (sfpu_bcast_col_value), so Inf/NaN there
+// poison the row.
 void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst) {
     const char* call = op == Sfpu::BcastCol ? "sfpu_*_bcast_col" : "*_binary_tile";
     set_call("%s(%u, %u, %u)", call, idst0, idst1, odst);
@@ -752,15 +891,23 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         fault("compute_misuse", "%s needs fp32 DST (fp32_dest_acc_en = true)", call);
     }
     ComputeState& s = cs();
+    const bool exact = numerics() == Numerics::Exact;
+    float column[32];
+    for (uint32_t r = 0; r < 32; ++r) {
+        float first8[8];
+        for (uint32_t c = 0; c < 8; ++c) {
+            first8[c] = s.dst[idst1][datum_index(r, c)];
+        }
+        column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
+    }
     float out[kDatums];
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const float b = op == Sfpu::BcastCol ? s.dst[idst1][datum_index(row_of(i), 0)] : s.dst[idst1][i];
-        const float a = s.dst[idst0][i];
-        out[i] = bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+        const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
+        out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
     }
     const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = dst_value(out[i], Rounding::Truncate, fp32);
+        s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
     }
 }
 

@@ -1,0 +1,191 @@
+// SFPU arithmetic (see sfpu_math.h). Written from ttsim's models and the LLK sources named per function.
+#include "sfpu_math.h"
+
+#include <cstdint>
+
+namespace emu {
+
+namespace {
+
+uint32_t bits_of(float f) { return __builtin_bit_cast(uint32_t, f); }
+
+// The empty asm keeps g++ from folding masked bit patterns (see compute.cpp float_of).
+float float_of(uint32_t u) {
+    __asm__("" : "+r"(u));
+    return __builtin_bit_cast(float, u);
+}
+
+// Shift right keeping a sticky bit only when something non-zero survives (ttsim semi_sticky_shift).
+template <typename T>
+T shift_semi_sticky(T v, int32_t s) {
+    if (s >= static_cast<int32_t>(sizeof(T) * 8)) {
+        return 0;
+    }
+    const T orig = v;
+    v >>= s;
+    if (v) {
+        v |= static_cast<T>((v << s) != orig);
+    }
+    return v;
+}
+
+struct Operand {
+    int32_t e;   // biased exponent
+    uint32_t m;  // 24-bit significand with its implicit one; 0 for zero and flushed denormals
+};
+
+Operand unpack(uint32_t v) {
+    const int32_t e = (v >> 23) & 255;
+    return {e, e ? ((v & 0x7FFFFFu) | 0x800000u) : 0u};
+}
+
+// ttsim src/fma.cpp fma_model_wh: the product is cut to 24 + 3 guard bits (sticky), aligned with z under
+// semi-sticky shifts, summed in 32 bits, normalised, rounded to nearest even; denormal inputs are zero and
+// denormal results flush to +0; NaN results carry mantissa bits of the sum.
+uint32_t mad_bits(uint32_t x, uint32_t y, uint32_t z) {
+    const Operand a = unpack(x), b = unpack(y), c = unpack(z);
+    const uint32_t z_sign = z & 0x80000000u, p_sign = (x ^ y) & 0x80000000u;
+    uint64_t p_m = (uint64_t(a.m) * b.m) << 3;
+    uint32_t z_m = c.m << 3;
+    p_m = (p_m >> 23) | ((p_m & 0x7FFFFFu) != 0);
+    int32_t p_e = a.e + b.e - 127;
+    uint32_t nan_result = 0;
+    if (a.e == 255 || b.e == 255 || p_e >= 255 || c.e == 255) {
+        const bool inf_times_zero_or_nan = (a.e == 255 && (a.m != 0x800000u || b.m == 0)) ||
+                                           (b.e == 255 && (b.m != 0x800000u || a.m == 0));
+        const bool p_inf = a.e == 255 || b.e == 255 || p_e >= 255;
+        if (inf_times_zero_or_nan || (c.e == 255 && z_m == 0x4000000u && p_inf && z_sign != p_sign)) {
+            nan_result = p_sign | 0x7F800001u;
+        } else if (c.e == 255 && z_m != 0x4000000u) {
+            nan_result = z_sign | 0x7F800001u;
+        } else if (c.e == 255) {
+            return z;
+        } else {
+            return p_sign | 0x7F800000u;
+        }
+        if (p_e > 255) {
+            p_e = 255;
+        }
+    }
+    if (p_m == 0 || p_e < 0) {
+        if (!nan_result) {
+            return z_m ? z : 0u;
+        }
+        p_m = 0;
+        p_e = 0;
+    }
+    int32_t r_e = p_e > c.e ? p_e : c.e;
+    if (p_e < r_e) {
+        p_m = shift_semi_sticky<uint64_t>(p_m, r_e - p_e);
+    }
+    if (c.e < r_e) {
+        z_m = shift_semi_sticky<uint32_t>(z_m, r_e - c.e);
+    }
+    const uint32_t r_sign = p_m >= z_m ? p_sign : z_sign;
+    if (z_sign != r_sign) {
+        z_m = ~z_m;
+    }
+    if (p_sign != r_sign) {
+        p_m = ~p_m;
+    }
+    uint32_t r_m = z_m + static_cast<uint32_t>(p_m) + (p_sign != z_sign ? 1u : 0u);
+    if (r_m == 0) {
+        return nan_result;
+    }
+    const int32_t n = 5 - __builtin_clz(r_m);
+    r_e += n;
+    if (r_e >= 255) {
+        return nan_result ? nan_result : (r_sign | 0x7F800000u);
+    }
+    if (r_e < 0) {
+        return nan_result;
+    }
+    r_m = n <= 0 ? r_m << -n : (r_m >> n) | (r_m & 1u);
+    uint32_t r = (uint32_t(r_e) << 23) + ((r_m >> 3) & 0x7FFFFFu);
+    r += ((r_m & 7u) + (r & 1u)) > 4 ? 1u : 0u;
+    if (!(r >> 23)) {
+        return nan_result;
+    }
+    return (nan_result ? nan_result : r_sign) | r;
+}
+
+// SFPDIVP2 by -1 (sfpi::addexp(y, -1)): the exponent field minus one.
+float halve_exponent(float y) { return float_of(bits_of(y) - (1u << 23)); }
+
+float negate(float y) { return float_of(bits_of(y) ^ 0x80000000u); }
+
+constexpr uint32_t kInfBits = 0x7F800000u;
+
+bool magnitude_is_zero(float x) { return (bits_of(x) << 1) == 0; }
+
+}  // namespace
+
+float sfpu_mad(float a, float b, float c) { return float_of(mad_bits(bits_of(a), bits_of(b), bits_of(c))); }
+
+float sfpu_store(float v, bool fp32_dest) {
+    uint32_t u = bits_of(v);
+    if ((u & 0x7FFFFFFFu) < 0x800000u) {
+        u &= 0x80000000u;
+    }
+    return float_of(fp32_dest ? u : u & 0xFFFF0000u);
+}
+
+// sqrt_init's constants (0.81.1 ckernel_sfpu_sqrt.h): the 23-bit algorithm uses 0x5f1110a0, 2.2825186,
+// 2.2533049; the 10-bit (APPROX) one 0x5f0b3892, 1.89099014875. Each `a * b + c` in one sfpi
+// expression is taken as one SFPMAD (sfpi's compiler fuses them; no source gives its output here).
+float sfpu_sqrt_body(float x, bool approx, bool reciprocal, bool fast) {
+    const uint32_t xb = bits_of(x);
+    float y = float_of((approx ? 0x5F0B3892u : 0x5F1110A0u) - (xb >> 1));
+    const bool finite_nonzero = (kInfBits - xb) != 0 && !magnitude_is_zero(x);
+    if (approx) {
+        const float c = sfpu_mul(x, y);
+        const float t = sfpu_mad(negate(y), c, 1.89099014875f);
+        if (reciprocal) {
+            y = finite_nonzero ? sfpu_mul(y, t) : float_of(kInfBits - xb);
+        } else {
+            y = xb != kInfBits ? sfpu_mul(c, t) : c;
+        }
+    } else {
+        float xy = sfpu_mul(x, y);
+        const float c = sfpu_mul(negate(y), xy);
+        y = sfpu_mul(y, sfpu_mad(c, sfpu_add(2.2533049f, c), 2.2825186f));
+        xy = sfpu_mul(x, y);
+        const float one_minus_xyy = sfpu_mad(negate(y), xy, 1.0f);
+        if (reciprocal) {
+            y = finite_nonzero ? sfpu_mad(one_minus_xyy, halve_exponent(y), y) : float_of(kInfBits - xb);
+        } else if (static_cast<int32_t>(xb) < static_cast<int32_t>(kInfBits)) {
+            y = sfpu_mad(one_minus_xyy, sfpu_mul(0.5f, xy), xy);
+        }
+    }
+    if (fast) {
+        return y;
+    }
+    if (reciprocal) {
+        return finite_nonzero && (xb >> 31) ? float_of(0x7FC00000u) : y;
+    }
+    if (magnitude_is_zero(x)) {
+        return x;
+    }
+    return (xb >> 31) ? float_of(0x7FC00000u) : y;
+}
+
+// ckernel_sfpu_binary_bcast.h BCAST_COL steps (2)-(3): each lane times its mask (1.0 / 0.0) by SFPMUL,
+// then three rotate-and-add stages; an Inf or NaN in columns 1..7 makes 0 * Inf = NaN reach column 0.
+float sfpu_bcast_col_value(const float* row) {
+    float lanes[8];
+    for (uint32_t c = 0; c < 8; ++c) {
+        lanes[c] = sfpu_mul(row[c], c == 0 ? 1.0f : 0.0f);
+    }
+    for (uint32_t k = 1; k < 8; k <<= 1) {
+        float rotated[8];
+        for (uint32_t c = 0; c < 8; ++c) {
+            rotated[c] = lanes[(c + 8 - k) % 8];
+        }
+        for (uint32_t c = 0; c < 8; ++c) {
+            lanes[c] = sfpu_add(lanes[c], rotated[c]);
+        }
+    }
+    return lanes[0];
+}
+
+}  // namespace emu

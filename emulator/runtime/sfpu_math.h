@@ -1,0 +1,27 @@
+// The SFPU's arithmetic, one function per rule: the Wormhole SFPMAD (every SFPU add and multiply is
+// one), SFPLOAD / SFPSTORE conversions, and the LLK's algorithms built on them. ttsim's README calls its
+// SFPU model bit-accurate, so these follow it bit for bit (sources pinned in numerics.h).
+#pragma once
+
+#include <cstdint>
+
+namespace emu {
+
+// SFPMAD on Wormhole: a * b + c, ttsim src/fma.cpp fma_model_wh.
+float sfpu_mad(float a, float b, float c);
+inline float sfpu_add(float a, float b) { return sfpu_mad(a, 1.0f, b); }
+inline float sfpu_mul(float a, float b) { return sfpu_mad(a, b, 0.0f); }
+
+// SFPSTORE of an LReg into Dst: denormals to zero keeping the sign; a 16-bit (bf16) Dst takes the top
+// half (truncation). ttsim TENSIX_EXECUTE_SFPSTORE instr_mod0 2 / 3 and denormals_as_zeros.
+float sfpu_store(float v, bool fp32_dest);
+
+// The LLK's square root and reciprocal square root (ckernel_sfpu_sqrt.h _calculate_sqrt_body_,
+// wheel 0.81.1): a magic-constant estimate refined by SFPMAD steps; `fast` skips the edge guards.
+float sfpu_sqrt_body(float x, bool approx, bool reciprocal, bool fast);
+
+// The column broadcast value of one row: SFPU column 0 kept by a multiply with the lane mask
+// (1.0 in column 0, 0.0 in columns 1..7) and the rotate-and-add (ckernel_sfpu_binary_bcast.h BCAST_COL).
+float sfpu_bcast_col_value(const float* row_cols_0_to_7);
+
+}  // namespace emu
