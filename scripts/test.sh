@@ -5,7 +5,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 ./scripts/setup.sh
 echo "== tests/ (emulator, builder, schemas, foundation)"
-python3 -m pytest tests -q
+python3 -m pytest tests -q --ignore=tests/conformance
+echo "== ttnn conformance (downloads the ttnn wheel on first use)"
+./scripts/conformance.sh --all-variants
 echo "== op tests (scripts/dev-test.sh)"
 ./scripts/dev-test.sh -- -q
 echo "== real-ttnn checks (Python 3.12 venv)"
