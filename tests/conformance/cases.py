@@ -130,6 +130,20 @@ def reduce_w_case(op: str, grid: tuple[int, int]) -> Case:
                 f"tests/ttnn/unit_tests/operations/reduce/test_reduction.py::test_{op}", reduced_w=True, exact=exact)
 
 
+def reduce_h_case(op: str, grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/reduce/test_reduction.py::test_sum / test_max with dim=-2 (the
+    assert_with_pcc versions, parametrized over dim in [-1, -2]): torch_random((16, 64, 64), -100, 100, bf16),
+    assert_with_pcc(torch.<op>(x, -2, keepdim=True), out) at its default 0.9999."""
+    torch.manual_seed(0)
+    x = torch.zeros((16, 64, 64)).uniform_(-100, 100).to(torch.bfloat16).float()
+    ref = (lambda inp: inp["src"].sum(-2, keepdim=True)) if op == "sum" else \
+        (lambda inp: inp["src"].amax(-2, keepdim=True))
+    return Case(f"reduce_h_{op}", reduce.program_h(op, 16, 2, 2, "bfloat16", grid), {"src": x}, ref, [16, 1, 64],
+                0.9999,
+                "ttnn/cpp/ttnn/operations/reduction/generic/device/reduce_op_multi_core_h_program_factory.cpp (6a16835d)",
+                f"tests/ttnn/unit_tests/operations/reduce/test_reduction.py::test_{op} (dim=-2)", reduced_h=True)
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -155,6 +169,8 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "untilize": untilize_case,
     "reduce_w_sum": lambda g: reduce_w_case("sum", g),
     "reduce_w_max": lambda g: reduce_w_case("max", g),
+    "reduce_h_sum": lambda g: reduce_h_case("sum", g),
+    "reduce_h_max": lambda g: reduce_h_case("max", g),
 }
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).

@@ -30,6 +30,7 @@ class Case:
     rel_frobenius: float | None = None  # bound on ||out - ref||_F / ||ref||_F when the unit test asserts it
     exact: bool = False  # the unit test asserts equality (comp_equal / torch.equal)
     reduced_w: bool = False  # the output is TILE with W reduced to column 0 of each tile (logical W = 1)
+    reduced_h: bool = False  # the output is TILE with H reduced to row 0 of each tile (logical H = 1)
 
 
 def kernel_source(relative: str) -> str:
