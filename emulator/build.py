@@ -20,8 +20,12 @@ PACKAGE = Path(__file__).resolve().parent
 INCLUDE = PACKAGE / "include"
 RUNTIME = PACKAGE / "runtime"
 CXX = os.environ.get("CXX", "g++")
-# The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations.
-KERNEL_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
+# The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations. The language: tt-metal
+# 0.81.1 compiles kernels as "-std=c++17 -ftt-nttp -ftt-constinit -ftt-consteval" (libtt_metal.so of the
+# wheel), its compiler's C++17 plus class-type non-type template parameters, which ttnn's kernel_lib
+# (eltwise/api/chain.hpp) relies on; on the host compiler that takes C++20, minus C++20's volatile
+# deprecations, which that C++17 dialect does not have.
+KERNEL_FLAGS = ["-std=c++20", "-Wno-volatile", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
                 "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
                 "-Wno-error=parentheses", "-Wno-error=unused-but-set-variable", "-Wno-unused-variable",
                 "-Wno-unused-function", "-fno-exceptions", "-fno-rtti"]

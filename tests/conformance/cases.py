@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import eltwise_binary, eltwise_unary, matmul, reduce, tilize, transpose, untilize
+from tests.conformance.programs import bcast, eltwise_binary, eltwise_unary, matmul, reduce, tilize, transpose, untilize
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -144,6 +144,23 @@ def reduce_h_case(op: str, grid: tuple[int, int]) -> Case:
                 f"tests/ttnn/unit_tests/operations/reduce/test_reduction.py::test_{op} (dim=-2)", reduced_h=True)
 
 
+def bcast_hw_case(grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/eltwise/test_add.py::test_bcast (tenstorrent/tt-metal; the file that also
+    holds test_add_1m and test_binary_mixed_add), shape [1, 3, 320, 384], BcastOpDim.HW, BcastOpMath.MUL:
+    a = torch_random(-100, 100), b = torch_random(-90, 90) in bf16, with b of shape [1, 1, 1, 1] here (the
+    test's b is [1, 3, 1, 1]; N * C == 1 selects the factory's BCAST_SCALAR path); ttnn pads b to one tile
+    whose [0][0] is the scalar. compare_pcc(out, golden, 0.9999)."""
+    torch.manual_seed(0)
+    a = torch.zeros([1, 3, 320, 384]).uniform_(-100, 100).to(torch.bfloat16).float()
+    b = torch.zeros([1, 1, 1, 1]).uniform_(-90, 90).to(torch.bfloat16).float()
+    b_tile = torch.zeros([1, 1, 32, 32])
+    b_tile[..., 0, 0] = b.flatten()[0]
+    return Case("bcast_hw_mul", bcast.program("mul", 3, 10, 12, "bfloat16", grid), {"src0": a, "src1": b_tile},
+                lambda inp: inp["src0"] * inp["src1"][..., :1, :1], [1, 3, 320, 384], 0.9999,
+                "ttnn/cpp/ttnn/operations/data_movement/bcast/device/bcast_multi_core_hw_program_factory.cpp (09b4c34b)",
+                "tests/ttnn/unit_tests/operations/eltwise/test_add.py::test_bcast (HW, MUL)")
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -164,6 +181,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "eltwise_binary_mul": lambda g: binary_case("mul", [5, 64, 32, 64], g,
                                                 "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
     "matmul_multicore": matmul_case,
+    "bcast_hw_mul": bcast_hw_case,
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
     "untilize": untilize_case,

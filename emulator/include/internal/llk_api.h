@@ -9,8 +9,16 @@
 #include <cstdint>
 
 #include "emu/compute.h"
+#include "emu/core.h"
 #include "internal/cb_formats.h"
 #include "llk_defs.h"
+
+namespace ckernel {
+// tt-llk llk_defs.h (ttnn 0.81.1 wheel): math fidelity and the dest-reuse operand selector, as template
+// arguments of the LLK and compute-API calls below.
+enum class MathFidelity : std::uint8_t { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4 };
+enum class EltwiseBinaryReuseDestType { NONE = 0, DEST_TO_SRCA = 1, DEST_TO_SRCB = 2 };
+}  // namespace ckernel
 
 // tt-llk's stride selector of the unpacker reconfig (values do not matter to the emulator).
 enum class p_dim_stride_target : std::uint32_t { FACE_ROW_MAJOR = 0, ROW_MAJOR = 1, IGNORE = 2 };
@@ -54,3 +62,26 @@ template <ckernel::PoolType pool_type, DataFormat format>
 void sfpu_reduce_init();
 template <ckernel::PoolType pool_type, DataFormat format, ckernel::ReduceDim reduce_dim>
 void sfpu_reduce(std::uint32_t idst, std::uint32_t ct_dim, std::uint32_t rt_dim);
+
+// The FPU binary init pair ttnn's eltwise chain (kernel_lib/eltwise/core/chain.inl, BinaryFpu with a
+// broadcast) calls directly: the math half configures the operation and its broadcast, which is what the
+// compute API's bcast init does here; the unpack half has no state of its own in the emulator. The
+// fidelity argument is unused because add/sub never multiply and mul reads the kernel's MATH_FIDELITY.
+template <ckernel::EltwiseBinaryType type, ckernel::BroadcastType bcast, auto math_fidelity>
+inline void llk_math_eltwise_binary_init(std::uint32_t operand_a, std::uint32_t operand_b, bool acc_to_dest = false) {
+    static_assert(type == ckernel::EltwiseBinaryType::ELWADD || type == ckernel::EltwiseBinaryType::ELWSUB ||
+                      type == ckernel::EltwiseBinaryType::ELWMUL, "the emulator models FPU add / sub / mul only");
+    if (acc_to_dest) {
+        emu::fault("unsupported", "llk_math_eltwise_binary_init with acc_to_dest is not emulated");
+    }
+    const emu::BinOp op = type == ckernel::EltwiseBinaryType::ELWADD ? emu::BinOp::Add
+                          : type == ckernel::EltwiseBinaryType::ELWSUB ? emu::BinOp::Sub : emu::BinOp::Mul;
+    const emu::Bcast b = bcast == ckernel::BroadcastType::COL ? emu::Bcast::Col : bcast == ckernel::BroadcastType::ROW
+                         ? emu::Bcast::Row : bcast == ckernel::BroadcastType::SCALAR ? emu::Bcast::Scalar : emu::Bcast::None;
+    emu::binary_init(op, b, operand_a, operand_b);
+}
+template <ckernel::BroadcastType bcast>
+inline void llk_unpack_AB_init(std::uint32_t operand_a, std::uint32_t operand_b) {
+    (void)operand_a;
+    (void)operand_b;  // configured by llk_math_eltwise_binary_init
+}

@@ -37,3 +37,4 @@ using namespace ckernel;
 #include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/reconfig_data_format.h"
 #include "hostdevcommon/kernel_structs.h"
+#include "api/compute/not_emulated.h"
