@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import bcast, eltwise_binary, eltwise_unary, matmul, reduce, tilize, transpose, untilize
+from tests.conformance.programs import bcast, eltwise_binary, eltwise_unary, matmul, reduce, softmax, tilize, transpose, untilize
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -161,6 +161,18 @@ def bcast_hw_case(grid: tuple[int, int]) -> Case:
                 "tests/ttnn/unit_tests/operations/eltwise/test_add.py::test_bcast (HW, MUL)")
 
 
+def softmax_case(grid: tuple[int, int]) -> Case:
+    """tests/ttnn/unit_tests/operations/test_softmax.py::test_softmax (tenstorrent/tt-metal, the
+    (batch_size, h, w) version): torch_random((16, 64, 64), -10, 10, bf16), TILE layout,
+    ttnn.softmax(x, dim=-1), assert_with_pcc(F.softmax(x, -1), out, 0.997); the reference here is float64."""
+    torch.manual_seed(0)
+    x = torch.zeros((16, 64, 64)).uniform_(-10, 10).to(torch.bfloat16).float()
+    return Case("softmax", softmax.program(16, 2, 2, grid), {"src": x}, lambda inp: torch.softmax(inp["src"], -1),
+                [16, 64, 64], 0.997,
+                "ttnn/cpp/ttnn/operations/normalization/softmax/device/softmax_program_factory_attention_optimized.cpp"
+                " (003544fc)", "tests/ttnn/unit_tests/operations/test_softmax.py::test_softmax, pcc 0.997")
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -182,6 +194,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
                                                 "tests/ttnn/unit_tests/operations/eltwise/test_mul.py::test_mul_4D"),
     "matmul_multicore": matmul_case,
     "bcast_hw_mul": bcast_hw_case,
+    "softmax": softmax_case,
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
     "untilize": untilize_case,

@@ -4,7 +4,8 @@
 
 namespace ckernel {
 enum class ReciprocalDestAcc : std::uint8_t { BF16, FP32 };
-enum class ReciprocalApproxMode : std::uint8_t { Default, Fast };
+// The wheel's api/compute/eltwise_unary/recip.h (ttnn 0.81.1) names the modes Default, Precise, Approximate.
+enum class ReciprocalApproxMode : std::uint8_t { Default, Precise, Approximate };
 template <ReciprocalDestAcc dest_acc = DST_ACCUM_MODE ? ReciprocalDestAcc::FP32 : ReciprocalDestAcc::BF16,
           ReciprocalApproxMode approximation = ReciprocalApproxMode::Default>
 inline void recip_tile_init() {
