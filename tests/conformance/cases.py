@@ -7,7 +7,7 @@ from typing import Callable
 import torch
 
 from program import ComputeConfig
-from tests.conformance.programs import bcast, eltwise_binary, eltwise_unary, matmul, reduce, softmax, tilize, transpose, untilize
+from tests.conformance.programs import bcast, eltwise_binary, eltwise_unary, layernorm, matmul, reduce, softmax, tilize, transpose, untilize
 from tests.conformance.programs.common import Case
 
 UNIT_TEST_UNARY = ("tests/ttnn/unit_tests/operations/eltwise/test_unary.py (tenstorrent/tt-metal "
@@ -173,6 +173,22 @@ def softmax_case(grid: tuple[int, int]) -> Case:
                 " (003544fc)", "tests/ttnn/unit_tests/operations/test_softmax.py::test_softmax, pcc 0.997")
 
 
+def norm_case(rms: bool, grid: tuple[int, int]) -> Case:
+    """Layer norm / RMS norm over W of a [1, 2, 64, 256] bf16 TILE tensor of torch.rand, eps 1e-5, against
+    float64 torch."""
+    torch.manual_seed(0)
+    x = torch.rand([1, 2, 64, 256], dtype=torch.bfloat16).float()
+    eps = 1e-5
+    if rms:
+        ref = lambda inp: inp["src"] * torch.rsqrt(inp["src"].pow(2).mean(-1, keepdim=True) + eps)  # noqa: E731
+    else:
+        ref = lambda inp: torch.nn.functional.layer_norm(inp["src"], (256,), eps=eps)  # noqa: E731
+    return Case("rms_norm" if rms else "layer_norm", layernorm.program(2, 2, 8, grid, eps, rms), {"src": x}, ref,
+                [1, 2, 64, 256], 0.9998,
+                "ttnn/cpp/ttnn/operations/normalization/layernorm/device/layernorm_op_multi_core.cpp (015365c6)",
+                "tests/ttnn/unit_tests/operations/test_layer_norm.py")
+
+
 # name -> builder(grid); each builder documents its test's bound.
 CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     # test_unary.py::test_exp: run_unary_test(..., ttnn.exp, pcc=0.9998)
@@ -195,6 +211,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "matmul_multicore": matmul_case,
     "bcast_hw_mul": bcast_hw_case,
     "softmax": softmax_case,
+
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
     "untilize": untilize_case,
@@ -206,3 +223,14 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).
 SINGLE_CORE_FACTORIES = {"tilize"}
+
+# Mirrored programs that do not pass yet, outside the CI set, with the reason; run them with
+# CONFORMANCE_NOT_YET_PASSING=1 ./scripts/conformance.sh.
+NOT_YET_PASSING: dict[str, tuple[Callable[[tuple[int, int]], Case], str]] = {
+    "layer_norm": (lambda g: norm_case(False, g),
+                   "the emulator reports an uninitialised read: the kernel adds the whole eps tile, of which "
+                   "generate_bcast_col_scalar writes only column 0; hardware adds L1 garbage in columns 1..31 "
+                   "that no later step reads (E[..] + eps feeds a column broadcast). The emulator faults at the "
+                   "read instead of tracking the garbage to where it would matter."),
+    "rms_norm": (lambda g: norm_case(True, g), "as layer_norm (same eps path)"),
+}
