@@ -20,6 +20,10 @@ enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Mat
 struct ComputeState {
     bool started = false;
     DataFormat srca = DataFormat::Float16_b, srcb = DataFormat::Float16_b, pack = DataFormat::Float16_b;
+    // Where each unpacker is configured to deliver (SrcA/SrcB, or straight to DST for an
+    // unpack_to_dest_fp32 CB) and the CB whose configuration set it.
+    bool srca_to_dest = false, srcb_to_dest = false;
+    uint32_t srca_cb = 0, srcb_cb = 0;
     DstState dst_state = DstState::Free;
     FpuMode fpu = FpuMode::None;
     BinOp bin = BinOp::Add;
@@ -150,13 +154,48 @@ bool needed(Needed n, uint32_t i) {
     return true;
 }
 
+bool unpacks_to_dest(uint32_t cb) {
+    return compute_config().unpack_to_dest_fp32[cb] && cb_config(cb).format == DataFormat::Float32;
+}
+
+const char* destination_name(bool to_dest) { return to_dest ? "straight to DST (unpack_to_dest_fp32)" : "into SrcA/SrcB"; }
+
+// The unpacker's format and destination are set by hw_startup / reconfig_data_format from one CB; reading
+// another CB needs a reconfig when either differs (llk_unpack_common.h: the unpack-to-dest mode is part
+// of the unpacker's data-format configuration, so two Float32 CBs of different destinations still differ).
 void check_format(uint32_t cb, Reg reg, const char* call) {
+    const ComputeState& s = cs();
     const DataFormat have = cb_config(cb).format;
-    const DataFormat configured = reg == Reg::SrcA ? cs().srca : cs().srcb;
+    const DataFormat configured = reg == Reg::SrcA ? s.srca : s.srcb;
     if (have != configured) {
         fault("format_mismatch", "%s: CB %u holds %s but %s is configured for %s (missing reconfig_data_format)",
               call, cb, format_name(have), reg == Reg::SrcA ? "srcA" : "srcB", format_name(configured));
     }
+    const bool to_dest = unpacks_to_dest(cb);
+    const bool configured_to_dest = reg == Reg::SrcA ? s.srca_to_dest : s.srcb_to_dest;
+    if (to_dest != configured_to_dest) {
+        fault("format_mismatch", "%s: CB %u unpacks %s but the %s unpacker is configured by CB %u to unpack %s "
+              "(missing reconfig_data_format)", call, cb, destination_name(to_dest), reg == Reg::SrcA ? "srcA" : "srcB",
+              reg == Reg::SrcA ? s.srca_cb : s.srcb_cb, destination_name(configured_to_dest));
+    }
+}
+
+// A CB the compute kernel reads or writes as tiles must have pages of one tile of its format (the
+// unpacker and packer step through L1 by the format's tile size, not by the CB's page size).
+void check_tile_pages(uint32_t cb, const char* call) {
+    const CBConfig& c = cb_config(cb);
+    const uint32_t tile = kDatums * datum_bytes(c.format);
+    if (c.page_size != tile) {
+        fault("format_mismatch", "%s: CB %u holds %s tiles of %u bytes but its page size is %u bytes", call, cb,
+              format_name(c.format), tile, c.page_size);
+    }
+}
+
+void configure_unpacker(Reg reg, uint32_t cb) {
+    ComputeState& s = cs();
+    (reg == Reg::SrcA ? s.srca : s.srcb) = cb_config(cb).format;
+    (reg == Reg::SrcA ? s.srca_to_dest : s.srcb_to_dest) = unpacks_to_dest(cb);
+    (reg == Reg::SrcA ? s.srca_cb : s.srcb_cb) = cb;
 }
 
 // A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
@@ -189,11 +228,8 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
     }
 }
 
-bool unpacks_to_dest(uint32_t cb) {
-    return compute_config().unpack_to_dest_fp32[cb] && cb_config(cb).format == DataFormat::Float32;
-}
-
 void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out) {
+    check_tile_pages(cb, call);
     check_format(cb, reg, call);
     if (unpacks_to_dest(cb)) {
         fault("compute_misuse", "%s: CB %u is in unpack_to_dest_fp32 mode, which only copy/tilize/untilize can "
@@ -203,6 +239,7 @@ void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* 
 }
 
 void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
+    check_tile_pages(cb, call);
     check_format(cb, Reg::SrcA, call);
     unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, cb, tile,
                 call, out);
@@ -274,8 +311,8 @@ void finish_compute(KernelThread& t) {
 void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     set_call("compute_kernel_hw_startup(%u, %u, %u)", icb0, icb1, ocb);
     ComputeState& s = cs();
-    s.srca = cb_config(icb0).format;
-    s.srcb = cb_config(icb1).format;
+    configure_unpacker(Reg::SrcA, icb0);
+    configure_unpacker(Reg::SrcB, icb1);
     s.pack = cb_config(ocb).format;
     s.started = true;
 }
@@ -318,12 +355,12 @@ void regs_release() {
 
 void reconfig_srca(uint32_t cb) {
     set_call("reconfig_data_format_srca(%u)", cb);
-    cs().srca = cb_config(cb).format;
+    configure_unpacker(Reg::SrcA, cb);
 }
 
 void reconfig_srcb(uint32_t cb) {
     set_call("reconfig_data_format_srcb(%u)", cb);
-    cs().srcb = cb_config(cb).format;
+    configure_unpacker(Reg::SrcB, cb);
 }
 
 void reconfig_pack(uint32_t cb) {
@@ -366,6 +403,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     check_format(icb, Reg::SrcA, "tilize_block");
     check_pack_format(ocb, "tilize_block");
+    check_tile_pages(ocb, "tilize_block");
     const CBConfig& in = cb_config(icb);
     const uint32_t bytes = datum_bytes(in.format);
     const uint32_t row_datums = block * 32;
@@ -424,6 +462,7 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
     if (s.dst_state != DstState::Free) {
         fault("compute_misuse", "%s inside tile_regs_acquire/release: it manages DST itself", call);
     }
+    check_tile_pages(icb, call);
     check_format(icb, Reg::SrcA, call);
     check_pack_format(ocb, call);
     const CBConfig& out = cb_config(ocb);
@@ -774,31 +813,15 @@ void require_sfpu(Sfpu op, const char* call, const char* init) {
 }
 
 // `exact` keeps correctly rounded results (debugging); APPROX keeps the top 10 explicit mantissa bits.
-// Recip and exp are not modelled after their LLK sequences under any variant (fidelity table).
+// Exp is not modelled after its LLK sequence under any variant (fidelity table).
 float approx_if_needed(float v, bool approx) { return approx ? truncate_to(v, 0xFFFFC000u) : v; }
 
 // LLK float32_to_bf16_rne_prgm (ckernel_sfpu_square.h, ckernel_sfpu_binop_with_unary.h RSUB): round to
 // nearest even before the truncating store into a 16-bit DST.
 float bf16_rne_before_store(float v, bool fp32) { return fp32 ? v : round_bf16_nearest_even(v); }
 
-// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) = SFP_STOCH_RND FP32_TO_FP16B (ttsim): half up on the
-// magnitude, denormals and zeros to +0, Inf/NaN to Inf of the sign (ckernel_sfpu_sqrt.h before its store).
-float bf16_stoch_rnd_nearest(float v, bool fp32) {
-    if (fp32) {
-        return v;
-    }
-    uint32_t u = bits_of(v);
-    const uint32_t e = (u >> 23) & 255;
-    if (e == 0) {
-        return 0.0f;
-    }
-    if (e == 255) {
-        return float_of(u & 0xFF800000u);
-    }
-    const uint32_t low = u & 0xFFFFu;
-    u -= low;
-    return float_of(low >= 0x8000u ? u + 0x10000u : u);
-}
+// sfpi::convert<vFloat16b>(x, RoundMode::Nearest) before the store (ckernel_sfpu_sqrt.h), for a 16-bit DST.
+float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_bf16(v); }
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
@@ -809,7 +832,7 @@ float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
         case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
         case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
         case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
-        case Sfpu::Recip: return approx_if_needed(static_cast<float>(1.0 / double(v)), approx);
+        case Sfpu::Recip: return sfpu_recip(v, approx, fp32);
         case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
         case Sfpu::AddScalar: return sfpu_add(v, s);
         case Sfpu::SubScalar: return sfpu_add(v, negated(s));
@@ -868,7 +891,8 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     require_dst(idst, calls[k]);
     const float s = float_of(param);
     const bool fp32 = dest_fp32();
-    const bool approx = compute_config().math_approx_mode;
+    // recip_tile's ReciprocalApproxMode override arrives as `param` (1 Precise, 2 Approximate).
+    const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
         const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
@@ -927,6 +951,7 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
               "operation: call reduce_uninit() first (hardware would write only column 0 / row 0)");
     }
     check_pack_format(ocb, "pack_tile");
+    check_tile_pages(ocb, "pack_tile");
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
     std::memcpy(v, s.dst[idst], sizeof v);

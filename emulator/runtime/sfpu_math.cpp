@@ -169,6 +169,46 @@ float sfpu_sqrt_body(float x, bool approx, bool reciprocal, bool fast) {
     return (xb >> 31) ? float_of(0x7FC00000u) : y;
 }
 
+// SFP_STOCH_RND FP32_TO_FP16B with round-to-nearest (ttsim TENSIX_EXECUTE_SFP_STOCH_RND): half up on the
+// magnitude; zero and denormals to +0; Inf and NaN to Inf of their sign. The result stays in fp32 layout.
+float sfpu_round_bf16(float v) {
+    uint32_t u = bits_of(v);
+    const uint32_t e = (u >> 23) & 255;
+    if (e == 0) {
+        return 0.0f;
+    }
+    if (e == 255) {
+        return float_of(u & 0xFF800000u);
+    }
+    const uint32_t low = u & 0xFFFFu;
+    u -= low;
+    return float_of(low >= 0x8000u ? u + 0x10000u : u);
+}
+
+// recip_init's constants: the bf16-rounding set (Wormhole, precise, 16-bit DST) or the default minimax set.
+float sfpu_recip(float x, bool approx, bool fp32_dest) {
+    const bool bf16 = !approx && !fp32_dest;
+    const float k0 = bf16 ? 0.32133400440216064453125f : 0.3232325017452239990234375f;
+    const float k1 = bf16 ? 1.4514148235321044921875f : 1.4545459747314453125f;
+    const float k2 = bf16 ? 2.1200883388519287109375f : 2.121212482452392578125f;
+    const uint32_t xb = bits_of(x);
+    const float negative_x = float_of(0xBF800000u | (xb & 0x7FFFFFu));           // copyman(-1.0f, x)
+    float y = sfpu_mad(k0, negative_x, k1);
+    y = sfpu_mad(y, negative_x, k2);
+    const float scale = sfpu_mul(float_of(~xb & 0xFF800000u), 0.5f);             // setman(~x, 0) * 0.5
+    float t = sfpu_mad(negative_x, y, 1.0f);
+    y = sfpu_mad(y, t, y);
+    if (fp32_dest && !approx) {
+        t = sfpu_mad(negative_x, y, 1.0f);
+        y = sfpu_mad(y, t, y);
+    }
+    if (bf16) {
+        y = sfpu_round_bf16(y);
+    }
+    y = sfpu_mul(y, scale);
+    return float_of((bits_of(y) & 0x7FFFFFFFu) | (xb & 0x80000000u));           // copysgn(y, x)
+}
+
 // ckernel_sfpu_binary_bcast.h BCAST_COL steps (2)-(3): each lane times its mask (1.0 / 0.0) by SFPMUL,
 // then three rotate-and-add stages; an Inf or NaN in columns 1..7 makes 0 * Inf = NaN reach column 0.
 float sfpu_bcast_col_value(const float* row) {

@@ -20,6 +20,14 @@ float sfpu_store(float v, bool fp32_dest);
 // wheel 0.81.1): a magic-constant estimate refined by SFPMAD steps; `fast` skips the edge guards.
 float sfpu_sqrt_body(float x, bool approx, bool reciprocal, bool fast);
 
+// SFP_STOCH_RND FP32_TO_FP16B, round to nearest (what sfpi::convert<vFloat16b>(x, Nearest) issues).
+float sfpu_round_bf16(float v);
+
+// The LLK's reciprocal (ckernel_sfpu_recip.h sfpu_reciprocal_iter, wheel 0.81.1): a quadratic minimax
+// estimate on the mantissa, Newton steps (one when `approx` or for a 16-bit DST, two for fp32 DST), for a
+// 16-bit DST a round to bf16 before scaling by the exponent, and the input's sign copied last.
+float sfpu_recip(float x, bool approx, bool fp32_dest);
+
 // The column broadcast value of one row: SFPU column 0 kept by a multiply with the lane mask
 // (1.0 in column 0, 0.0 in columns 1..7) and the rotate-and-add (ckernel_sfpu_binary_bcast.h BCAST_COL).
 float sfpu_bcast_col_value(const float* row_cols_0_to_7);

@@ -67,6 +67,16 @@ def test_group_of_8_products_aligned_to_the_largest(devices, variant, expected):
     assert row_sum(devices[variant], x)[0, 0, 0] == np.float32(expected)
 
 
+@pytest.mark.parametrize("variant,expected", [("exact", 1 + 2.0 ** -11), ("isa", 1 + 2.0 ** -11),
+                                              ("ttsim", 1 + 2.0 ** -10), ("pessimistic", 1 + 2.0 ** -10)])
+def test_group_alignment_rounds_half_up(devices, variant, expected):
+    """ttsim mvmul shifts each 12-bit product to the group's exponent rounding half up: 2^-11 beside 1.0
+    is exactly half a unit of the window and rounds up to 2^-10."""
+    x = np.zeros((1, 32, 32), dtype=np.float32)
+    x[0, 0, 0], x[0, 0, 1] = 1.0, 2.0 ** -11
+    assert row_sum(devices[variant], x)[0, 0, 0] == np.float32(expected)
+
+
 @pytest.mark.parametrize("variant,expected", [("exact", 1 + 7 * 2.0 ** -14), ("isa", 1 + 7 * 2.0 ** -14),
                                               ("ttsim", 1 + 7 * 2.0 ** -14), ("pessimistic", 1 + 7 * 2.0 ** -14)])
 def test_groups_of_8_align_separately(devices, variant, expected):
@@ -129,3 +139,16 @@ def test_hifi4_with_fp32_dest_on_wormhole_is_a_warning(devices, fidelity, fp32_d
         assert len(warnings) == 1 and "kernel 'compute'" in warnings[0] and "tt-metal#38306" in warnings[0]
     else:
         assert warnings == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("fp32_dest", [True, False])
+def test_reduce_sums_of_small_integers_are_exact_under_every_variant(devices, variant, fp32_dest):
+    """Sums that need few bits lose nothing in any reading, with a 16-bit DST too (ttsim rounds its 13 low
+    accumulator bits away there), for REDUCE_ROW and REDUCE_COL."""
+    x = np.random.default_rng(4).integers(-3, 4, size=(2, 32, 32)).astype(np.float32)
+    for dim, axis, index in [("REDUCE_ROW", 2, (slice(None), slice(None), 0)),
+                             ("REDUCE_COL", 1, (slice(None), 0, slice(None)))]:
+        defines = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": f"ReduceDim::{dim}"}
+        out = run_tile_op(devices[variant], defines, [x], "bfloat16", "float32", scaler=1.0, fp32_dest=fp32_dest)
+        assert np.array_equal(out[index], x.sum(axis=axis)), dim

@@ -4,7 +4,6 @@
 
 namespace ckernel {
 enum class ReciprocalDestAcc : std::uint8_t { BF16, FP32 };
-// The wheel's api/compute/eltwise_unary/recip.h (ttnn 0.81.1) names the modes Default, Precise, Approximate.
 enum class ReciprocalApproxMode : std::uint8_t { Default, Precise, Approximate };
 template <ReciprocalDestAcc dest_acc = DST_ACCUM_MODE ? ReciprocalDestAcc::FP32 : ReciprocalDestAcc::BF16,
           ReciprocalApproxMode approximation = ReciprocalApproxMode::Default>
@@ -15,6 +14,6 @@ template <ReciprocalDestAcc dest_acc = DST_ACCUM_MODE ? ReciprocalDestAcc::FP32 
           ReciprocalApproxMode approximation = ReciprocalApproxMode::Default>
 inline void recip_tile(uint32_t idst, VectorMode vector_mode = VectorMode::RC) {
     (void)vector_mode;
-    emu::sfpu_unary(emu::Sfpu::Recip, idst, 0);
+    emu::sfpu_unary(emu::Sfpu::Recip, idst, static_cast<uint32_t>(approximation));
 }
 }  // namespace ckernel
