@@ -21,8 +21,12 @@ from emulator.errors import CompileError
 PACKAGE = Path(__file__).resolve().parent
 INCLUDE = PACKAGE / "include"
 RUNTIME = PACKAGE / "runtime"
-# The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations.
-KERNEL_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
+# The warning policy of tt-metal's kernel build: -Wall -Werror with a few relaxations. The language: tt-metal
+# 0.81.1 compiles kernels as "-std=c++17 -ftt-nttp -ftt-constinit -ftt-consteval" (libtt_metal.so of the
+# wheel), its compiler's C++17 plus class-type non-type template parameters, which ttnn's kernel_lib
+# (eltwise/api/chain.hpp) relies on; on the host compiler that takes C++20, minus C++20's volatile
+# deprecations, which that C++17 dialect does not have.
+KERNEL_FLAGS = ["-std=c++20", "-Wno-volatile", "-O2", "-fPIC", "-shared", "-Wall", "-Werror",
                 "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
                 "-Wno-error=parentheses", "-Wno-error=unused-but-set-variable", "-Wno-unused-variable",
                 "-Wno-unused-function", "-fno-exceptions", "-fno-rtti"]
@@ -92,20 +96,26 @@ def runner_path(cache_dir: Path) -> Path:
 
 
 def kernel_object(cache_dir: Path, source: Path, kind: str, name: str, compile_time_args: list[int],
-                  defines: dict[str, str], compute_defines: dict[str, str]) -> KernelBuild:
-    """The shared object of one kernel build in `cache_dir`, compiled unless cached."""
+                  defines: dict[str, str], compute_defines: dict[str, str],
+                  include_dirs: tuple[Path, ...] = ()) -> KernelBuild:
+    """The shared object of one kernel build in `cache_dir`, compiled unless cached.
+
+    `include_dirs` are searched before our API tree: kernels taken from the ttnn wheel (the conformance
+    suite) find the wheel's ttnn helper headers there, so the production helper wins over ours at the same
+    path. Nothing in such a directory may sit at our API paths (api/..., emu/...)."""
     ct = "".join(f"{int(a)}," for a in compile_time_args)
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
     key = hashlib.sha256()
     local_headers = _hash_local_headers(source.parent)
-    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items()))):
+    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items())),
+                 repr([str(d) for d in include_dirs])):
         key.update(part.encode())
         key.update(b"\0")
     path = _ensure(cache_dir) / f"kernel-{key.hexdigest()[:24]}.so"
     if path.exists():
         return KernelBuild(path, cached=True)
-    cmd = [settings.compiler(), *KERNEL_FLAGS, f"-I{INCLUDE}", f"-I{source.parent}",
+    cmd = [settings.compiler(), *KERNEL_FLAGS, *(f"-I{d}" for d in include_dirs), f"-I{INCLUDE}", f"-I{source.parent}",
            *(f"-D{k}={v}" for k, v in all_defines.items()), str(source)]
     _compile(cmd, path, f"kernel '{name}' ({source})")
     return KernelBuild(path, cached=False)

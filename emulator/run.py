@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from emulator import build, errata, settings
-from emulator.codes import FIDELITY_CODE
+from emulator.codes import FIDELITY_CODE, FORMAT_CODE
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
-from program import Kernel, Program, ProgramError, compile_time_args, cores_of, round_up, runtime_args
+from program import (NUM_CIRCULAR_BUFFERS, Kernel, Program, ProgramError, common_runtime_args, compile_time_args,
+                     cores_of, round_up, runtime_args)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
+ACCESSOR_WORD_COUNT = 2  # compile-time words per interleaved tensor: [ArgConfig bits, aligned page size]
 
 
 @dataclass
@@ -52,18 +54,19 @@ class RunResult:
 
 
 def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | None = None,
-        hang_timeout: float | None = None) -> RunResult:
+        hang_timeout: float | None = None, include_dirs: tuple[Path, ...] = ()) -> RunResult:
     """Run `program` with `io_tensors` (generic_op order, output last) on their emulated device.
 
     Kernel sources must be absolute paths (the launcher anchors relative ones: program.anchor_sources).
-    Compiled kernels are cached in the device's `cache_dir`; `hang_timeout` defaults to settings.
+    Compiled kernels are cached in the device's `cache_dir`; `hang_timeout` defaults to settings;
+    `include_dirs` go on every kernel's include path first (see build.kernel_object).
     """
     program.validate()
     device = _check_io(program, io_tensors)
     sources = _kernel_sources(program)
     cores = _cores(program, device)
     layout = _l1_layout(program, device)
-    builds = _compile_kernels(program, sources, io_tensors, device.cache_dir)
+    builds = _compile_kernels(program, sources, io_tensors, device.cache_dir, tuple(include_dirs))
     runner = build.runner_path(device.cache_dir)
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan_path = Path(tmp) / "plan.json"
@@ -151,7 +154,9 @@ class EmulatorResolver:
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
         """tt-metal's compile-time words for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
-        return [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+        words = [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+        assert len(words) == ACCESSOR_WORD_COUNT
+        return words
 
     def buffer_address(self, tensor: EmulatedTensor) -> int:
         return tensor.buffer_address()
@@ -165,11 +170,23 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
             "APPROX": "true" if c.math_approx_mode else "false", "DST_SYNC_MODE": "1" if c.dst_full_sync_en else "0"}
 
 
-def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor],
-                     cache_dir: Path) -> list[build.KernelBuild]:
+def cb_format_define(program: Program, kernel: Kernel) -> str:
+    """EMU_CB_DATA_FORMATS for a kernel: the format code of each CB index on its first core (0xff: none).
+    tt-metal's JIT compiles CB formats into the kernel, so a format change is a recompile here too."""
+    core = next(iter(cores_of(kernel.core_ranges)))
+    codes = ["0xff"] * NUM_CIRCULAR_BUFFERS
+    for cb in program.cbs:
+        if core in cores_of(cb.core_ranges):
+            codes[cb.index] = str(FORMAT_CODE[cb.data_format])
+    return ",".join(codes)
+
+
+def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor], cache_dir: Path,
+                     include_dirs: tuple[Path, ...]) -> list[build.KernelBuild]:
     resolver = EmulatorResolver()
-    jobs = [(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver), k.defines,
-             _compute_defines(k)) for k, source in zip(program.kernels, sources)]
+    jobs = [(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
+             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k), include_dirs)
+            for k, source in zip(program.kernels, sources)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda job: build.kernel_object(*job), jobs))
 
@@ -202,7 +219,7 @@ def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedT
     launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, EmulatorResolver())}
                 for core in cores_of(kernel.core_ranges)]
     return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
-            "common_args": [int(a) for a in kernel.common_runtime_args], "compute_config": config,
+            "common_args": common_runtime_args(program, kernel, io, EmulatorResolver()), "compute_config": config,
             "launches": launches}
 
 

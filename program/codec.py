@@ -85,7 +85,7 @@ def _kernel_to_dict(k: Kernel) -> dict[str, Any]:
         "runtime_args": [
             {"core": list(core), "args": [_arg_to_json(a) for a in args]} for core, args in k.runtime_args.items()
         ],
-        "common_runtime_args": list(k.common_runtime_args),
+        "common_runtime_args": [_arg_to_json(a) for a in k.common_runtime_args],
         "defines": dict(k.defines),
     }
     if k.compute_config is not None:
@@ -125,7 +125,7 @@ def _kernel_from_dict(k: dict[str, Any]) -> Kernel:
         compile_time_args=[_arg_from_json(a) for a in k.get("compile_time_args", [])],
         runtime_args={tuple(r["core"]): [_arg_from_json(a) for a in r["args"]]  # type: ignore[misc]
                       for r in k.get("runtime_args", [])},
-        common_runtime_args=list(k.get("common_runtime_args", [])),
+        common_runtime_args=[_arg_from_json(a) for a in k.get("common_runtime_args", [])],
         defines=dict(k.get("defines", {})),
         compute_config=ComputeConfig(**cc) if cc is not None else None,
     )

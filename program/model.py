@@ -78,7 +78,7 @@ class Kernel:
     core_ranges: list[CoreRange]
     compile_time_args: list[CompileTimeArg] = field(default_factory=list)
     runtime_args: dict[tuple[int, int], list[RuntimeArg]] = field(default_factory=dict)
-    common_runtime_args: list[int] = field(default_factory=list)
+    common_runtime_args: list[RuntimeArg] = field(default_factory=list)  # the same on every core
     defines: dict[str, str] = field(default_factory=dict)
     compute_config: ComputeConfig | None = None
 
@@ -185,6 +185,9 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
         for arg in args:
             if isinstance(arg, BufferAddress):
                 p.tensor_index(arg.tensor)
+    for arg in k.common_runtime_args:
+        if isinstance(arg, BufferAddress):
+            p.tensor_index(arg.tensor)
 
 
 def anchor_sources(program: Program, root: PurePath) -> Program:

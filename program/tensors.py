@@ -54,5 +54,14 @@ def compile_time_args(program: Program, kernel: Kernel, io: list[Any], resolve: 
 def runtime_args(program: Program, kernel: Kernel, core: tuple[int, int], io: list[Any],
                  resolve: TensorResolver) -> list[int]:
     """The kernel's runtime args on `core` (empty when it has none there), addresses filled in."""
+    return _resolved(program, kernel.runtime_args.get(core, []), io, resolve)
+
+
+def common_runtime_args(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> list[int]:
+    """The kernel's common runtime args (the same on every core), addresses filled in."""
+    return _resolved(program, kernel.common_runtime_args, io, resolve)
+
+
+def _resolved(program: Program, args: list[Any], io: list[Any], resolve: TensorResolver) -> list[int]:
     return [resolve.buffer_address(io[program.tensor_index(a.tensor)]) if isinstance(a, BufferAddress) else int(a)
-            for a in kernel.runtime_args.get(core, [])]
+            for a in args]

@@ -7,9 +7,11 @@ cd "$repo"
 echo "== layering (import-linter contracts in pyproject.toml)"
 lint-imports
 echo "== tests/ (program, emulator, builder, schemas, foundation)"
-python3 -m pytest tests -q
+python3 -m pytest tests -q --ignore=tests/conformance
 echo "== the wheel, installed non-editable into a fresh venv (tests/packaging)"
 python3 -m pytest tests/packaging -q -m wheel
+echo "== ttnn conformance (downloads the ttnn wheel on first use)"
+./scripts/conformance.sh --all-variants
 echo "== op tests (scripts/dev-test.sh)"
 ./scripts/dev-test.sh -- -q
 echo "== real-ttnn checks (Python 3.12 venv)"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from program import (CircularBuffer, CoreRange, Kernel, Program, TensorResolver, compile_time_args, cores_of,
-                     runtime_args)
+from program import (CircularBuffer, CoreRange, Kernel, Program, TensorResolver, common_runtime_args,
+                     compile_time_args, cores_of, runtime_args)
 
 # How many CB slots tt-metal's host tables hold: NUM_CIRCULAR_BUFFERS in tt_metal/api/tt-metalium/
 # circular_buffer_constants.h (ttnn 0.81.1 wheel) is 64 in every host build (32 only in Wormhole *device*
@@ -117,6 +117,6 @@ def _kernel(program: Program, kernel: Kernel, io: list[Any], resolve: TensorReso
         compile_time_args=compile_time_args(program, kernel, io, resolve),
         defines=list(kernel.defines.items()),
         runtime_args=_runtime_args(program, kernel, io, resolve),
-        common_runtime_args=list(kernel.common_runtime_args),
+        common_runtime_args=common_runtime_args(program, kernel, io, resolve),
         config=_config(kernel),
     )

@@ -15,7 +15,7 @@
 namespace emu {
 
 enum class DstState : uint8_t { Free, Math, Committed, Pack };
-enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose };
 
 struct ComputeState {
     bool started = false;
@@ -711,6 +711,74 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
         const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
                          : bcast == Bcast::Scalar ? b[0] : b[i];
         s.dst[idst][i] = dst_value(apply(op, a[i], bv, fidelity), Rounding::Nearest, fp32);
+    }
+}
+
+void matmul_init(uint32_t in0_cb, uint32_t in1_cb) {
+    set_call("matmul_init(%u, %u)", in0_cb, in1_cb);
+    begin_fpu_init(FpuMode::Matmul, "matmul_init");
+}
+
+// DST[idst] += in0 tile x in1 tile. in1 is unpacked to srcA and in0 to srcB (matmul_init configures the
+// unpackers with (in1, in0): api/compute/matmul.h of the ttnn 0.81.1 wheel), and the FPU's MVMUL computes
+// D += B * A one 16-wide K slice at a time (tt-llk llk_math_matmul.h, "MVMUL does D = B*A": each face of A
+// pairs its columns with a face's rows of B); the matmul MOP replays the tile's MVMUL sequence once per
+// fidelity phase (llk_math_matmul.h: "the inner loop count is the number of fidelity phases"). Each MVMUL
+// lane sum lands in DST through numerics.h fpu_dot_accumulate, as reduce's GAPOOL/GMPOOL sums do.
+void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t idst) {
+    set_call("matmul_tiles(in0=%u, in1=%u, tile0=%u, tile1=%u, dst=%u)", in0_cb, in1_cb, in0_tile, in1_tile, idst);
+    require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
+    require_dst(idst, "matmul_tiles");
+    float in1[kDatums], in0[kDatums];
+    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1);
+    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0);
+    decode_srcb(in1_cb, in0_cb, in0);
+    const bool fp32 = dest_fp32();
+    const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
+    float* d = cs().dst[idst];
+    float a[16], b[16];
+    for (uint32_t phase = 0; phase < phases; ++phase) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t k = 0; k < 16; ++k) {
+                    b[k] = in0[datum_index(r, 16 * h + k)];
+                }
+                for (uint32_t c = 0; c < 32; ++c) {
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = in1[datum_index(16 * h + k, c)];
+                    }
+                    float& slot = d[datum_index(r, c)];
+                    slot = fpu_dot_accumulate(a, b, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+void transpose_init(uint32_t cb) {
+    set_call("transpose_init(%u)", cb);
+    begin_fpu_init(FpuMode::Transpose, "transpose_init");
+}
+
+// DST[idst] = the tile transposed (B[w,h] = A[h,w]). Per the wheel's api/compute/transpose.h (ttnn
+// 0.81.1): a CB whose DST format is 32-bit (fp32 CB with fp32 accumulation) is unpacked to DST exactly and
+// transposed there (llk_math_transpose_dest); otherwise the unpacker transposes faces and within faces
+// while loading srcA and a datacopy moves it to DST, as copy_tile does.
+void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+    set_call("transpose_tile(cb=%u, tile=%u, dst=%u)", cb, itile, idst);
+    require_mode(FpuMode::Transpose, "transpose_tile", "transpose_init");
+    require_dst(idst, "transpose_tile");
+    check_format(cb, Reg::SrcA, "transpose_tile");
+    const DataFormat fmt = cb_config(cb).format;
+    const bool fp32 = dest_fp32();
+    float v[kDatums];
+    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, cb,
+                itile, "transpose_tile", v);
+    float* d = cs().dst[idst];
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            d[datum_index(r, c)] = dst_value(v[datum_index(c, r)], Rounding::Truncate, fp32);
+        }
     }
 }
 

@@ -19,6 +19,7 @@ namespace emu {
 // global `DataFormat` (get_dataformat) is this type.
 enum class DataFormat : uint8_t {
 #define EMU_DATA_FORMAT(name, enumerator, value, datum_bytes) enumerator = value,
+#define EMU_OTHER_DATA_FORMAT(enumerator, value) enumerator = value,
 #include "emu/codes.h"
     Invalid = 0xff,
 };

@@ -7,7 +7,9 @@
 #include "api/compile_time_args.h"
 #include "emu/compute.h"
 #include "emu/core.h"
+#include "internal/compute_jit.h"
 #include "internal/emu_kernel_args.h"
+#include "internal/llk_api.h"
 #include "llk_defs.h"
 
 #ifndef EMU_COMPUTE_KERNEL
@@ -31,3 +33,8 @@ using namespace ckernel;
 #include "api/compute/cb_api.h"
 #include "api/compute/pack.h"
 #include "api/compute/reg_api.h"
+// As the wheel's api/compute/common.h (ttnn 0.81.1), which production compute kernels rely on.
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "api/compute/reconfig_data_format.h"
+#include "hostdevcommon/kernel_structs.h"
+#include "api/compute/not_emulated.h"

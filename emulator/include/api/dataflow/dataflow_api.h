@@ -6,6 +6,7 @@
 
 #include "api/compile_time_args.h"
 #include "emu/core.h"
+#include "hostdevcommon/kernel_structs.h"
 #include "internal/emu_kernel_args.h"
 
 #ifndef EMU_DATAFLOW_KERNEL
@@ -17,7 +18,7 @@
 
 constexpr uint8_t noc_index = 0;
 
-using DataFormat = emu::DataFormat;
+#include "internal/cb_formats.h"
 
 inline void cb_reserve_back(int32_t operand, int32_t num_pages) { emu::cb_reserve_back(operand, num_pages); }
 inline void cb_push_back(const int32_t operand, const int32_t num_pages) { emu::cb_push_back(operand, num_pages); }
@@ -34,7 +35,20 @@ inline uint32_t get_read_ptr(uint32_t operand) { return emu::cb_read_addr(operan
 inline std::int32_t get_tile_size(const std::int32_t operand) {
     return emu::kTileDatums * emu::data_format_datum_bytes(emu::cb_config(operand).format);
 }
-inline DataFormat get_dataformat(const std::int32_t operand) { return emu::cb_config(operand).format; }
+// The FIFO geometry of a CB as tt-metal's LocalCBInterface reports it (fifo_* sizes in bytes / pages);
+// read by production kernels for the page size (e.g. reader_unary_interleaved_start_id.cpp, ttnn 0.81.1).
+struct LocalCBInterface {
+    uint32_t fifo_size;
+    uint32_t fifo_page_size;
+    uint32_t fifo_num_pages;
+};
+// Returned by reference as in tt-metal (callers may bind `auto&`): a per-thread copy refreshed per call.
+inline LocalCBInterface& get_local_cb_interface(uint32_t cb_id) {
+    thread_local LocalCBInterface view;
+    const emu::CBConfig& c = emu::cb_config(cb_id);
+    view = {c.page_size * c.num_pages, c.page_size, c.num_pages};
+    return view;
+}
 
 inline uint64_t get_noc_addr(uint32_t addr, uint8_t noc = noc_index) {
     (void)noc;

@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include "api/tensor/tensor_accessor_args.h"
+#include "api/tensor/tensor_binding_token.h"
+#include "internal/emu_kernel_args.h"
 #include "emu/core.h"
 
 template <typename DSpec>
@@ -17,6 +19,11 @@ public:
         : base_(bank_base_address), page_size_(page_size) {
         (void)args;
     }
+
+    // From a named tensor binding (tensor::name): the address is the binding's common runtime arg.
+    template <uint32_t CTA_OFFSET, uint32_t ADDR_CRTA_OFFSET>
+    TensorAccessor(const tensor_accessor::TensorBindingToken<CTA_OFFSET, ADDR_CRTA_OFFSET>&)
+        : base_(get_common_arg_val<uint32_t>(ADDR_CRTA_OFFSET / 4)), page_size_(DSpec::AlignedPageSize) {}
 
     uint64_t get_noc_addr(const uint32_t page_id, const uint32_t offset = 0, uint8_t noc = 0) const {
         (void)noc;
@@ -31,3 +38,7 @@ private:
     uint32_t base_;
     uint32_t page_size_;
 };
+
+template <uint32_t CTA_OFFSET, uint32_t ADDR_CRTA_OFFSET>
+TensorAccessor(const tensor_accessor::TensorBindingToken<CTA_OFFSET, ADDR_CRTA_OFFSET>&)
+    -> TensorAccessor<TensorAccessorArgs<CTA_OFFSET>>;

@@ -1,0 +1,44 @@
+"""ttnn's single-core interleaved tilize (TilizeSingleCoreProgramFactory: ROW_MAJOR sticks -> TILE pages).
+
+Factory: ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_single_core_program_factory.cpp
+(tenstorrent/tt-metal 050f24fa811f4f26798a78feaac8a319912f5f10) with the kernels of the 0.81.1 wheel: CBs
+c_0 and c_16, num_tiles_per_block tiles each (a whole row of tiles when it fits in L1); reader
+reader_unary_stick_layout_split_rows_singlecore.cpp, which in the wheel takes named bindings: CTA
+tile_height = 32, RTAs num_sticks, num_tiles_per_block, block_width_size, num_full_blocks_in_row,
+start_stick_id = 0, dfb in (c_0), tensor src; compute tilize.cpp with compile-time args [c_0, c_16,
+blocks, tiles per block]; writer eltwise/unary writer_unary_interleaved_start_id.cpp with [c_16,
+TensorAccessorArgs(out)] and [out, tiles, 0]. fp32 inputs: fp32 accumulation and unpack-to-dest of c_0.
+"""
+from __future__ import annotations
+
+from program import AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
+from tests.conformance.bindings import Bindings, bind
+from tests.conformance.programs.common import TILE_BYTES, kernel_source
+
+ELEMENT = {"bfloat16": 2, "float32": 4}
+CORE = [CoreRange((0, 0), (0, 0))]
+
+
+def program(sticks: int, width: int, dtype: str) -> Program:
+    """Tilize a [sticks, width] ROW_MAJOR tensor (sticks and width multiples of 32)."""
+    tiles_in_row = width // 32
+    tiles = sticks * width // 1024
+    per_block = tiles_in_row  # the whole row fits in L1 for the sizes used here
+    tile = TILE_BYTES[dtype]
+    fp32 = dtype == "float32"
+    cbs = [CircularBuffer(0, dtype, tile, per_block, CORE, "src0"), CircularBuffer(16, dtype, tile, per_block, CORE, "out")]
+    rb = Bindings(rta=["num_sticks", "num_tiles_per_block", "block_width_size", "num_full_blocks_in_row",
+                       "start_stick_id"], cta={"tile_height": 32}, dfb={"in": 0}, tensors=["src"])
+    reader = bind(Kernel("reader", "reader", kernel_source(
+        "data_movement/tilize/device/kernels/dataflow/reader_unary_stick_layout_split_rows_singlecore.cpp"), CORE), rb)
+    reader.runtime_args[(0, 0)] = rb.runtime_args({
+        "num_sticks": sticks, "num_tiles_per_block": per_block, "block_width_size": per_block * 32 * ELEMENT[dtype],
+        "num_full_blocks_in_row": tiles_in_row // per_block, "start_stick_id": 0})
+    compute = Kernel("compute", "compute", kernel_source("data_movement/tilize/device/kernels/compute/tilize.cpp"), CORE,
+                     [0, 16, tiles // per_block, per_block],
+                     compute_config=ComputeConfig("HiFi4", fp32, False, False, [0] if fp32 else []))
+    writer = Kernel("writer", "writer",
+                    kernel_source("eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id.cpp"), CORE,
+                    [16, AccessorArgs("output")], {(0, 0): [BufferAddress("output"), tiles, 0]})
+    tensors = [TensorSlot("src", [sticks, width], dtype, "input"), TensorSlot("output", [tiles, 1024], dtype, "output")]
+    return Program("tilize_single_core", cbs, [reader, compute, writer], tensors)
