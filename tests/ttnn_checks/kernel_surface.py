@@ -111,10 +111,13 @@ def macros_in(text: str, where: str) -> list[Declaration]:
 
 @lru_cache(maxsize=4)
 def wheel_index(ttnn_dir: Path) -> dict[str, list[Declaration]]:
-    """Every function and function-like macro the wheel's kernel-side headers declare, by name."""
+    """Every function and function-like macro the wheel's kernel-side headers declare, by name. The
+    Wormhole LLK library is included: compute kernels reach it (ttnn's kernel_lib names its types, e.g.
+    llk_defs.h's ReluConfig::none())."""
     index: dict[str, list[Declaration]] = {}
     for root in (ttnn_dir / "tt_metal" / "hw" / "inc", ttnn_dir / "ttnn" / "cpp" / "ttnn" / "kernel_lib",
-                 ttnn_dir / "ttnn" / "cpp" / "ttnn" / "kernel"):
+                 ttnn_dir / "ttnn" / "cpp" / "ttnn" / "kernel",
+                 ttnn_dir / "tt_metal" / "tt-llk" / "tt_llk_wormhole_b0" / "llk_lib"):
         for path in root.rglob("*"):
             if path.suffix in {".h", ".hpp", ".inl"} and path.is_file():
                 rel, text = path.relative_to(ttnn_dir).as_posix(), path.read_text(errors="replace")
@@ -235,8 +238,9 @@ def _public_text(preprocessed: str) -> str:
     return "\n".join(lines)
 
 
-# Helpers inside our headers that are not part of the API (constexpr mappers of enums).
-HELPER_NAMES = {"op", "dim", "pool", "check_row", "get_ct_arg"}
+# Helpers inside our headers that are not part of the API (constexpr mappers of enums; the lookup behind
+# get_named_compile_time_arg_val in api/compile_time_args.h and its deliberately undefined failure).
+HELPER_NAMES = {"op", "dim", "pool", "check_row", "get_ct_arg", "named", "named_compile_time_arg_not_given"}
 
 
 def check_emulator(ttnn_dir: Path) -> list[str]:
