@@ -1,5 +1,6 @@
 // Circular buffers with hardware FIFO semantics: pages, cumulative waits and reserves, the wrap
 // rule, one producer and one consumer thread. Every misuse is a fault naming the CB's state.
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -59,6 +60,12 @@ void cb_reserve_back(uint32_t cb, uint32_t n) {
     wait_until(lock, [&] { return c.config.num_pages - filled(c) >= n; });
     if (n > c.reserved) {
         c.reserved = n;
+    }
+    const uint32_t end = std::min(c.wr_page + n, c.config.num_pages);
+    if (end > c.fresh_pages) {
+        const uint32_t begin = std::max(c.wr_page, c.fresh_pages);
+        prepare_fresh_l1(page_ptr(c, begin), (end - begin) * c.config.page_size);
+        c.fresh_pages = end;
     }
 }
 

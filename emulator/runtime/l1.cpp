@@ -1,6 +1,7 @@
 // Each core's L1: mapped at a fixed host address below 4 GiB (so kernel-visible L1 addresses are
 // dereferenceable), and a shadow written-map with one byte per L1 byte. Uninitialised reads are found
-// with the map, not by a poison value, so every bit pattern a kernel stores is data.
+// with the map, not by a poison value, so every bit pattern a kernel stores is data. Both are anonymous
+// mappings: nothing is filled at start, and untouched pages cost no memory.
 #include <sys/mman.h>
 
 #include <cstring>
@@ -12,9 +13,10 @@ namespace {
 
 constexpr uintptr_t kL1MapBase = 0x40000000u;
 constexpr uintptr_t kL1MapStride = 0x200000u;
-// Fresh L1 holds this byte. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums);
-// detection uses the written-map. The one use of the value: a kernel's own stores are recognised at
-// cb_push_back as datums that differ from it (see mark_stored_datums).
+// Fresh CB pages hold this byte from their first cb_reserve_back on (prepare_fresh_l1); the rest of L1
+// reads as zero. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums); detection
+// uses the written-map. The one use of the value: a kernel's own stores are recognised at cb_push_back
+// as datums that differ from it (see mark_stored_datums).
 constexpr uint8_t kFreshL1Byte = 0xA5;
 
 Core* core_of(const void* p, uint32_t& offset) {
@@ -44,13 +46,35 @@ void map_l1(Core& core, size_t index) {
     if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
         throw std::runtime_error("cannot map L1 of a core at a fixed low address");
     }
-    std::memset(p, kFreshL1Byte, g_device.l1_size);
     void* map = mmap(nullptr, g_device.l1_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) {
         throw std::runtime_error("cannot map the L1 written-map");
     }
     core.l1 = static_cast<uint8_t*>(p);
     core.written = static_cast<uint8_t*>(map);
+}
+
+void prepare_fresh_l1(uint8_t* p, uint32_t size) {
+    uint32_t offset = 0;
+    Core* core = core_of(p, offset);
+    if (!core) {
+        return;
+    }
+    const uint8_t* w = core->written + offset;
+    uint32_t i = 0;
+    while (i < size) {
+        // Runs of never-written bytes are filled whole; written bytes (a NOC transfer that landed first)
+        // keep their data.
+        uint32_t end = i;
+        while (end < size && !w[end]) {
+            ++end;
+        }
+        std::memset(p + i, kFreshL1Byte, end - i);
+        while (end < size && w[end]) {
+            ++end;
+        }
+        i = end;
+    }
 }
 
 void mark_l1_written(const void* p, uint32_t size) {

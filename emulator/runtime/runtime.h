@@ -27,6 +27,7 @@ struct CircularBuffer {
     uint32_t reserved = 0;   // pages reserved and not yet pushed
     uint32_t waited = 0;     // pages waited for and not yet popped
     uint32_t pack_slot = 0;  // next in-order pack slot in the reserved region
+    uint32_t fresh_pages = 0;  // FIFO pages [0, fresh_pages) were prepared (prepare_fresh_l1) or used
 };
 
 struct Core {
@@ -109,6 +110,9 @@ Core* add_core(uint32_t x, uint32_t y);
 // l1.cpp
 void map_l1(Core& core, size_t index);
 void mark_l1_written(const void* p, uint32_t size);
+// Fills the never-written bytes of [p, p + size) with the fresh-L1 byte: done once per CB page, at its
+// first reservation, instead of filling every core's whole L1 at start.
+void prepare_fresh_l1(uint8_t* p, uint32_t size);
 // Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
 
