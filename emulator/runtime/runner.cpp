@@ -126,7 +126,6 @@ void use_alternate_signal_stack() {
 // A kernel's fiber: runs kernel_main with its checks around it, then hands control back for good.
 void run_kernel(void* arg) {
     auto* t = static_cast<KernelThread*>(arg);
-    set_call("kernel_main");
     if (t->kind == KernelKind::Compute) {
         start_compute(*t);
     }
@@ -188,6 +187,8 @@ std::vector<Worker> make_workers() {
         const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
                                   g_device.cores.begin();
         workers[core_index % workers.size()].kernels.push_back(t.get());
+        t->call.fmt = "kernel_main";  // what a kernel not yet started reports
+        t->call.formatter = &detail::format_record<>;
         make_fiber(t->fiber, kKernelStackBytes, run_kernel, t.get());
     }
     return workers;
