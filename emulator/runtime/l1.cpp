@@ -9,10 +9,15 @@
 #include "runtime.h"
 
 namespace emu {
+
+L1WrittenMaps g_l1_written{};
+
 namespace {
 
 constexpr uintptr_t kL1MapBase = 0x40000000u;
-constexpr uintptr_t kL1MapStride = 0x200000u;
+constexpr uint32_t kL1MapStrideShift = 21;
+constexpr uintptr_t kL1MapStride = uintptr_t(1) << kL1MapStrideShift;
+std::vector<uint8_t*> g_written_maps;  // per core index, what g_l1_written.written points to
 // Fresh CB pages hold this byte from their first cb_reserve_back on (prepare_fresh_l1); the rest of L1
 // reads as zero. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums); detection
 // uses the written-map. The one use of the value: a kernel's own stores are recognised at cb_push_back
@@ -52,6 +57,12 @@ void map_l1(Core& core, size_t index) {
     }
     core.l1 = static_cast<uint8_t*>(p);
     core.written = static_cast<uint8_t*>(map);
+    if (g_written_maps.size() <= index) {
+        g_written_maps.resize(index + 1, nullptr);
+    }
+    g_written_maps[index] = core.written;
+    g_l1_written = {kL1MapBase, kL1MapStrideShift, g_device.l1_size, static_cast<uint32_t>(g_written_maps.size()),
+                    g_written_maps.data()};
 }
 
 void prepare_fresh_l1(uint8_t* p, uint32_t size) {
@@ -60,20 +71,10 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
     if (!core) {
         return;
     }
+    // Written bytes (a NOC transfer that landed first) keep their data; branch-free, so it vectorises.
     const uint8_t* w = core->written + offset;
-    uint32_t i = 0;
-    while (i < size) {
-        // Runs of never-written bytes are filled whole; written bytes (a NOC transfer that landed first)
-        // keep their data.
-        uint32_t end = i;
-        while (end < size && !w[end]) {
-            ++end;
-        }
-        std::memset(p + i, kFreshL1Byte, end - i);
-        while (end < size && w[end]) {
-            ++end;
-        }
-        i = end;
+    for (uint32_t i = 0; i < size; ++i) {
+        p[i] = w[i] ? p[i] : kFreshL1Byte;
     }
 }
 
@@ -84,34 +85,25 @@ void mark_l1_written(const void* p, uint32_t size) {
     }
 }
 
-bool l1_written(const void* p, uint32_t size) {
-    uint32_t offset = 0;
-    const Core* core = core_of(p, offset);
-    if (!core) {
-        return true;  // not L1: host staging buffers of the compute model
-    }
-    for (uint32_t i = 0; i < size; ++i) {
-        if (!core->written[offset + i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
     if (!core) {
         return;
     }
+    uint8_t* w = core->written + offset;
+    if (!std::memchr(w, 0, size)) {
+        return;  // all written already (a NOC transfer landed, or the packer wrote the page)
+    }
+    // Branch-free per datum so the loop vectorises: a datum any byte of which differs from fresh L1 was
+    // stored by the kernel, and all its bytes count as written.
     for (uint32_t i = 0; i + datum_bytes <= size; i += datum_bytes) {
-        uint8_t* w = core->written + offset + i;
-        bool stored = false;
+        uint8_t stored = 0;
         for (uint32_t b = 0; b < datum_bytes; ++b) {
-            stored = stored || p[i + b] != kFreshL1Byte;
+            stored |= static_cast<uint8_t>(p[i + b] != kFreshL1Byte);
         }
-        if (stored) {
-            std::memset(w, 1, datum_bytes);
+        for (uint32_t b = 0; b < datum_bytes; ++b) {
+            w[i + b] |= stored;
         }
     }
 }
