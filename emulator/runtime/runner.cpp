@@ -2,6 +2,7 @@
 // on one worker thread per host core, watches for deadlocks and hangs, and writes a JSON report
 // (report.cpp). Faults, crashes and exit() calls in kernel code end the process with the report
 // written, so the Python side never hangs or dies with us.
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -178,10 +179,19 @@ void run_worker(Worker* w) {
     }
 }
 
+// Host cores this process may run on (its affinity mask, which containers and taskset narrow).
+size_t host_cores() {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        return std::max(1, CPU_COUNT(&set));
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 // Emulated cores are dealt round-robin to min(host cores, emulated cores) workers; the main thread is
 // worker 0.
 std::vector<Worker> make_workers() {
-    const size_t host = std::max(1u, std::thread::hardware_concurrency());
+    const size_t host = host_cores();
     std::vector<Worker> workers(std::max<size_t>(1, std::min(host, g_device.cores.size())));
     for (auto& t : g_threads) {
         const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
