@@ -30,7 +30,7 @@ KERNEL_FLAGS = ["-std=c++20", "-Wno-volatile", "-O2", "-fPIC", "-shared", "-Wall
                 "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
                 "-Wno-error=parentheses", "-Wno-error=unused-but-set-variable", "-Wno-unused-variable",
                 "-Wno-unused-function", "-fno-exceptions", "-fno-rtti"]
-RUNNER_FLAGS = ["-std=c++17", "-O2", "-pthread", "-rdynamic", "-Wall", "-Werror"]
+RUNNER_FLAGS = ["-std=c++17", "-O3", "-pthread", "-rdynamic", "-Wall", "-Werror"]
 
 
 _LOCK = threading.Lock()

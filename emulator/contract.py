@@ -22,10 +22,26 @@ class ContractError(EmulatorError):
     """A plan or a report that breaks the runner contract (a bug of the emulator, not of a kernel)."""
 
 
+def _inline_local_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """The schema with each bare `{"$ref": "#/$defs/NAME"}` replaced by that definition: the same
+    constraints, but jsonschema no longer resolves a reference per array item (it dominated a launch's
+    Python time). A recursive definition keeps its reference."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref[len("#/$defs/"):]
+            if name in defs and name not in seen:
+                return _inline_local_refs(defs[name], defs, (*seen, name))
+        return {k: _inline_local_refs(v, defs, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_local_refs(v, defs, seen) for v in node]
+    return node
+
+
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
     schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(_inline_local_refs(schema, schema.get("$defs", {})))
 
 
 def _problems(name: str, document: Any) -> list[str]:

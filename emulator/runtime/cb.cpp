@@ -1,5 +1,6 @@
 // Circular buffers with hardware FIFO semantics: pages, cumulative waits and reserves, the wrap
 // rule, one producer and one consumer thread. Every misuse is a fault naming the CB's state.
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -56,11 +57,15 @@ void cb_reserve_back(uint32_t cb, uint32_t n) {
         misuse(cb, c, "cb_reserve_back for more pages than the CB holds");
     }
     std::unique_lock<std::mutex> lock(t_self->core->mutex);
-    char what[200];
-    std::snprintf(what, sizeof what, "cb_reserve_back(cb=%u, n=%u)", cb, n);
-    wait_until(lock, what, [&] { return c.config.num_pages - filled(c) >= n; });
+    wait_until(lock, [&] { return c.config.num_pages - filled(c) >= n; });
     if (n > c.reserved) {
         c.reserved = n;
+    }
+    const uint32_t end = std::min(c.wr_page + n, c.config.num_pages);
+    if (end > c.fresh_pages) {
+        const uint32_t begin = std::max(c.wr_page, c.fresh_pages);
+        prepare_fresh_l1(page_ptr(c, begin), (end - begin) * c.config.page_size);
+        c.fresh_pages = end;
     }
 }
 
@@ -83,8 +88,7 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     c.pushed += n;
     c.reserved -= n;
     c.pack_slot = 0;
-    g_progress.fetch_add(1);
-    t_self->core->changed.notify_all();
+    g_progress.fetch_add(1, std::memory_order_relaxed);
 }
 
 void cb_wait_front(uint32_t cb, uint32_t n) {
@@ -94,9 +98,7 @@ void cb_wait_front(uint32_t cb, uint32_t n) {
         misuse(cb, c, "cb_wait_front for more pages than the CB holds");
     }
     std::unique_lock<std::mutex> lock(t_self->core->mutex);
-    char what[200];
-    std::snprintf(what, sizeof what, "cb_wait_front(cb=%u, n=%u)", cb, n);
-    wait_until(lock, what, [&] { return filled(c) >= n; });
+    wait_until(lock, [&] { return filled(c) >= n; });
     if (n > c.waited) {
         c.waited = n;
     }
@@ -121,20 +123,34 @@ void cb_pop_front(uint32_t cb, uint32_t n) {
     c.rd_page = (c.rd_page + n) % c.config.num_pages;
     c.popped += n;
     c.waited -= n;
-    g_progress.fetch_add(1);
-    t_self->core->changed.notify_all();
+    g_progress.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Polling calls: a kernel may spin on them, so a "no" lets the other kernels of its worker run first.
 bool cb_pages_available_at_front(uint32_t cb, uint32_t n) {
     CircularBuffer& c = cb_of(cb);
-    std::lock_guard<std::mutex> lock(t_self->core->mutex);
-    return filled(c) >= n;
+    bool ready;
+    {
+        std::lock_guard<std::mutex> lock(t_self->core->mutex);
+        ready = filled(c) >= n;
+    }
+    if (!ready) {
+        yield_to_other_kernels();
+    }
+    return ready;
 }
 
 bool cb_pages_reservable_at_back(uint32_t cb, uint32_t n) {
     CircularBuffer& c = cb_of(cb);
-    std::lock_guard<std::mutex> lock(t_self->core->mutex);
-    return c.config.num_pages - filled(c) >= n;
+    bool ready;
+    {
+        std::lock_guard<std::mutex> lock(t_self->core->mutex);
+        ready = c.config.num_pages - filled(c) >= n;
+    }
+    if (!ready) {
+        yield_to_other_kernels();
+    }
+    return ready;
 }
 
 uint32_t cb_read_addr(uint32_t cb) {

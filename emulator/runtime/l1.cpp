@@ -1,6 +1,7 @@
 // Each core's L1: mapped at a fixed host address below 4 GiB (so kernel-visible L1 addresses are
 // dereferenceable), and a shadow written-map with one byte per L1 byte. Uninitialised reads are found
-// with the map, not by a poison value, so every bit pattern a kernel stores is data.
+// with the map, not by a poison value, so every bit pattern a kernel stores is data. Both are anonymous
+// mappings: nothing is filled at start, and untouched pages cost no memory.
 #include <sys/mman.h>
 
 #include <cstring>
@@ -8,13 +9,19 @@
 #include "runtime.h"
 
 namespace emu {
+
+L1WrittenMaps g_l1_written{};
+
 namespace {
 
 constexpr uintptr_t kL1MapBase = 0x40000000u;
-constexpr uintptr_t kL1MapStride = 0x200000u;
-// Fresh L1 holds this byte. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums);
-// detection uses the written-map. The one use of the value: a kernel's own stores are recognised at
-// cb_push_back as datums that differ from it (see mark_stored_datums).
+constexpr uint32_t kL1MapStrideShift = 21;
+constexpr uintptr_t kL1MapStride = uintptr_t(1) << kL1MapStrideShift;
+std::vector<uint8_t*> g_written_maps;  // per core index, what g_l1_written.written points to
+// Fresh CB pages hold this byte from their first cb_reserve_back on (prepare_fresh_l1); the rest of L1
+// reads as zero. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums); detection
+// uses the written-map. The one use of the value: a kernel's own stores are recognised at cb_push_back
+// as datums that differ from it (see mark_stored_datums).
 constexpr uint8_t kFreshL1Byte = 0xA5;
 
 Core* core_of(const void* p, uint32_t& offset) {
@@ -44,13 +51,31 @@ void map_l1(Core& core, size_t index) {
     if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
         throw std::runtime_error("cannot map L1 of a core at a fixed low address");
     }
-    std::memset(p, kFreshL1Byte, g_device.l1_size);
     void* map = mmap(nullptr, g_device.l1_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) {
         throw std::runtime_error("cannot map the L1 written-map");
     }
     core.l1 = static_cast<uint8_t*>(p);
     core.written = static_cast<uint8_t*>(map);
+    if (g_written_maps.size() <= index) {
+        g_written_maps.resize(index + 1, nullptr);
+    }
+    g_written_maps[index] = core.written;
+    g_l1_written = {kL1MapBase, kL1MapStrideShift, g_device.l1_size, static_cast<uint32_t>(g_written_maps.size()),
+                    g_written_maps.data()};
+}
+
+void prepare_fresh_l1(uint8_t* p, uint32_t size) {
+    uint32_t offset = 0;
+    Core* core = core_of(p, offset);
+    if (!core) {
+        return;
+    }
+    // Written bytes (a NOC transfer that landed first) keep their data; branch-free, so it vectorises.
+    const uint8_t* w = core->written + offset;
+    for (uint32_t i = 0; i < size; ++i) {
+        p[i] = w[i] ? p[i] : kFreshL1Byte;
+    }
 }
 
 void mark_l1_written(const void* p, uint32_t size) {
@@ -60,34 +85,25 @@ void mark_l1_written(const void* p, uint32_t size) {
     }
 }
 
-bool l1_written(const void* p, uint32_t size) {
-    uint32_t offset = 0;
-    const Core* core = core_of(p, offset);
-    if (!core) {
-        return true;  // not L1: host staging buffers of the compute model
-    }
-    for (uint32_t i = 0; i < size; ++i) {
-        if (!core->written[offset + i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
     if (!core) {
         return;
     }
+    uint8_t* w = core->written + offset;
+    if (!std::memchr(w, 0, size)) {
+        return;  // all written already (a NOC transfer landed, or the packer wrote the page)
+    }
+    // Branch-free per datum so the loop vectorises: a datum any byte of which differs from fresh L1 was
+    // stored by the kernel, and all its bytes count as written.
     for (uint32_t i = 0; i + datum_bytes <= size; i += datum_bytes) {
-        uint8_t* w = core->written + offset + i;
-        bool stored = false;
+        uint8_t stored = 0;
         for (uint32_t b = 0; b < datum_bytes; ++b) {
-            stored = stored || p[i + b] != kFreshL1Byte;
+            stored |= static_cast<uint8_t>(p[i + b] != kFreshL1Byte);
         }
-        if (stored) {
-            std::memset(w, 1, datum_bytes);
+        for (uint32_t b = 0; b < datum_bytes; ++b) {
+            w[i + b] |= stored;
         }
     }
 }

@@ -67,13 +67,16 @@ std::string stats_json() {
 std::string threads_json() {
     std::string out;
     for (const auto& t : g_threads) {
+        const ThreadState state = t->state.load();
+        char call[200];
+        format_thread_call(*t, call, sizeof call);
         char buf[700];
         std::snprintf(buf, sizeof buf,
                       "%s{\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],\"state\":\"%s\",\"call\":\"%s\","
                       "\"blocked_on\":\"%s\"}",
                       out.empty() ? "" : ",", json_escape(t->kernel.c_str()).c_str(), kind_name(t->kind), t->core->x,
-                      t->core->y, state_name(t->state.load()), json_escape(t->call).c_str(),
-                      json_escape(t->blocked_on).c_str());
+                      t->core->y, state_name(state), json_escape(call).c_str(),
+                      json_escape(state == ThreadState::Blocked ? call : "").c_str());
         out += buf;
     }
     return "[" + out + "]";
@@ -118,10 +121,12 @@ std::string fault_report(const char* category, const std::string& message) {
     std::string body = head("fault") + ",\"category\":\"" + json_escape(category) + "\",\"message\":\"" +
                        json_escape(message.c_str()) + "\"";
     if (t_self) {
+        char call[200];
+        format_thread_call(*t_self, call, sizeof call);
         char who[400];
         std::snprintf(who, sizeof who, ",\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],\"call\":\"%s\"",
                       json_escape(t_self->kernel.c_str()).c_str(), kind_name(t_self->kind), t_self->core->x,
-                      t_self->core->y, json_escape(t_self->call).c_str());
+                      t_self->core->y, json_escape(call).c_str());
         body += who;
     }
     return body + ",\"watchdog\":" + watchdog_json() + ",\"threads\":" + threads_json() + ",\"cbs\":" + cbs_json() +

@@ -1,13 +1,16 @@
-// The runner: loads a plan written by emulator/run.py (plan.cpp), starts one thread per (kernel, core),
-// watches for deadlocks and hangs, and writes a JSON report (report.cpp). Faults, crashes and exit()
-// calls in kernel code end the process with the report written, so the Python side never hangs or
-// dies with us.
+// The runner: loads a plan written by emulator/run.py (plan.cpp), runs every (kernel, core) as a fiber
+// on one worker thread per host core, watches for deadlocks and hangs, and writes a JSON report
+// (report.cpp). Faults, crashes and exit() calls in kernel code end the process with the report
+// written, so the Python side never hangs or dies with us.
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
 #include <fstream>
@@ -27,6 +30,17 @@ namespace {
 std::atomic<int> g_blocked{0};
 std::atomic<int> g_live{0};
 std::atomic_flag g_reporting = ATOMIC_FLAG_INIT;
+
+// One worker per host core runs the fibers of the cores given to it; all kernels of an emulated core
+// share a worker, so a CB's producer and consumer hand over by a fiber switch, never an OS wake-up.
+struct Worker {
+    Fiber home;                         // the worker thread's own context, which schedules
+    std::vector<KernelThread*> kernels;
+    uint64_t steps = 0;                 // resumptions that did work (see yield_to_other_kernels)
+};
+thread_local Worker* t_worker = nullptr;
+// Kernel stacks: mapped lazily, so the size is address space, not memory. Matches a thread's default.
+constexpr size_t kKernelStackBytes = 8u << 20;
 
 // The runner's own way out: the exit_group system call, which no interposed exit() (exits.cpp) and no
 // atexit handler can intercept.
@@ -67,13 +81,17 @@ const char* signal_description(int sig) {
 // write_report_raw, allocating nothing (the crash may have happened inside malloc).
 void on_crash(int sig) {
     const KernelThread* t = t_self;
+    char call[200] = "-";
+    if (t) {
+        format_thread_call(*t, call, sizeof call);
+    }
     const int n = std::snprintf(
         g_crash_buf, sizeof g_crash_buf,
         "{\"format\":\"emulator-report\",\"version\":%d,\"status\":\"fault\",\"category\":\"crash\","
         "\"message\":\"%s (signal %d, %s) in kernel code\",\"kernel\":\"%s\",\"kind\":\"%s\",\"core\":[%u,%u],"
         "\"call\":\"%s\",\"threads\":[],\"cbs\":[]}",
         kReportVersion, signal_name(sig), sig, signal_description(sig), t ? t->kernel.c_str() : "runner",
-        t ? kind_name(t->kind) : "reader", t ? t->core->x : 0, t ? t->core->y : 0, t ? t->call : "-");
+        t ? kind_name(t->kind) : "reader", t ? t->core->x : 0, t ? t->core->y : 0, call);
     if (n > 0 && !g_reporting.test_and_set()) {
         write_report_raw(g_crash_buf, std::min(static_cast<size_t>(n), sizeof g_crash_buf - 1));
     }
@@ -90,25 +108,31 @@ void install_crash_handlers() {
     }
 }
 
+// Per worker thread (signal stacks are per OS thread, whichever fiber runs). Mapped, so its pages cost
+// nothing until a signal arrives.
 void use_alternate_signal_stack() {
-    static thread_local std::vector<char> stack(256 * 1024);
+    constexpr size_t kBytes = 256 * 1024;
+    void* stack = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (stack == MAP_FAILED) {
+        return;  // crashes are still reported, unless the kernel's stack itself overflowed
+    }
     stack_t ss{};
-    ss.ss_sp = stack.data();
-    ss.ss_size = stack.size();
+    ss.ss_sp = stack;
+    ss.ss_size = kBytes;
     sigaltstack(&ss, nullptr);
 }
 
-// --- threads and watchdog ----------------------------------------------------------------------
+// --- fibers, workers and watchdog ----------------------------------------------------------------
 
-void run_kernel(KernelThread* t) {
-    t_self = t;
-    use_alternate_signal_stack();
+// A kernel's fiber: runs kernel_main with its checks around it, then hands control back for good.
+void run_kernel(void* arg) {
+    auto* t = static_cast<KernelThread*>(arg);
     if (t->kind == KernelKind::Compute) {
         start_compute(*t);
     }
     const double begin = now_seconds();
     t->entry();
-    std::snprintf(t->call, sizeof t->call, "(returned from kernel_main)");
+    set_call("(returned from kernel_main)");
     finish_noc(*t);
     if (t->kind == KernelKind::Compute) {
         finish_compute(*t);
@@ -117,6 +141,67 @@ void run_kernel(KernelThread* t) {
     t->state = ThreadState::Done;
     g_live.fetch_sub(1);
     g_progress.fetch_add(1);
+    ++t_worker->steps;
+    switch_fiber(t->fiber, t_worker->home);
+    std::abort();  // the worker never resumes a finished kernel
+}
+
+// Every kernel of this worker is blocked on something another worker must do (or on a deadlock the
+// watchdog will report): back off from spinning to short sleeps.
+void idle(uint32_t rounds) {
+    if (rounds < 64) {
+        std::this_thread::yield();
+    } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(std::min<uint32_t>(rounds, 1000)));
+    }
+}
+
+void run_worker(Worker* w) {
+    t_worker = w;
+    use_alternate_signal_stack();
+    size_t live = w->kernels.size();
+    uint32_t idle_rounds = 0;
+    while (live > 0) {
+        const uint64_t steps = w->steps;
+        for (KernelThread* k : w->kernels) {
+            if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
+                continue;
+            }
+            t_self = k;
+            switch_fiber(w->home, k->fiber);
+            t_self = nullptr;
+            live -= k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+        }
+        idle_rounds = w->steps == steps ? idle_rounds + 1 : 0;
+        if (idle_rounds > 0) {
+            idle(idle_rounds);
+        }
+    }
+}
+
+// Host cores this process may run on (its affinity mask, which containers and taskset narrow).
+size_t host_cores() {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        return std::max(1, CPU_COUNT(&set));
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Emulated cores are dealt round-robin to min(host cores, emulated cores) workers; the main thread is
+// worker 0.
+std::vector<Worker> make_workers() {
+    const size_t host = host_cores();
+    std::vector<Worker> workers(std::max<size_t>(1, std::min(host, g_device.cores.size())));
+    for (auto& t : g_threads) {
+        const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
+                                  g_device.cores.begin();
+        workers[core_index % workers.size()].kernels.push_back(t.get());
+        t->call.fmt = "kernel_main";  // what a kernel not yet started reports
+        t->call.formatter = &detail::format_record<>;
+        make_fiber(t->fiber, kKernelStackBytes, run_kernel, t.get());
+    }
+    return workers;
 }
 
 const char* thread_state_name(ThreadState s) {
@@ -130,25 +215,36 @@ std::string blocked_summary() {
         if (state == ThreadState::Done) {
             continue;
         }
+        char call[200];
+        format_thread_call(*t, call, sizeof call);
         char buf[400];
         std::snprintf(buf, sizeof buf, "\n  %s on core (%u,%u) is %s in %s", t->kernel.c_str(), t->core->x,
-                      t->core->y, thread_state_name(state), state == ThreadState::Blocked ? t->blocked_on : t->call);
+                      t->core->y, thread_state_name(state), call);
         out += buf;
     }
     return out;
 }
 
+std::mutex g_dog_mutex;
+std::condition_variable g_dog_wake;
+bool g_all_done = false;  // under g_dog_mutex: set when the workers are finished, so the watchdog stops now
+
 // Looks every tick: a deadlock is deadlock_ticks looks in a row with every live kernel blocked on a CB;
 // a hang is hang_seconds without progress (CB pages moved, NOC transfers issued or landed, kernels
-// returning) while some kernel runs.
+// returning) while some kernel runs. Its sleep ends the moment the run does, so it never delays exit.
 void watchdog() {
     const Watchdog& w = g_device.watchdog;
     const auto tick = std::chrono::milliseconds(w.tick_ms);
     uint64_t last = g_progress.load();
     double last_change = now_seconds();
     uint32_t stuck_ticks = 0;
-    while (g_live.load() > 0) {
-        std::this_thread::sleep_for(tick);
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(g_dog_mutex);
+            if (g_dog_wake.wait_for(lock, tick, [] { return g_all_done; })) {
+                return;
+            }
+        }
         const uint64_t progress = g_progress.load();
         const double now = now_seconds();
         if (progress != last) {
@@ -247,16 +343,25 @@ void trace_event(const char* name, double begin, double end) {
     t_self->trace_events.emplace_back(buf);
 }
 
-void mark_blocked(const char* what) {
-    std::snprintf(t_self->blocked_on, sizeof t_self->blocked_on, "%s", what);
+// A kernel that blocks has done work since it was last resumed (it was running): that counts as a step
+// of its worker, which therefore does not idle.
+void mark_blocked() {
     t_self->state = ThreadState::Blocked;
     g_blocked.fetch_add(1);
+    if (t_worker) {
+        ++t_worker->steps;
+    }
 }
 
 void mark_running() {
     g_blocked.fetch_sub(1);
     t_self->state = ThreadState::Running;
-    t_self->blocked_on[0] = '\0';
+}
+
+void yield_to_other_kernels() {
+    if (t_worker && t_self) {
+        switch_fiber(t_self->fiber, t_worker->home);
+    }
 }
 
 KernelKind kernel_kind() { return t_self->kind; }
@@ -284,14 +389,37 @@ uint32_t common_runtime_arg(uint32_t index) {
     return (*t_self->common_args)[index];
 }
 
-void set_call(const char* fmt, ...) {
-    if (!t_self) {
-        return;
+CallRecord* call_record() { return t_self ? &t_self->call : nullptr; }
+
+// Reads the record as a seqlock reader: another thread (the watchdog) may format a kernel's record while
+// the kernel rewrites it, so a copy counts only if the sequence was even and unchanged around it.
+int format_call(char* buf, size_t size, const CallRecord& r) {
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        const uint32_t before = __atomic_load_n(&r.seq, __ATOMIC_ACQUIRE);
+        if (before & 1u) {
+            continue;
+        }
+        CallRecord copy{};
+        copy.fmt = __atomic_load_n(&r.fmt, __ATOMIC_RELAXED);
+        copy.formatter = __atomic_load_n(&r.formatter, __ATOMIC_RELAXED);
+        for (uint32_t i = 0; i < kMaxCallArgs; ++i) {
+            copy.args[i] = __atomic_load_n(&r.args[i], __ATOMIC_RELAXED);
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&r.seq, __ATOMIC_RELAXED) == before) {
+            if (!copy.formatter || !copy.fmt) {
+                return std::snprintf(buf, size, "-");
+            }
+            return copy.formatter(buf, size, copy);
+        }
     }
-    va_list ap;
-    va_start(ap, fmt);
-    std::vsnprintf(t_self->call, sizeof t_self->call, fmt, ap);
-    va_end(ap);
+    return std::snprintf(buf, size, "%s", "(an API call being entered)");
+}
+
+void format_thread_call(const KernelThread& t, char* buf, size_t size) {
+    if (format_call(buf, size, t.call) < 0 && size > 0) {
+        buf[0] = '\0';
+    }
 }
 
 void fault(const char* category, const char* fmt, ...) {
@@ -318,16 +446,29 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "emulator runner: bad plan: %s\n", e.what());
         return 4;
     }
+    std::vector<Worker> workers;
+    try {
+        workers = make_workers();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "emulator runner: %s\n", e.what());
+        return 4;
+    }
     g_device.start_time = now_seconds();
     g_live = static_cast<int>(g_threads.size());
-    std::vector<std::thread> threads;
-    for (auto& t : g_threads) {
-        threads.emplace_back(run_kernel, t.get());
-    }
     std::thread dog(watchdog);
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < workers.size(); ++i) {
+        threads.emplace_back(run_worker, &workers[i]);
+    }
+    run_worker(&workers[0]);
     for (auto& th : threads) {
         th.join();
     }
+    {
+        std::lock_guard<std::mutex> lock(g_dog_mutex);
+        g_all_done = true;
+    }
+    g_dog_wake.notify_one();
     dog.join();
     check_balance();
     if (g_device.trace) {

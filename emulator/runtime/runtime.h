@@ -3,7 +3,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -12,6 +11,10 @@
 #include <vector>
 
 #include "emu/core.h"
+#include "fiber.h"
+
+// The runtime's own set_call sites get printf format checking; the call itself only records (core.h).
+#define set_call(...) ((false ? ::emu::detail::check_call_format(__VA_ARGS__) : (void)0), ::emu::set_call(__VA_ARGS__))
 
 namespace emu {
 
@@ -24,6 +27,7 @@ struct CircularBuffer {
     uint32_t reserved = 0;   // pages reserved and not yet pushed
     uint32_t waited = 0;     // pages waited for and not yet popped
     uint32_t pack_slot = 0;  // next in-order pack slot in the reserved region
+    uint32_t fresh_pages = 0;  // FIFO pages [0, fresh_pages) were prepared (prepare_fresh_l1) or used
 };
 
 struct Core {
@@ -31,8 +35,7 @@ struct Core {
     uint8_t* l1 = nullptr;       // host address == kernel-visible address
     uint8_t* written = nullptr;  // one byte per L1 byte: nonzero once something wrote it (l1.cpp)
     CircularBuffer cbs[kNumCircularBuffers];
-    std::mutex mutex;  // guards every CB of this core
-    std::condition_variable changed;
+    std::mutex mutex;  // guards every CB of this core; never held across a fiber switch
 };
 
 struct PendingCopy {
@@ -54,8 +57,8 @@ struct KernelThread {
     const ComputeConfig* compute = nullptr;
     void (*entry)() = nullptr;
     std::atomic<ThreadState> state{ThreadState::Running};
-    char call[160] = "kernel_main";
-    char blocked_on[200] = "";
+    CallRecord call{};  // the API call in progress (blocked in it while state is Blocked)
+    Fiber fiber;
     std::vector<PendingCopy> pending_reads, pending_writes;
     ComputeState* compute_state = nullptr;
     uint64_t dram_read = 0, dram_written = 0, noc_transactions = 0;
@@ -107,6 +110,9 @@ Core* add_core(uint32_t x, uint32_t y);
 // l1.cpp
 void map_l1(Core& core, size_t index);
 void mark_l1_written(const void* p, uint32_t size);
+// Fills the never-written bytes of [p, p + size) with the fresh-L1 byte: done once per CB page, at its
+// first reservation, instead of filling every core's whole L1 at start.
+void prepare_fresh_l1(uint8_t* p, uint32_t size);
 // Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
 
@@ -129,26 +135,35 @@ void write_report_raw(const char* data, size_t size);
 Core* find_core(uint32_t x, uint32_t y);
 double now_seconds();
 void trace_event(const char* name, double begin, double end);
-// Blocks on the core's condition variable until `ready` holds, keeping deadlock accounting.
+// Formats a kernel's current call (the call record of core.h) into buf.
+void format_thread_call(const KernelThread& t, char* buf, size_t size);
+// Blocks the calling kernel in its current call until `ready` holds: its fiber yields to the other
+// kernels of its worker, with the lock released, and rechecks when resumed. Keeps deadlock accounting.
 template <typename Ready>
-void wait_until(std::unique_lock<std::mutex>& lock, const char* what, Ready ready);
-void mark_blocked(const char* what);
+void wait_until(std::unique_lock<std::mutex>& lock, Ready ready);
+void mark_blocked();
 void mark_running();
 void finish_noc(KernelThread& t);
 std::string cb_state_json(const Core& core);
 
 template <typename Ready>
-void wait_until(std::unique_lock<std::mutex>& lock, const char* what, Ready ready) {
+void wait_until(std::unique_lock<std::mutex>& lock, Ready ready) {
     if (ready()) {
         return;
     }
-    const double begin = now_seconds();
-    mark_blocked(what);
-    while (!ready()) {
-        t_self->core->changed.wait(lock);
-    }
+    const double begin = g_device.trace ? now_seconds() : 0;
+    mark_blocked();
+    do {
+        lock.unlock();
+        yield_to_other_kernels();
+        lock.lock();
+    } while (!ready());
     mark_running();
-    trace_event(what, begin, now_seconds());
+    if (g_device.trace) {
+        char what[200];
+        format_thread_call(*t_self, what, sizeof what);
+        trace_event(what, begin, now_seconds());
+    }
 }
 
 }  // namespace emu

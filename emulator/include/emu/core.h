@@ -12,6 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <type_traits>
+#include <utility>
 
 namespace emu {
 
@@ -98,14 +102,125 @@ uint32_t my_y();
 // Whether every byte of [p, p + size) was written since launch: by a NOC transfer that landed, by the
 // compute kernel's packer, or by a kernel's own stores (seen when it pushes the pages). Uninitialised
 // reads are found with this map, never by looking at the data, so every bit pattern is data.
-bool l1_written(const void* p, uint32_t size);
+// The compute model asks per datum, so the check is inline over this table (filled by runtime/l1.cpp
+// before any kernel runs).
+struct L1WrittenMaps {
+    uintptr_t base;           // host address of core 0's L1; core i's is at base + (i << stride_shift)
+    uint32_t stride_shift;
+    uint32_t l1_size;
+    uint32_t cores;
+    uint8_t* const* written;  // per core: one byte per L1 byte, nonzero once written
+};
+extern L1WrittenMaps g_l1_written;
+
+inline bool l1_written(const void* p, uint32_t size) {
+    const L1WrittenMaps& m = g_l1_written;
+    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    const uintptr_t index = (a - m.base) >> m.stride_shift;
+    if (a < m.base || index >= m.cores) {
+        return true;  // not L1: host staging buffers of the compute model
+    }
+    const uintptr_t offset = a - m.base - (index << m.stride_shift);
+    if (offset >= m.l1_size) {
+        return true;
+    }
+    const uint8_t* w = m.written[index] + offset;
+    bool all = true;
+    for (uint32_t i = 0; i < size; ++i) {
+        all &= w[i] != 0;
+    }
+    return all;
+}
+
+// --- scheduling -----------------------------------------------------------------------------------
+// Kernels are cooperative fibers: one runs per worker thread until it blocks. An API call that waits
+// for another kernel (a CB, a semaphore, a polled L1 word) must call this inside its wait loop, or the
+// kernels sharing its worker never run.
+void yield_to_other_kernels();
 
 // --- diagnostics ----------------------------------------------------------------------------------
 // Reports a fault (category: a short word such as "cb_misuse") with the calling kernel, core and API
 // call, then ends the whole run. Never returns.
 [[noreturn]] void fault(const char* category, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
-// Names the API call in progress on this thread for fault, deadlock and crash reports.
-void set_call(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// --- the API call in progress, for fault, deadlock and crash reports --------------------------------
+// Recording a call must cost next to nothing (it runs on every API call), so nothing is formatted here:
+// the record keeps the format string (a literal, so the pointer stays valid), a formatter instantiated
+// for the argument types, and the raw argument bits. Only a report formats it (format_call). A sequence
+// counter (odd while the kernel writes) lets the watchdog thread read a consistent record.
+constexpr uint32_t kMaxCallArgs = 8;
+
+struct CallRecord;
+using CallFormatter = int (*)(char* buf, size_t size, const CallRecord& record);
+
+struct CallRecord {
+    uint32_t seq;  // accessed atomically (__atomic builtins); even when the record is consistent
+    const char* fmt;
+    CallFormatter formatter;
+    uint64_t args[kMaxCallArgs];
+};
+
+// The calling kernel's record, nullptr outside kernel code.
+CallRecord* call_record();
+// Formats `record` into buf (always NUL-terminated); returns what snprintf returns.
+int format_call(char* buf, size_t size, const CallRecord& record);
+
+namespace detail {
+
+template <typename T>
+uint64_t call_arg_bits(T value) {
+    static_assert(sizeof(T) <= sizeof(uint64_t) && std::is_trivially_copyable_v<T>,
+                  "set_call arguments must be scalars or pointers to static strings");
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(T));
+    return bits;
+}
+
+template <typename T>
+T call_arg_value(uint64_t bits) {
+    T value;
+    std::memcpy(&value, &bits, sizeof(T));
+    return value;
+}
+
+template <typename... A, size_t... I>
+int format_args(char* buf, size_t size, const CallRecord& r, std::index_sequence<I...>) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+    return std::snprintf(buf, size, r.fmt, call_arg_value<A>(r.args[I])...);
+#pragma GCC diagnostic pop
+}
+
+template <typename... A>
+int format_record(char* buf, size_t size, const CallRecord& r) {
+    return format_args<A...>(buf, size, r, std::index_sequence_for<A...>{});
+}
+
+// Never called: gives the runtime's set_call sites printf format checking (runtime.h).
+inline void check_call_format(const char*, ...) __attribute__((format(printf, 1, 2)));
+inline void check_call_format(const char*, ...) {}
+
+}  // namespace detail
+
+// Names the API call in progress on this thread. `fmt` must be a string literal; string arguments must
+// be static strings (they are formatted later, when a report needs them).
+template <typename... A>
+inline void set_call(const char* fmt, A... args) {
+    static_assert(sizeof...(A) <= kMaxCallArgs, "set_call takes at most kMaxCallArgs arguments");
+    CallRecord* r = call_record();
+    if (!r) {
+        return;
+    }
+    const uint32_t seq = r->seq;
+    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    r->fmt = fmt;
+    r->formatter = &detail::format_record<A...>;
+    size_t i = 0;
+    ((r->args[i++] = detail::call_arg_bits(args)), ...);
+    (void)i;
+    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+}
 
 }  // namespace emu

@@ -6,6 +6,15 @@
 
 #include "api/dataflow/dataflow_api.h"
 
+#if defined(FAULT_STACK_OVERFLOW)
+// Recurses `depth` times with a 4 KiB frame: far deeper than any kernel stack.
+uint32_t deep(uint32_t n, uint32_t depth) {
+    volatile char frame[4096];
+    frame[0] = static_cast<char>(n);
+    return n < depth ? deep(n + 1, depth) + frame[0] : frame[0];
+}
+#endif
+
 void kernel_main() {
     constexpr auto in_args = TensorAccessorArgs<0>();
     const uint32_t num_tiles = get_arg_val<uint32_t>(0);
@@ -109,6 +118,18 @@ void kernel_main() {
         cb_reserve_back(0, 1);
         noc_async_read(in.get_noc_addr(t), get_write_ptr(0), 16);
         noc_async_read(in.get_noc_addr(t, 16), get_write_ptr(0) + 16, page - 16);
+        noc_async_read_barrier();
+        cb_push_back(0, 1);
+    }
+#elif defined(FAULT_STACK_OVERFLOW)
+    (void)deep(0, get_arg_val<uint32_t>(4));
+#elif defined(POLL)
+    // Spins on the polling call before each reserve, as some kernels do instead of blocking.
+    for (uint32_t t = 0; t < num_tiles; ++t) {
+        while (!cb_pages_reservable_at_back(0, 1)) {
+        }
+        cb_reserve_back(0, 1);
+        noc_async_read(in.get_noc_addr(t), get_write_ptr(0), page);
         noc_async_read_barrier();
         cb_push_back(0, 1);
     }

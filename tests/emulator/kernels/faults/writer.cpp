@@ -34,6 +34,16 @@ void kernel_main() {
     cb_wait_front(drain_cb, 1);
     noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(0, 8), page / 2);
     noc_async_write_barrier();
+#elif defined(POLL)
+    // Spins on the polling call before each wait, as some kernels do instead of blocking.
+    for (uint32_t t = 0; t < num_tiles; ++t) {
+        while (!cb_pages_available_at_front(drain_cb, 1)) {
+        }
+        cb_wait_front(drain_cb, 1);
+        noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(t), page);
+        noc_async_write_barrier();
+        cb_pop_front(drain_cb, 1);
+    }
 #elif defined(FAULT_UNDRAINED)
     cb_wait_front(drain_cb, 1);
 #else

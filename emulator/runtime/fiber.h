@@ -1,0 +1,34 @@
+// Stackful fibers: each kernel runs on its own stack, and a worker thread switches between the kernels
+// it owns only where one would block. A switch saves the callee-saved registers and the floating-point
+// control words, nothing else, so it costs a few nanoseconds where an OS thread hand-off costs
+// microseconds and a system call.
+#pragma once
+
+#include <cstddef>
+
+#if !defined(__x86_64__)
+#include <ucontext.h>
+#endif
+
+namespace emu {
+
+struct Fiber {
+    void (*body)(void*) = nullptr;  // runs on the fiber's stack; must never return (switch away at its end)
+    void* arg = nullptr;
+    void* sp = nullptr;  // saved stack pointer while switched out (x86-64)
+    void* stack = nullptr;
+    size_t stack_bytes = 0;
+#if !defined(__x86_64__)
+    ucontext_t context{};
+#endif
+};
+
+// A fiber of `stack_bytes` (plus a guard page below, so an overflow is a SIGSEGV, not corruption) that
+// starts in body(arg) on its first switch_fiber. Stacks are mapped lazily: untouched pages cost nothing.
+// Throws std::runtime_error when the stack cannot be mapped.
+void make_fiber(Fiber& fiber, size_t stack_bytes, void (*body)(void*), void* arg);
+// `from` is the fiber (or the worker thread's own context) that is running now.
+void switch_fiber(Fiber& from, Fiber& to);
+void free_fiber(Fiber& fiber);
+
+}  // namespace emu
