@@ -7,7 +7,7 @@ cd "$repo"
 echo "== layering (import-linter contracts in pyproject.toml)"
 lint-imports
 echo "== tests/ (program, emulator, builder, schemas, foundation)"
-python3 -m pytest tests -q --ignore=tests/conformance
+python3 -m pytest tests -q -n 2 --ignore=tests/conformance
 echo "== the wheel, installed non-editable into a fresh venv (tests/packaging)"
 python3 -m pytest tests/packaging -q -m wheel
 echo "== ttnn conformance (downloads the ttnn wheel on first use)"
