@@ -33,6 +33,7 @@ class RunResult:
     compiled: int
     cache_hits: int
     trace: Path | None = None
+    program_name: str = ""
 
     @property
     def dram_bytes_read(self) -> int:
@@ -66,7 +67,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         plan.write_text(_plan_text(program, io_tensors, device, layout, objects, report_path, trace, timeout))
         report = _launch(plan, report_path, timeout)
     result = RunResult(report["stats"], cores, build.COUNTS.compiled - before[0],
-                       build.COUNTS.cache_hits - before[1], trace)
+                       build.COUNTS.cache_hits - before[1], trace, program.name)
     device.last_run = result
     return result
 

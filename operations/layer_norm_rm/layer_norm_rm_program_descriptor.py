@@ -205,7 +205,7 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
     tensors += [TensorSlot(n, list(param_shape or [W]), dtype, "input") for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     tensors.append(TensorSlot("output", list(shape), dtype, "output"))
     flags = (("FUSE_GAMMA", has_gamma), ("FUSE_BETA", has_beta), ("STREAMED", layout.plan == "streamed"),
-             ("PARTIAL_W", W % TILE != 0))
+             ("PARTIAL_W", W % TILE != 0 and layout.plan == "resident"))
     defines = {name: "1" for name, used in flags if used}
     kernels = [
         _reader(layout, epsilon, has_gamma, has_beta, work, ranges, defines),

@@ -20,7 +20,7 @@
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
 //   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt.
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0; resident plan masks padding).
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0: masks padding).
 // Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W).
 #include <cstdint>
 

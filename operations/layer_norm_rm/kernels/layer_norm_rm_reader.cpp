@@ -20,7 +20,7 @@
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
 //   block_tiles, Wt, elem_bytes, then TensorAccessorArgs of input [, gamma] [, beta].
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W.
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0).
 // Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
 #include <stdint.h>
 
@@ -185,7 +185,7 @@ void kernel_main() {
     const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0));
 
     push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(7), kTileDim);
-#if defined(PARTIAL_W) && !defined(STREAMED)
+#ifdef PARTIAL_W
     push_filled_fp32_tile(cb_mask, 0x3F800000u, width % kTileDim);
 #endif
 #ifdef FUSE_GAMMA
