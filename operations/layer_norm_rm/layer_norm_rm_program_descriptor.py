@@ -118,7 +118,6 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
     table = [
         (CB_IN_RM, dtype, tile_in, 2 * B, "input sticks, one width block of 32 rows (tilize input), double-buffered"),
         (CB_EPS, "float32", tile_f32, 1, "epsilon in every datum"),
-        (CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"),
         (CB_X, dtype, tile_in, B, "tilized input block"),
         (CB_ACC, "float32", tile_f32, 1, "running element-wise sum (32 column partial sums per row)"),
         (CB_MEAN, "float32", tile_f32, 1, "row mean of d (column 0)"),
@@ -126,11 +125,13 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         (CB_OUT, dtype, tile_in, B, "normalized tiles in the output format (untilize input)"),
         (CB_OUT_RM, dtype, tile_in, 2 * B, "output sticks, one width block of 32 rows, double-buffered"),
     ]
+    if layout.W % TILE:
+        table.append((CB_MASK, "float32", tile_f32, 1, "1.0 in the W % 32 valid columns of the last tile, else 0"))
     if resident:
+        table.append((CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"))
         table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (resident until normalized)"))
-        if layout.W % TILE:
-            table.append((CB_MASK, "float32", tile_f32, 1, "1.0 in the W % 32 valid columns of the last tile, else 0"))
     else:
+        table.append((CB_SHIFT, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
         table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2"))
     stick_bytes = (Wt if resident else B) * TILE * ELEMENT_SIZE[dtype]
     for used, tiles_cb, rm_cb, name in ((has_gamma, CB_GAMMA, CB_GAMMA_RM, "gamma"),
@@ -205,7 +206,7 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
     tensors += [TensorSlot(n, list(param_shape or [W]), dtype, "input") for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     tensors.append(TensorSlot("output", list(shape), dtype, "output"))
     flags = (("FUSE_GAMMA", has_gamma), ("FUSE_BETA", has_beta), ("STREAMED", layout.plan == "streamed"),
-             ("PARTIAL_W", W % TILE != 0 and layout.plan == "resident"))
+             ("PARTIAL_W", W % TILE != 0))
     defines = {name: "1" for name, used in flags if used}
     kernels = [
         _reader(layout, epsilon, has_gamma, has_beta, work, ranges, defines),
@@ -235,8 +236,11 @@ def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defi
              compute: ComputeConfig) -> Kernel:
     ct = [CB_IN_RM, CB_SHIFT, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN, CB_RSTD,
           CB_OUT, CB_OUT_RM, layout.B, layout.Wt]
-    rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W)] for w in work}
+    rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE))]
+          for w in work}
     exact = EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
+    if layout.plan == "streamed":
+        exact = sorted(set(exact) | {CB_SHIFT})
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,
                            math_approx_mode=compute.math_approx_mode, unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/layer_norm_rm_compute.cpp", list(ranges), ct, rt,

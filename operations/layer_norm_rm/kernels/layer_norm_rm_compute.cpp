@@ -5,23 +5,26 @@
 // untilizes (data movement), so no FPU accumulation precision (TF32 operands, aligned-window sums,
 // fidelity phases) can reach a statistic: the kernel means the same under every numerics reading.
 //
-// d = x - shift, shift = each row's first datum: removes a large common offset before any sum. The
-// reader fills padding columns of the last partial tile with the shift (d = 0 there) and padding rows
-// with zeros, so padding adds nothing to a sum of d or d^2; the mean divides by the true W.
+// d = x - shift removes a large common offset before any sum. Resident: shift = each row's first
+// datum, and the reader fills padding columns of the last partial tile with it (d = 0 there).
+// Streamed: shift = the mean of the row's first tile (computed here), so |mean - shift| is about
+// sigma / sqrt(32) and the shifted sums below cancel at most a bit or two; padding is masked instead.
+// Padding rows are zeros. Padding adds nothing to a sum of d or d^2; the mean divides by the true W.
 //
 // Resident plan (default): d for the whole tile-row stays in L1 (cb_d, Wt fp32 tiles).
 //   A  per block: tilize x; d -> cb_d; acc += d (element-wise, column partial sums) -> mean = rowsum(acc)/W
-//   B  per tile:  acc += ((d - mean) [* mask on the partial last tile])^2   -> rstd = rsqrt(rowsum/W + eps)
+//   B  per tile:  acc += ((d - mean) [* mask on a partial last tile])^2   -> rstd = rsqrt(rowsum/W + eps)
 //   C  per block: ((d - mean) * rstd) [* gamma] [+ beta] -> untilize
 // Streamed plan (STREAMED): the reader sends every block twice, nothing of the row stays in L1.
-//   1  per block: tilize x; d; acc += d, acc2 += d^2 (shifted sums)
+//   1  per block: tilize x; (block 0: shift = rowsum(first tile) / min(W, 32)); d [* mask];
+//      acc += d, acc2 += d^2 (shifted sums)
 //      mean_d = rowsum(acc)/W, var = rowsum(acc2)/W - mean_d^2, rstd = rsqrt(var + eps)
 //   2  per block: tilize x again; d; ((d - mean_d) * rstd) [* gamma] [+ beta] -> untilize
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
-//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt.
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0: masks padding).
-// Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W).
+//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt. (Streamed: cb_shift is computed here.)
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding).
+// Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W), inv_first_bits (of 1/min(W, 32)).
 #include <cstdint>
 
 #include "api/compute/compute_kernel_api.h"
@@ -237,7 +240,9 @@ void statistic_to(uint32_t cb, uint32_t inv_width_bits) {
     tile_regs_release();
 }
 
-void tile_row(uint32_t inv_width_bits) {
+void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
+    (void)inv_first_bits;
+    cb_wait_front(cb_shift, 1);
     for (uint32_t block = 0; block < num_blocks; ++block) {
         shift_block(block);
     }
@@ -256,13 +261,40 @@ void tile_row(uint32_t inv_width_bits) {
     cb_pop_front(cb_d, Wt);
 }
 #else
+// Streamed shift: the mean of the row's first tile (padding masked), fp32 in cb_shift.
+void center_from_first_tile(uint32_t inv_first_bits) {
+    tile_regs_acquire();
+    load(cb_x, 0, 0);
+#ifdef PARTIAL_W
+    if (Wt == 1) {
+        load(cb_mask, 0, 1);
+        mul_dst(0, 1, 0);
+    }
+#endif
+    row_mean_in_place(0, inv_first_bits);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb_shift);
+    tile_regs_release();
+    cb_wait_front(cb_shift, 1);
+}
+
 // Pass 1 for one block: running element-wise sums of d (cb_acc) and d^2 (cb_acc2).
-void sum_block(uint32_t block) {
+void sum_block(uint32_t block, uint32_t inv_first_bits) {
     tilize_block_of_x();
     cb_wait_front(cb_x, B);
+    if (block == 0) {
+        center_from_first_tile(inv_first_bits);
+    }
     for (uint32_t i = 0; i < B; ++i) {
         tile_regs_acquire();
         shifted_into_dst0(i);
+#ifdef PARTIAL_W
+        if (block * B + i == Wt - 1) {
+            load(cb_mask, 0, 1);
+            mul_dst(0, 1, 0);
+        }
+#endif
         mul_dst(0, 0, 1);
         if (block > 0 || i > 0) {
             take(cb_acc, 2);
@@ -300,9 +332,9 @@ void shifted_statistics(uint32_t inv_width_bits) {
     tile_regs_release();
 }
 
-void tile_row(uint32_t inv_width_bits) {
+void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        sum_block(block);
+        sum_block(block, inv_first_bits);
     }
     shifted_statistics(inv_width_bits);
     cb_wait_front(cb_mean, 1);
@@ -322,6 +354,7 @@ void tile_row(uint32_t inv_width_bits) {
 void kernel_main() {
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(0);
     const uint32_t inv_width_bits = get_arg_val<uint32_t>(1);
+    const uint32_t inv_first_bits = get_arg_val<uint32_t>(2);
 
     compute_kernel_hw_startup(cb_in_rm, cb_x);
     cb_wait_front(cb_eps, 1);
@@ -329,8 +362,7 @@ void kernel_main() {
     cb_wait_front(cb_mask, 1);
 #endif
     for (uint32_t row = 0; row < num_tile_rows; ++row) {
-        cb_wait_front(cb_shift, 1);
-        tile_row(inv_width_bits);
+        tile_row(inv_width_bits, inv_first_bits);
         cb_pop_front(cb_mean, 1);
         cb_pop_front(cb_rstd, 1);
     }

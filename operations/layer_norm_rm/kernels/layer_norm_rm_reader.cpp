@@ -1,15 +1,15 @@
 // layer_norm_rm reader (RISCV_1): feeds the compute kernel one tile-row (32 sticks) at a time.
 //
-// Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) of the resident plan
-// the mask tile (1.0 in the W % 32 valid columns), and in the resident plan gamma / beta sticks,
-// which stay in L1.
+// Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) the mask tile (1.0
+// in the W % 32 valid columns), and in the resident plan gamma / beta sticks, which stay in L1.
 // Per tile-row, for each pass the compute kernel makes over the input (one resident, two streamed):
 //   * the valid sticks in width blocks of block_tiles tiles, each block landing as 32 rows of
 //     block_tiles * 32 datums (what tilize_block expects). Only the tensor's bytes are read: the last
 //     block of a stick may be partial and the last tile-row may hold fewer than 32 sticks. Padding
 //     columns get the row's first datum (the shift: d = 0 there), padding rows get zeros, written
 //     into L1 by this core, so padding never enters a statistic;
-//   * with the first block of the first pass, the shift tile: every datum of row r is x[r][0];
+//   * resident plan, with the first block: the shift tile, every datum of row r is x[r][0] (the
+//     streamed plan's compute kernel makes its own shift);
 //   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
 //     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
 //     stick[32t .. 32t+31], zeros past W.
@@ -214,7 +214,9 @@ void kernel_main() {
                         shift[r] = r < valid_rows ? *reinterpret_cast<volatile Datum*>(rows_l1 + r * block_bytes)
                                                   : Datum(0);
                     }
+#ifndef STREAMED
                     push_shift_tile(shift);
+#endif
                 }
                 fill_padding(rows_l1, valid_rows, valid_datums(block, width), shift);
                 cb_push_back(cb_in_rm, block_tiles);
