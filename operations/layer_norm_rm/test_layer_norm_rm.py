@@ -177,8 +177,8 @@ def test_resident_plan_up_to_its_widest_w_then_streamed():
     for dtype in DTYPES:
         widest = max_resident_width(dtype, True, True, WORMHOLE_L1_BUDGET)
         assert build_program([1, 1, 32, widest], dtype, True, True).name.startswith("layer_norm_rm[resident")
-        wider = build_program([1, 1, 32, widest + 1], dtype, True, True)
-        assert wider.name.startswith("layer_norm_rm[streamed")
+        assert build_program([1, 1, 32, widest + 1], dtype, True, True).name.startswith("layer_norm_rm[streamed")
+        wider = build_program([1, 1, 32, widest + 32], dtype, True, True)
         assert build_program([1, 1, 32, 262144], dtype, True, True).name == wider.name
 
 
