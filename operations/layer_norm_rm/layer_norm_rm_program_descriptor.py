@@ -44,9 +44,9 @@ DEFAULT_COMPUTE = ComputeConfig(math_fidelity="HiFi3", fp32_dest_acc_en=True, ma
 CB_IN_RM, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM = 0, 1, 2, 3, 4
 CB_EPS, CB_SHIFT, CB_MASK = 9, 10, 11
 CB_OUT_RM, CB_OUT = 16, 17
-CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 29, 30
+CB_X, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 28, 29, 30
 # fp32 CBs that compute only copies into DST: unpacked straight to DST, exact (not TF32).
-EXACT_FP32_CBS = [CB_EPS, CB_MASK, CB_D, CB_ACC, CB_ACC2, CB_MEAN, CB_RSTD]
+EXACT_FP32_CBS = [CB_EPS, CB_MASK, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD]
 # CBs in the input format that are only copied, tilized or untilized: exact too when that is fp32.
 EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_SHIFT, CB_OUT, CB_X]
 
@@ -77,6 +77,16 @@ class Layout:
     @property
     def B(self) -> int:
         return block_tiles(self.Wt)
+
+    @property
+    def passes(self) -> int:
+        """How often the reader sends the input: once resident, twice streamed."""
+        return 1 if self.plan == "resident" else 2
+
+    @property
+    def shift_cb(self) -> int:
+        """The resident shift comes from the reader (input format), the streamed one from compute (fp32)."""
+        return CB_SHIFT if self.plan == "resident" else CB_CENTER
 
 
 def float_bits(value: float) -> int:
@@ -131,7 +141,7 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         table.append((CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"))
         table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (resident until normalized)"))
     else:
-        table.append((CB_SHIFT, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
+        table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
         table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2"))
     stick_bytes = (Wt if resident else B) * TILE * ELEMENT_SIZE[dtype]
     for used, tiles_cb, rm_cb, name in ((has_gamma, CB_GAMMA, CB_GAMMA_RM, "gamma"),
@@ -221,8 +231,8 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
 
 def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, work: list[CoreWork],
             ranges: list[CoreRange], defines: dict[str, str]) -> Kernel:
-    ct: list = [CB_IN_RM, CB_SHIFT, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B, layout.Wt,
-                ELEMENT_SIZE[layout.dtype], AccessorArgs("input")]
+    ct: list = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
+                layout.Wt, ELEMENT_SIZE[layout.dtype], layout.passes, AccessorArgs("input")]
     ct += [AccessorArgs(n) for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     gamma = BufferAddress("gamma") if has_gamma else 0
     beta = BufferAddress("beta") if has_beta else 0
@@ -234,13 +244,11 @@ def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, wor
 
 def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defines: dict[str, str],
              compute: ComputeConfig) -> Kernel:
-    ct = [CB_IN_RM, CB_SHIFT, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN, CB_RSTD,
-          CB_OUT, CB_OUT_RM, layout.B, layout.Wt]
+    ct = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
+          CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.Wt, layout.passes]
     rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE))]
           for w in work}
     exact = EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
-    if layout.plan == "streamed":
-        exact = sorted(set(exact) | {CB_SHIFT})
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,
                            math_approx_mode=compute.math_approx_mode, unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/layer_norm_rm_compute.cpp", list(ranges), ct, rt,

@@ -22,7 +22,8 @@
 //   2  per block: tilize x again; d; ((d - mean_d) * rstd) [* gamma] [+ beta] -> untilize
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
-//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt. (Streamed: cb_shift is computed here.)
+//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt, passes (1 resident, 2 streamed; the reader's
+//   count, unused here: STREAMED selects the code). Streamed: cb_shift is an fp32 CB computed here.
 // Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding).
 // Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W), inv_first_bits (of 1/min(W, 32)).
 #include <cstdint>

@@ -19,7 +19,7 @@
 // stride of an interleaved buffer whose page is not a multiple of the alignment.
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
-//   block_tiles, Wt, elem_bytes, then TensorAccessorArgs of input [, gamma] [, beta].
+//   block_tiles, Wt, elem_bytes, passes, then TensorAccessorArgs of input [, gamma] [, beta].
 // Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0).
 // Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
 #include <stdint.h>
@@ -45,14 +45,10 @@ constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
 constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
 constexpr uint32_t Wt = get_compile_time_arg_val(9);
 constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
+constexpr uint32_t num_passes = get_compile_time_arg_val(11);  // 1 resident, 2 streamed
 constexpr uint32_t block_datums = block_tiles * kTileDim;
 constexpr uint32_t block_bytes = block_datums * elem_bytes;
 constexpr uint32_t num_blocks = Wt / block_tiles;
-#ifdef STREAMED
-constexpr uint32_t num_passes = 2;
-#else
-constexpr uint32_t num_passes = 1;
-#endif
 using Datum = typename std::conditional<elem_bytes == 2, uint16_t, uint32_t>::type;
 
 // Datum index of tile element (r, c): four 16x16 faces, row-major inside each face.
@@ -167,7 +163,7 @@ void release_stick_block(uint32_t cb_rm) {
 }  // namespace
 
 void kernel_main() {
-    constexpr auto input_args = TensorAccessorArgs<11>();
+    constexpr auto input_args = TensorAccessorArgs<12>();
 #ifdef FUSE_GAMMA
     constexpr auto gamma_args = TensorAccessorArgs<input_args.next_compile_time_args_offset()>();
     constexpr uint32_t beta_args_offset = gamma_args.next_compile_time_args_offset();
