@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from emulator import settings
+
 ELEMENT_SIZE = {"bfloat16": 2, "float32": 4}
 RAW_DTYPE = {"bfloat16": np.uint16, "float32": np.float32}
 POISON_BYTE = 0xFF
@@ -33,10 +35,12 @@ class EmulatedDevice:
 
     def __init__(self, grid: tuple[int, int] = (8, 8), l1_size: int = 1464 * 1024, l1_unreserved_base: int = 105824,
                  num_dram_banks: int = 12, dram_bank_size: int = 256 * 1024 * 1024, dram_alignment: int = 32,
-                 l1_alignment: int = 16):
+                 l1_alignment: int = 16, numerics: str | None = None):
         if grid[0] < 1 or grid[1] < 1 or grid[0] > 255 or grid[1] > 255:
             raise ValueError(f"grid={grid}: expected 1..255 cores in each direction")
         self.grid = (int(grid[0]), int(grid[1]))
+        # None: EMULATOR_NUMERICS decides at each run; a name pins this device's numerics variant.
+        self.numerics = None if numerics is None else settings.check_numerics(numerics)
         self.l1_size, self.l1_unreserved_base = l1_size, l1_unreserved_base
         self.num_dram_banks, self.dram_bank_size = num_dram_banks, dram_bank_size
         self.dram_alignment, self.l1_alignment = dram_alignment, l1_alignment

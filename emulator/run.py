@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator import build
+from emulator import build, settings
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, error_from_report
 from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
@@ -154,7 +154,8 @@ def _compile_kernels(program: Program, io: list[EmulatedTensor]) -> list[Path]:
 def _plan_text(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
                objects: list[Path], report: Path, trace: Path | None, hang: float) -> str:
     lines = [f"device {device.l1_size} {device.l1_unreserved_base} {device.num_dram_banks} {device.dram_bank_size} "
-             f"{device.dram_alignment} {device.dram_path}", f"report {report}", f"hang_seconds {hang}"]
+             f"{device.dram_alignment} {device.dram_path}", f"report {report}", f"hang_seconds {hang}",
+             f"numerics {settings.NUMERICS_VARIANTS[device.numerics or settings.numerics_variant()]}"]
     if trace is not None:
         lines.append(f"trace {Path(trace).resolve()}")
     lines += [f"buffer {addr} {size}" for addr, size in device.buffers.items()]

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "emu/compute.h"
+#include "numerics.h"
 #include "runtime.h"
 
 namespace emu {
@@ -218,31 +219,26 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
 }
 
-// FPU multiply in fidelity phases: srcA split into 5 + 6 significant bits, srcB into 7 + 4; LoFi takes
-// hi*hi, HiFi2 adds lo(A)*hi(B), HiFi3 adds hi(A)*lo(B), HiFi4 adds lo*lo (full precision). [inferred]
-float fpu_multiply(float a, float b, uint32_t fidelity) {
-    if (fidelity >= 4) {
-        return static_cast<float>(double(a) * double(b));
-    }
-    const float a_hi = truncate_to(a, 0xFFF80000u), a_lo = a - a_hi;
-    const float b_hi = truncate_to(b, 0xFFFE0000u), b_lo = b - b_hi;
-    double p = double(a_hi) * b_hi;
-    if (fidelity >= 2) {
-        p += double(a_lo) * b_hi;
-    }
-    if (fidelity >= 3) {
-        p += double(a_hi) * b_lo;
-    }
-    return static_cast<float>(p);
-}
-
 float apply(BinOp op, float a, float b, uint32_t fidelity) {
     switch (op) {
-        case BinOp::Add: return a + b;
-        case BinOp::Sub: return a - b;
-        case BinOp::Mul: return fpu_multiply(a, b, fidelity);
+        case BinOp::Add: return elw_add(a, b);
+        case BinOp::Sub: return elw_add(a, -b);
+        case BinOp::Mul: return fidelity_product(a, b, fidelity);
     }
     return 0.0f;
+}
+
+// The register format a CB's data occupies in SrcA/SrcB (see unpack_tile).
+SrcFormat src_format_of(uint32_t cb) {
+    return cb_config(cb).format == DataFormat::Float32 && dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+}
+
+// SrcB's datums as the FPU decodes them beside SrcA's format (numerics.h srcb_decode_format).
+void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
+    const SrcFormat f = srcb_decode_format(src_format_of(cb_a), src_format_of(cb_b));
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        b[i] = src_value(b[i], f);
+    }
 }
 
 void pack_into(float* values, DataFormat fmt, uint8_t* page) {
@@ -513,9 +509,64 @@ void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     s.reduce_mask = true;
 }
 
+namespace {
+
+// REDUCE_ROW SUM/AVG as the LLK issues it (llk_math_reduce.h reduce_configure_mop, 4-face replay of 8
+// MVMULs inside a loop over fidelity phases; ADDR_MOD_2 moves SrcA to the scaler's face 1 for data
+// faces 1 and 3). The unpacker transposes the scaler (haloize, llk_unpack_AB_reduce.h), so SrcA[k][j] is
+// scaler face h's [j][k]: Dst column j of data row r gathers sum_k x[r][16h+k] * scaler[j][16h+k].
+// Column 0 is the reduction; columns 1..15 hold what the scaler's other rows make of the data, as on
+// hardware, until the packer's reduce mask drops them.
+void reduce_row_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t phase = 0; phase < phases; ++phase) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t k = 0; k < 16; ++k) {
+                    b[k] = x[datum_index(r, 16 * h + k)];
+                }
+                for (uint32_t j = 0; j < 16; ++j) {
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = scaler[datum_index(j, 16 * h + k)];
+                    }
+                    float& slot = d[datum_index(r, j)];
+                    slot = fpu_dot_accumulate(a, b, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+// REDUCE_COL SUM/AVG: one GAPOOL per data face, its fidelity phases back to back (llk_math_reduce.h
+// _llk_math_reduce_ REDUCE_COL loop and the high-fidelity GAPOOL MOP). SrcB row 0 is the scaler, SrcA the
+// face, so Dst[0][c] += sum_k scaler[0][16fr+k] * x[16fr+k][c].
+void reduce_col_sum(const float* scaler, const float* x, float* d, uint32_t phases, bool fp32) {
+    float a[16], b[16];
+    for (uint32_t fr = 0; fr < 2; ++fr) {
+        for (uint32_t k = 0; k < 16; ++k) {
+            b[k] = scaler[datum_index(0, 16 * fr + k)];
+        }
+        for (uint32_t fc = 0; fc < 2; ++fc) {
+            for (uint32_t phase = 0; phase < phases; ++phase) {
+                for (uint32_t j = 0; j < 16; ++j) {
+                    const uint32_t c = 16 * fc + j;
+                    for (uint32_t k = 0; k < 16; ++k) {
+                        a[k] = x[datum_index(16 * fr + k, c)];
+                    }
+                    float& slot = d[datum_index(0, c)];
+                    slot = fpu_dot_accumulate(b, a, 16, slot, phase, fp32);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 // REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
 // srcB. Row r's result lands in column 0 (COL: row 0, SCALAR: [0][0]); SUM/AVG accumulate onto DST,
-// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there.
+// MAX/MIN combine with what earlier reduce_tile calls of this acquire left there. The unpacker reads
+// the whole scaler tile (all four faces: llk_unpack_AB_reduce.h x_end = 4 faces), so all of it must be written.
 void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
                  uint32_t idst) {
     set_call("reduce_tile(icb=%u, scaler=%u, tile=%u, scaler_tile=%u, dst=%u)", icb, icb_scaler, itile,
@@ -527,12 +578,23 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
     }
     float x[kDatums], scaler[kDatums];
-    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::Row0, "reduce_tile (scaler)", scaler);
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler);
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
+    if (!is_max && dim != Dim::Scalar && numerics() != Numerics::Exact) {
+        if (dim == Dim::Row) {
+            decode_srcb(icb_scaler, icb, x);
+            reduce_row_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        } else {
+            decode_srcb(icb, icb_scaler, scaler);
+            reduce_col_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
+        }
+        s.reduce_touched[idst] = true;
+        return;
+    }
     auto combine = [&](uint32_t slot, float value) {
         if (!is_max) {
             d[slot] = dst_value(d[slot] + value, Rounding::Nearest, fp32);
@@ -551,7 +613,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t r = 0; r < 32; ++r) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t c = 0; c < 32; ++c) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, c)], x[datum_index(r, c)], fidelity));
             }
             if (dim == Dim::Row) {
                 combine(datum_index(r, 0), acc);
@@ -566,7 +628,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         for (uint32_t c = 0; c < 32; ++c) {
             float acc = is_max ? -INFINITY : 0.0f;
             for (uint32_t r = 0; r < 32; ++r) {
-                acc = fold(acc, fpu_multiply(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
+                acc = fold(acc, fidelity_product(scaler[datum_index(0, r)], x[datum_index(r, c)], fidelity));
             }
             combine(datum_index(0, c), acc);
         }
@@ -607,6 +669,7 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     float a[kDatums], b[kDatums];
     read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
     read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    decode_srcb(icb0, icb1, b);
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
     for (uint32_t i = 0; i < kDatums; ++i) {

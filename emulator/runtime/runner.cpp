@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "emu/compute.h"
 #include "runtime.h"
 
 namespace emu {
@@ -252,6 +253,10 @@ void load_plan(const char* path) {
         } else if (word == "trace") {
             in >> g_trace_path;
             g_device.trace = true;
+        } else if (word == "numerics") {
+            uint32_t code;
+            in >> code;
+            set_numerics(code);
         } else if (word == "hang_seconds") {
             in >> g_hang_seconds;
         } else if (word == "buffer") {

@@ -1,13 +1,28 @@
 """Each compute API call against a model of the hardware data path (bit-exact where the path is
-exact) and against float64 with a tolerance derived from the path."""
+exact) and against float64 with a tolerance derived from the path.
+
+The model here is the `exact` numerics variant (plain fp32 sums, full HiFi4 products); the rules the
+other variants change are tested rule by rule in test_numerics.py."""
 from __future__ import annotations
+
+from typing import Iterator
 
 import numpy as np
 import pytest
 
+import emulator
+
 from tests.emulator.harness import pack, quantize, round_bf16_even, run_tile_op, src, truncate
 
 RNG = np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[emulator.EmulatedDevice]:
+    device = emulator.EmulatedDevice(numerics="exact")
+    yield device
+    device.close()
+
 DTYPES = ["bfloat16", "float32"]
 
 

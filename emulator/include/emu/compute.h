@@ -18,6 +18,10 @@ enum class Sfpu : uint8_t {
     ReduceRowSum,
 };
 
+// The numerics variant (EMULATOR_NUMERICS), set by the runner from the plan; codes as emulator/settings.py.
+enum class Numerics : uint8_t { Pessimistic = 0, Isa = 1, Ttsim = 2, Exact = 3 };
+void set_numerics(uint32_t code);
+
 void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb);
 void regs_acquire();
 void regs_commit();
