@@ -28,12 +28,13 @@ H_VALUES = [1, 7, 33, 100]
 W_VALUES = [1, 17, 1000, 2880, 4095]
 
 
-def run_plan(device, x, gamma, beta, plan, epsilon=1e-5):
-    """Launch a Program with a forced plan (the op picks resident whenever it fits)."""
+def run_plan(device, x, gamma, beta, plan, epsilon=1e-5, grid=None):
+    """Launch a Program with a forced plan (the op picks resident whenever it fits), on `grid` (the
+    device's by default; a smaller one gives every core several tile-rows)."""
     dtype = devices.dtype_name(devices.from_torch(x[..., :1].contiguous(), device))
     on = [None if t is None else devices.from_torch(t, device) for t in (x, gamma, beta)]
     program = build_program(list(x.shape), dtype, gamma is not None, beta is not None, epsilon,
-                            grid=devices.grid_size(device), l1_budget=devices.l1_budget(device), plan=plan)
+                            grid=grid or devices.grid_size(device), l1_budget=devices.l1_budget(device), plan=plan)
     output = devices.allocate(list(x.shape), dtype, device)
     devices.launch(program, [t for t in on if t is not None] + [output])
     return devices.to_torch(output)
@@ -76,7 +77,8 @@ def test_partial_tiles(device, H, W, precision_log):
 
 
 @pytest.mark.numeric
-@pytest.mark.parametrize("shape", [[1, 1, 7, 1000], [1, 1, 33, 17], [1, 1, 1, 4095], [2, 1, 50, 2880]], ids=shape_id)
+@pytest.mark.parametrize("shape", [[1, 1, 7, 1000], [1, 1, 33, 17], [1, 1, 1, 4095], [2, 1, 50, 2880], [1, 1, 3, 1]],
+                         ids=shape_id)
 @pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
 def test_streamed_plan_on_small_shapes(device, shape, dtype, precision_log):
     """The streamed plan forced where the resident one would run: same bounds, input read twice."""
@@ -88,6 +90,23 @@ def test_streamed_plan_on_small_shapes(device, shape, dtype, precision_log):
         reads, writes = expected_traffic(shape, dtype, 2, "streamed", tile_rows_per_core(program))
         run = device.last_run
         assert (run.dram_bytes_read, run.dram_bytes_written) == (reads, writes)
+
+
+@pytest.mark.numeric
+@pytest.mark.parametrize("plan", ["resident", "streamed"])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_several_tile_rows_per_core(device, plan, dtype, precision_log):
+    """100 rows = 4 tile-rows (the last partial) on a 1x2 grid: each core loops over 2 tile-rows, and the
+    streamed plan reads gamma/beta again for each of them."""
+    shape = [1, 1, 100, 1000]
+    x, gamma, beta = make_inputs(shape, dtype, True, True, seed=13)
+    out = run_plan(device, x, gamma, beta, plan, grid=(1, 2))
+    check(out, reference(x, gamma, beta, 1e-5), dtype, f"{plan} 2 tile-rows/core {shape_id(shape)} {dtype}",
+          precision_log)
+    if devices.is_emulated(device):
+        reads, writes = expected_traffic(shape, dtype, 2, plan, [2, 2])
+        run = device.last_run
+        assert len(run.cores) == 2 and (run.dram_bytes_read, run.dram_bytes_written) == (reads, writes)
 
 
 WIDE = [(16384, "bfloat16"), (16384, "float32"), (65536, "bfloat16"), (65536, "float32")]
