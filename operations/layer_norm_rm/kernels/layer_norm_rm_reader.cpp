@@ -13,8 +13,10 @@
 //   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
 //     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
 //     stick[32t .. 32t+31], zeros past W.
-// NOC alignment: every DRAM address is a page start plus a multiple of block_bytes (64 B or more) and
-// every L1 address a CB page plus a multiple of block_bytes, so all transfers start 32 B aligned.
+// NOC alignment (source and destination must agree modulo the alignment: Wormhole L1 16 B, DRAM 32 B;
+// Blackhole DRAM reads 64 B; tt-metal#22061, #8706): every DRAM address is a page start plus a multiple
+// of block_bytes (>= 64 B) and every L1 address a CB page plus a multiple of block_bytes, so both ends
+// of every transfer are 64 B aligned. Sizes need no alignment: the last block moves only valid bytes.
 // The accessors use the tensors' aligned page size (TensorAccessorArgs' AlignedPageSize): the page
 // stride of an interleaved buffer whose page is not a multiple of the alignment.
 //
