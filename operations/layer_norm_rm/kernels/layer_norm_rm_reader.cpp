@@ -52,6 +52,7 @@ constexpr uint32_t block_datums = block_tiles * kTileDim;
 constexpr uint32_t block_bytes = block_datums * elem_bytes;
 constexpr uint32_t num_blocks = Wt / block_tiles;
 using Datum = typename std::conditional<elem_bytes == 2, uint16_t, uint32_t>::type;
+constexpr Datum kZero = 0;
 
 // Datum index of tile element (r, c): four 16x16 faces, row-major inside each face.
 constexpr uint32_t tile_datum(uint32_t r, uint32_t c) {
@@ -74,10 +75,18 @@ void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_cols) {
 void fill_padding(uint32_t rows_l1, uint32_t valid_rows, uint32_t first, const Datum* shift) {
     for (uint32_t r = 0; r < kTileDim; ++r) {
         volatile Datum* row = reinterpret_cast<volatile Datum*>(rows_l1 + r * block_bytes);
-        const Datum value = r < valid_rows ? shift[r] : Datum(0);
+        const Datum value = r < valid_rows ? shift[r] : kZero;
         for (uint32_t c = r < valid_rows ? first : 0; c < block_datums; ++c) {
             row[c] = value;
         }
+    }
+}
+
+// shift[r] = x[r][0] (the first datum of row r of a block in L1), zero on padding rows.
+void read_shifts(uint32_t rows_l1, uint32_t valid_rows, Datum* shift) {
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * block_bytes);
+        shift[r] = r < valid_rows ? row[0] : kZero;
     }
 }
 
@@ -101,7 +110,7 @@ void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
     for (uint32_t t = 0; t < block_tiles; ++t) {
         for (uint32_t c = 0; c < kTileDim; ++c) {
             const uint32_t j = t * kTileDim + c;
-            const Datum value = j < valid ? stick[j] : Datum(0);
+            const Datum value = j < valid ? stick[j] : kZero;
             for (uint32_t r = 0; r < kTileDim; ++r) {
                 tiles[t * kTileDim * kTileDim + tile_datum(r, c)] = value;
             }
@@ -208,10 +217,7 @@ void kernel_main() {
                 }
                 noc_async_read_barrier();
                 if (pass == 0 && block == 0) {
-                    for (uint32_t r = 0; r < kTileDim; ++r) {
-                        shift[r] = r < valid_rows ? *reinterpret_cast<volatile Datum*>(rows_l1 + r * block_bytes)
-                                                  : Datum(0);
-                    }
+                    read_shifts(rows_l1, valid_rows, shift);
 #ifndef STREAMED
                     push_shift_tile(shift);
 #endif
