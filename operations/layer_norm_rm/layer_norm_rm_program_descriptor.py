@@ -139,7 +139,7 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         table.append((CB_MASK, "float32", tile_f32, 1, "1.0 in the W % 32 valid columns of the last tile, else 0"))
     if resident:
         table.append((CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"))
-        table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (resident until normalized)"))
+        table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (until normalized)"))
     else:
         table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
         table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2"))
@@ -149,7 +149,7 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         if used:
             what = "stick, read once per core, resident" if resident else "stick block, read per block of pass 2"
             table.append((rm_cb, dtype, stick_bytes, 1, f"{name} {what}"))
-            table.append((tiles_cb, dtype, tile_in, 2 * B, f"{name} tiles, every row = the stick's 32 values, per block"))
+            table.append((tiles_cb, dtype, tile_in, 2 * B, f"{name} tiles, every row = 32 stick values, per block"))
     return [CircularBuffer(index, fmt, page, pages, list(ranges), purpose)
             for index, fmt, page, pages, purpose in sorted(table)]
 

@@ -243,10 +243,12 @@ void kernel_main() {
 #if !defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
         for (uint32_t block = 0; block < num_blocks; ++block) {
 #ifdef FUSE_GAMMA
-            push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width), valid_datums(block, width));
+            push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width),
+                                    valid_datums(block, width));
 #endif
 #ifdef FUSE_BETA
-            push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width), valid_datums(block, width));
+            push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width),
+                                    valid_datums(block, width));
 #endif
         }
 #endif
