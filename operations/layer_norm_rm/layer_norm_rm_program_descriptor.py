@@ -129,7 +129,6 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         (CB_IN_RM, dtype, tile_in, 2 * B, "input sticks, one width block of 32 rows (tilize input), double-buffered"),
         (CB_EPS, "float32", tile_f32, 1, "epsilon in every datum"),
         (CB_X, dtype, tile_in, B, "tilized input block"),
-        (CB_ACC, "float32", tile_f32, 1, "running element-wise sum (32 column partial sums per row)"),
         (CB_MEAN, "float32", tile_f32, 1, "row mean of d (column 0)"),
         (CB_RSTD, "float32", tile_f32, 1, "rsqrt(var + eps) (column 0)"),
         (CB_OUT, dtype, tile_in, B, "normalized tiles in the output format (untilize input)"),
@@ -142,7 +141,8 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (until normalized)"))
     else:
         table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
-        table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2"))
+        table.append((CB_ACC, "float32", tile_f32, 1, "running element-wise sum of d, once per block"))
+        table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2, once per block"))
     stick_bytes = (Wt if resident else B) * TILE * ELEMENT_SIZE[dtype]
     for used, tiles_cb, rm_cb, name in ((has_gamma, CB_GAMMA, CB_GAMMA_RM, "gamma"),
                                         (has_beta, CB_BETA, CB_BETA_RM, "beta")):

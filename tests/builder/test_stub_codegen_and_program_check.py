@@ -58,7 +58,7 @@ def test_stub_moves_pages_in_table_order_with_conditions():
 
 def test_compute_internal_cbs_cycle_and_consumers_consume():
     text = body(LN_SPEC, "compute")
-    assert "stub_cycle(26, ((3 - passes)*Wt), (1));  // CB 26 cb_acc: compute -> compute" in text
+    assert "stub_cycle(25, (Wt), (1));  // CB 25 cb_d: compute -> compute" in text
     assert "stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute" in text
     assert "stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer" in text
     assert text.rindex("stub_consume(9, (1), (1))") > text.index("for (uint32_t stub_row")
@@ -75,7 +75,7 @@ def test_traffic_counts_pages_per_cb():
     program = build_layer_norm([1, 1, 64, 128], "float32", True, False)
     pages = program_check.traffic(LN_SPEC, program)
     assert pages[0] == {"pages": 8, "cores": 2}  # 2 tile-rows x Wt=4, one tile-row per core
-    assert pages[26]["pages"] == 16 and 2 not in pages  # cb_acc: 2*Wt per row (resident); no beta CB without beta
+    assert pages[25]["pages"] == 8 and 2 not in pages  # cb_d: Wt per row; no beta CB without beta
 
 
 def test_kernel_name_and_source_mismatches_are_named():

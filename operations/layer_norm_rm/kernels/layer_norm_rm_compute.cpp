@@ -12,12 +12,14 @@
 // Padding rows are zeros. Padding adds nothing to a sum of d or d^2; the mean divides by the true W.
 //
 // Resident plan (default): d for the whole tile-row stays in L1 (cb_d, Wt fp32 tiles).
-//   A  per block: tilize x; d -> cb_d; acc += d (element-wise, column partial sums) -> mean = rowsum(acc)/W
-//   B  per tile:  acc += ((d - mean) [* mask on a partial last tile])^2   -> rstd = rsqrt(rowsum/W + eps)
+//   A  per block: tilize x; d -> cb_d
+//      one acquire: acc = sum of the d tiles (element-wise: 32 column partial sums per row), kept in DST;
+//      mean = rowsum(acc)/W
+//   B  one acquire: acc = sum of ((d - mean) [* mask on a partial last tile])^2; rstd = rsqrt(rowsum/W + eps)
 //   C  per block: ((d - mean) * rstd) [* gamma] [+ beta] -> untilize
 // Streamed plan (STREAMED): the reader sends every block twice, nothing of the row stays in L1.
-//   1  per block: tilize x; (block 0: shift = rowsum(first tile) / min(W, 32)); d [* mask];
-//      acc += d, acc2 += d^2 (shifted sums)
+//   1  per block: tilize x; (block 0: shift = rowsum(first tile) / min(W, 32)); one acquire per block:
+//      d [* mask], acc += d, acc2 += d^2 (shifted sums; acc, acc2 go through L1 once per block)
 //      mean_d = rowsum(acc)/W, var = rowsum(acc2)/W - mean_d^2, rstd = rsqrt(var + eps)
 //   2  per block: tilize x again; d; ((d - mean_d) * rstd) [* gamma] [+ beta] -> untilize
 //
@@ -180,64 +182,69 @@ void normalize_block(uint32_t block, bool from_x) {
 }
 
 #ifndef STREAMED
-// Pass A for one block: d -> cb_d, and the running element-wise sum of d in cb_acc.
-void shift_block(uint32_t block) {
+// Pass A for one block: d = x - shift -> the resident cb_d.
+void shift_block() {
     tilize_block_of_x();
     cb_wait_front(cb_x, B);
     for (uint32_t i = 0; i < B; ++i) {
-        const bool first = block == 0 && i == 0;
         tile_regs_acquire();
         shifted_into_dst0(i);
-        if (!first) {
-            take(cb_acc, 2);
-            add_dst(0, 2, 2);
-        }
         tile_regs_commit();
         tile_regs_wait();
         pack_to(0, cb_d);
-        pack_to(first ? 0 : 2, cb_acc);
         tile_regs_release();
     }
     cb_pop_front(cb_x, B);
 }
 
-// Pass B for tile t of the row: the running element-wise sum of (d - mean)^2, padding masked.
-void accumulate_squared_deviation(uint32_t t) {
-    tile_regs_acquire();
-    load(cb_d, t, 0);
-    load(cb_mean, 0, 1);
-    sfpu_sub_bcast_col_init();
-    sfpu_sub_bcast_col(0, 1);
+// DST 2 = element-wise sum over the row's tiles of d (centred = false) or of ((d - mean) [* mask])^2,
+// all in one acquire: the sum never leaves DST. DST 0, 1 and 3 are scratch.
+void sum_tiles_into_dst2(bool centred) {
+    if (centred) {
+        load(cb_mean, 0, 1);
+    }
+    for (uint32_t t = 0; t < Wt; ++t) {
+        const uint32_t dst = centred || t > 0 ? 0 : 2;
+        load(cb_d, t, dst);
+        if (centred) {
+            sfpu_sub_bcast_col_init();
+            sfpu_sub_bcast_col(0, 1);
 #ifdef PARTIAL_W
-    if (t == Wt - 1) {
-        load(cb_mask, 0, 1);
-        mul_dst(0, 1, 0);
-    }
+            if (t == Wt - 1) {
+                load(cb_mask, 0, 3);
+                mul_dst(0, 3, 0);
+            }
 #endif
-    mul_dst(0, 0, 0);
-    if (t > 0) {
-        take(cb_acc, 1);
-        add_dst(0, 1, 0);
+            mul_dst(0, 0, t == 0 ? 2 : 0);
+        }
+        if (t > 0) {
+            add_dst(0, 2, 2);
+        }
     }
-    tile_regs_commit();
-    tile_regs_wait();
-    pack_to(0, cb_acc);
-    tile_regs_release();
 }
 
-void statistic_to(uint32_t cb, uint32_t inv_width_bits) {
+// mean = rowsum(d) / W -> cb_mean; then rstd = rsqrt(rowsum((d - mean)^2) / W + eps) -> cb_rstd.
+void resident_statistics(uint32_t inv_width_bits) {
+    cb_wait_front(cb_d, Wt);
     tile_regs_acquire();
-    take(cb_acc, 0);
-    row_mean_in_place(0, inv_width_bits);
-    if (cb == cb_rstd) {
-        load(cb_eps, 0, 1);
-        add_dst(0, 1, 0);
-        rsqrt_tile_init();
-        rsqrt_tile<RsqrtMode::Default>(0);
-    }
+    sum_tiles_into_dst2(false);
+    row_mean_in_place(2, inv_width_bits);
     tile_regs_commit();
     tile_regs_wait();
-    pack_to(0, cb);
+    pack_to(2, cb_mean);
+    tile_regs_release();
+
+    cb_wait_front(cb_mean, 1);
+    tile_regs_acquire();
+    sum_tiles_into_dst2(true);
+    row_mean_in_place(2, inv_width_bits);
+    load(cb_eps, 0, 1);
+    add_dst(2, 1, 2);
+    rsqrt_tile_init();
+    rsqrt_tile<RsqrtMode::Default>(2);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(2, cb_rstd);
     tile_regs_release();
 }
 
@@ -245,16 +252,10 @@ void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
     (void)inv_first_bits;
     cb_wait_front(cb_shift, 1);
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        shift_block(block);
+        shift_block();
     }
     cb_pop_front(cb_shift, 1);
-    statistic_to(cb_mean, inv_width_bits);
-    cb_wait_front(cb_mean, 1);
-    cb_wait_front(cb_d, Wt);
-    for (uint32_t t = 0; t < Wt; ++t) {
-        accumulate_squared_deviation(t);
-    }
-    statistic_to(cb_rstd, inv_width_bits);
+    resident_statistics(inv_width_bits);
     cb_wait_front(cb_rstd, 1);
     for (uint32_t block = 0; block < num_blocks; ++block) {
         normalize_block(block, false);
@@ -280,35 +281,43 @@ void center_from_first_tile(uint32_t inv_first_bits) {
     cb_wait_front(cb_shift, 1);
 }
 
-// Pass 1 for one block: running element-wise sums of d (cb_acc) and d^2 (cb_acc2).
+// Pass 1 for one block, in one acquire: the running element-wise sums of d (DST 2 <-> cb_acc) and of
+// d^2 (DST 3 <-> cb_acc2) leave DST once per block. DST 0 and 1 are scratch.
 void sum_block(uint32_t block, uint32_t inv_first_bits) {
     tilize_block_of_x();
     cb_wait_front(cb_x, B);
     if (block == 0) {
         center_from_first_tile(inv_first_bits);
     }
+    tile_regs_acquire();
+    if (block > 0) {
+        take(cb_acc, 2);
+        take(cb_acc2, 3);
+    }
     for (uint32_t i = 0; i < B; ++i) {
-        tile_regs_acquire();
-        shifted_into_dst0(i);
+        const bool first = block == 0 && i == 0;
+        const uint32_t d = first ? 2 : 0;
+        load(cb_x, i, d);
+        load(cb_shift, 0, 1);
+        sfpu_sub_bcast_col_init();
+        sfpu_sub_bcast_col(d, 1);
 #ifdef PARTIAL_W
         if (block * B + i == Wt - 1) {
             load(cb_mask, 0, 1);
-            mul_dst(0, 1, 0);
+            mul_dst(d, 1, d);
         }
 #endif
-        mul_dst(0, 0, 1);
-        if (block > 0 || i > 0) {
-            take(cb_acc, 2);
-            add_dst(0, 2, 0);
-            take(cb_acc2, 2);
-            add_dst(1, 2, 1);
+        mul_dst(d, d, first ? 3 : 1);
+        if (!first) {
+            add_dst(0, 2, 2);
+            add_dst(1, 3, 3);
         }
-        tile_regs_commit();
-        tile_regs_wait();
-        pack_to(0, cb_acc);
-        pack_to(1, cb_acc2);
-        tile_regs_release();
     }
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(2, cb_acc);
+    pack_to(3, cb_acc2);
+    tile_regs_release();
     cb_pop_front(cb_x, B);
 }
 
