@@ -79,9 +79,11 @@ void kernel_main() {
 #if !defined(STREAMED)
         stub_cycle(25, (Wt), (1));  // CB 25 cb_d: compute -> compute
 #endif
-        stub_cycle(26, ((3 - passes)*Wt), (1));  // CB 26 cb_acc: compute -> compute
 #if defined(STREAMED)
-        stub_cycle(27, (Wt), (1));  // CB 27 cb_acc2: compute -> compute
+        stub_cycle(26, (Wt/B), (1));  // CB 26 cb_acc: compute -> compute
+#endif
+#if defined(STREAMED)
+        stub_cycle(27, (Wt/B), (1));  // CB 27 cb_acc2: compute -> compute
 #endif
 #if defined(STREAMED)
         stub_cycle(28, (1), (1));  // CB 28 cb_center: compute -> compute
