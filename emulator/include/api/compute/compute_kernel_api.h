@@ -3,8 +3,9 @@
 
 #include "api/compute/common.h"
 
-// tt::DataFormat's values (tensix_types.h); the compute API names formats in template arguments.
-enum class DataFormat : uint8_t { Float32 = 0, Float16_b = 5, Invalid = 0xff };
+// The compute API names formats in template arguments as tt::DataFormat (tensix_types.h): the
+// emulator's one definition of those values.
+using DataFormat = emu::DataFormat;
 
 namespace ckernel {
 inline void square_tile_init() { emu::sfpu_init(emu::Sfpu::Square); }
