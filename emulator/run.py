@@ -39,6 +39,7 @@ class RunResult:
     trace: Path | None = None
     watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
     warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
+    program_name: str = ""  # which program ran (ops name their plan and L1 use there)
 
     @property
     def dram_bytes_read(self) -> int:
@@ -79,7 +80,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
     return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"],
-                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)))
+                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)), program.name)
 
 
 def _kernel_sources(program: Program) -> list[Path]:

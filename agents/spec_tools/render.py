@@ -24,6 +24,7 @@ def render(spec: dict[str, Any]) -> str:
     lines = [f"# {op}", "", f"<!-- rendered by `builder advance --phase spec` from spec.json; edit spec.json, "
              "not this file -->", "", spec["summary"], ""]
     lines += _api(spec) + _tensors(spec) + _parameters(spec) + _cbs(spec) + _kernels(spec)
+    lines += _plans(spec)
     lines += ["## Work distribution", "", spec["work_distribution"], "", "## Compute pipeline", ""]
     lines += [f"{i}. {step}" for i, step in enumerate(spec["compute_pipeline"], start=1)] + [""]
     lines += _descriptor(spec)
@@ -74,6 +75,19 @@ def _cbs(spec: dict[str, Any]) -> list[str]:
             "loop, moved `chunk` pages per reserve/push and wait/pop.", ""] + _table(
         ["CB", "name", "format", "page", "pages", "producer -> consumer", "per core", "per tile-row", "chunk",
          "exists when", "purpose"], rows)
+
+
+def _plans(spec: dict[str, Any]) -> list[str]:
+    if "plans" not in spec:
+        return []
+    lines = ["## Plans", ""]
+    for plan in spec["plans"]:
+        lines += [f"### {plan['name']}", "", f"- chosen when: {plan['chosen_when']}",
+                  f"- circular buffers: {', '.join(plan['circular_buffers'])}",
+                  f"- L1 per core: {plan['l1_bytes_per_core']}", f"- DRAM traffic: {plan['dram_traffic']}"]
+        lines += [f"- statistics: {plan['statistics']}"] if "statistics" in plan else []
+        lines.append("")
+    return lines
 
 
 def _kernels(spec: dict[str, Any]) -> list[str]:

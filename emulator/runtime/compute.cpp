@@ -971,3 +971,55 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
 }
 
 }  // namespace emu
+
+namespace emu {
+
+// sfpu_reduce<SUM, Float32, REDUCE_ROW>(idst, ct_dim): the order of fp32 additions and where results land
+// follow the LLK of the ttnn 0.81.1 wheel (tt_metal/hw/ckernels/wormhole_b0/metal/llk_api/llk_sfpu/
+// ckernel_sfpu_reduce.h, perform_reduce_row_sum_tile, horizontal_reduce, sum_first_columns_across_tiles):
+// per tile, each of the 8 SFPU lanes of a row adds its even/odd column pair of the left face, of the right
+// face, then both; the lanes fold by 4, 2 and 1, which leaves the row total in every lane, stored back
+// into the even columns 0, 2, ..., 14 of the left face (face 0 or 2). With ct_dim > 1 the tiles' totals
+// are added in order into tile idst's even left-face columns. Every other datum keeps its value. Every
+// SFPU add rounds to fp32.
+void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
+    set_call("sfpu_reduce<SUM, Float32, REDUCE_ROW>(%u, ct_dim=%u, rt_dim=%u)", idst, ct_dim, rt_dim);
+    require_sfpu(Sfpu::ReduceRowSum, "sfpu_reduce", "sfpu_reduce_init");
+    if (ct_dim == 0 || rt_dim != 1) {
+        fault("compute_misuse", "sfpu_reduce with ct_dim = %u, rt_dim = %u: the emulator implements one row of "
+              ">= 1 tiles (rt_dim = 1)", ct_dim, rt_dim);
+    }
+    require_dst(idst + ct_dim - 1, "sfpu_reduce");
+    if (!dest_fp32()) {
+        fault("compute_misuse", "sfpu_reduce<..., Float32, ...> needs fp32 DST (fp32_dest_acc_en = true)");
+    }
+    ComputeState& s = cs();
+    float totals[32];
+    for (uint32_t t = 0; t < ct_dim; ++t) {
+        float* d = s.dst[idst + t];
+        for (uint32_t r = 0; r < 32; ++r) {
+            float lane[8];
+            for (uint32_t k = 0; k < 8; ++k) {
+                const float left = d[datum_index(r, 2 * k)] + d[datum_index(r, 2 * k + 1)];
+                const float right = d[datum_index(r, 16 + 2 * k)] + d[datum_index(r, 16 + 2 * k + 1)];
+                lane[k] = left + right;
+            }
+            for (uint32_t step = 4; step >= 1; step /= 2) {
+                for (uint32_t k = 0; k < step; ++k) {
+                    lane[k] = lane[k] + lane[k + step];
+                }
+            }
+            for (uint32_t c = 0; c < 16; c += 2) {
+                d[datum_index(r, c)] = lane[0];
+            }
+            totals[r] = t == 0 ? lane[0] : totals[r] + lane[0];
+        }
+    }
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 16; c += 2) {
+            s.dst[idst][datum_index(r, c)] = totals[r];
+        }
+    }
+}
+
+}  // namespace emu

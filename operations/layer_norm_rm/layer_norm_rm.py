@@ -10,7 +10,8 @@ import struct
 from typing import Any
 
 from operations import device as devices
-from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program, check_shape
+from operations.layer_norm_rm.layer_norm_rm_program_descriptor import DEFAULT_COMPUTE, build_program, check_shape
+from program import ComputeConfig
 
 SUPPORTED_DTYPES = ("bfloat16", "float32")
 # The compute kernel receives epsilon as float32 bits: it must be a normal float32 there (IEEE 754 binary32).
@@ -19,9 +20,14 @@ FP32_MAX = (2.0 - 2.0 ** -23) * 2.0 ** 127
 
 
 def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilon: float = 1e-5,
-                  device: Any = None, memory_config: Any = None) -> Any:
-    """(x - mean) / sqrt(var + epsilon) [* gamma] [+ beta] per row of the last dimension."""
+                  device: Any = None, memory_config: Any = None, compute_kernel_config: Any = None) -> Any:
+    """(x - mean) / sqrt(var + epsilon) [* gamma] [+ beta] per row of the last dimension.
+
+    `compute_kernel_config`: a ttnn `WormholeComputeKernelConfig` or a `program.ComputeConfig` (the
+    backend-neutral equivalent); default HiFi3 + fp32 DST accumulation, exact math (no approx).
+    """
     shape, dtype = _check_input(input_tensor)
+    compute = compute_config_of(compute_kernel_config)
     on = devices.device_of(input_tensor)
     for name, param in (("gamma", gamma), ("beta", beta)):
         if param is not None:
@@ -35,7 +41,7 @@ def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilo
 
     program = build_program(shape, dtype, gamma is not None, beta is not None, float(epsilon),
                             grid=devices.grid_size(on), l1_budget=devices.l1_budget(on),
-                            param_shape=_param_shape(gamma, beta))
+                            param_shape=_param_shape(gamma, beta), compute=compute)
     output = devices.allocate(shape, dtype, on)
     io = [input_tensor] + [p for p in (gamma, beta) if p is not None] + [output]
     return devices.launch(program, io).output
@@ -56,6 +62,32 @@ def _check_input(t: Any) -> tuple[list[int], str]:
     except ValueError as error:
         raise ValueError(f"input_tensor.{error}") from None
     return shape, dtype
+
+
+FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
+
+
+def compute_config_of(config: Any) -> ComputeConfig:
+    """The neutral ComputeConfig of a ttnn WormholeComputeKernelConfig (read by attribute, so the op never
+    asks which backend it runs on) or of a ComputeConfig; None -> the default."""
+    if config is None:
+        return DEFAULT_COMPUTE
+    try:
+        fidelity = getattr(config.math_fidelity, "name", config.math_fidelity)
+        fields = (str(fidelity).rsplit(".", 1)[-1], config.fp32_dest_acc_en, config.math_approx_mode)
+    except AttributeError as error:
+        raise TypeError(f"compute_kernel_config={config!r}: expected a WormholeComputeKernelConfig or "
+                        f"program.ComputeConfig (math_fidelity, fp32_dest_acc_en, math_approx_mode)") from error
+    if fields[0] not in FIDELITIES:
+        raise ValueError(f"compute_kernel_config.math_fidelity={fidelity!r}: expected one of {FIDELITIES}")
+    for name, value in (("fp32_dest_acc_en", fields[1]), ("math_approx_mode", fields[2])):
+        if not isinstance(value, bool):
+            raise TypeError(f"compute_kernel_config.{name}={value!r}: expected a bool")
+    if not fields[1]:
+        raise ValueError("compute_kernel_config.fp32_dest_acc_en=False: layer_norm_rm needs fp32 DST accumulation "
+                         "(its statistics use the SFPU column broadcast and sfpu_reduce on Float32, which tt-metal "
+                         "0.81.1 implements for fp32 DST only: api/compute/sfpu_binary_bcast.h)")
+    return ComputeConfig(math_fidelity=fields[0], fp32_dest_acc_en=True, math_approx_mode=fields[2])
 
 
 def _check_param(name: str, t: Any, width: int, dtype: str, on: Any) -> None:

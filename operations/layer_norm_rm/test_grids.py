@@ -15,7 +15,7 @@ import pytest
 
 from operations import device as devices
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from operations.layer_norm_rm.test_layer_norm_rm import (
+from operations.layer_norm_rm.op_checks import (
     DTYPES,
     SHAPES,
     check,

@@ -37,7 +37,7 @@ def test_stub_reads_args_by_name_at_spec_indices():
     text = body(LN_SPEC, "writer")
     assert "constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);" in text
     assert "constexpr uint32_t B = get_compile_time_arg_val(1);" in text
-    assert "const uint32_t Wt = get_arg_val<uint32_t>(3);" in text
+    assert "const uint32_t W = get_arg_val<uint32_t>(3);" in text
     assert "for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {" in text
 
 
@@ -47,18 +47,20 @@ def test_stub_moves_pages_in_table_order_with_conditions():
     loop = next(i for i, line in enumerate(lines) if line.startswith("for (uint32_t stub_row"))
     end = lines.index("// per-core pages, consumed once at the end")
     assert lines[start + 1:loop - 1] == [
-        "#if defined(FUSE_GAMMA)", "stub_produce(3, (1), (1));  // CB 3 cb_gamma_rm: reader -> reader", "#endif",
-        "#if defined(FUSE_BETA)", "stub_produce(4, (1), (1));  // CB 4 cb_beta_rm: reader -> reader", "#endif",
-        "stub_produce(8, (1), (1));  // CB 8 cb_scaler: reader -> compute",
-        "stub_produce(9, (1), (1));  // CB 9 cb_eps: reader -> compute"]
-    assert lines[loop + 1] == "stub_produce(0, (Wt), (B));  // CB 0 cb_in_rm: reader -> compute"
-    assert "stub_consume(3, (1), (1));  // CB 3 cb_gamma_rm: reader -> reader" in lines[end:]
+        "#if defined(FUSE_GAMMA)",
+        "stub_produce(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader", "#endif",
+        "#if defined(FUSE_BETA)",
+        "stub_produce(4, (2 - passes), (2 - passes));  // CB 4 cb_beta_rm: reader -> reader", "#endif",
+        "stub_produce(9, (1), (1));  // CB 9 cb_eps: reader -> compute",
+        "#if defined(PARTIAL_W)", "stub_produce(11, (1), (1));  // CB 11 cb_mask: reader -> compute", "#endif"]
+    assert lines[loop + 1] == "stub_produce(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute"
+    assert "stub_consume(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader" in lines[end:]
 
 
 def test_compute_internal_cbs_cycle_and_consumers_consume():
     text = body(LN_SPEC, "compute")
-    assert "stub_cycle(28, (2*Wt/B), (1));  // CB 28 cb_sum: compute -> compute" in text
-    assert "stub_consume(0, (Wt), (B));  // CB 0 cb_in_rm: reader -> compute" in text
+    assert "stub_cycle(25, (Wt), (1));  // CB 25 cb_d: compute -> compute" in text
+    assert "stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute" in text
     assert "stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer" in text
     assert text.rindex("stub_consume(9, (1), (1))") > text.index("for (uint32_t stub_row")
     header = stub_codegen.generate(LN_SPEC, LN_SPEC["kernels"][1], "x/spec.json")
@@ -74,7 +76,7 @@ def test_traffic_counts_pages_per_cb():
     program = build_layer_norm([1, 1, 64, 128], "float32", True, False)
     pages = program_check.traffic(LN_SPEC, program)
     assert pages[0] == {"pages": 8, "cores": 2}  # 2 tile-rows x Wt=4, one tile-row per core
-    assert pages[26]["pages"] == 16 and 2 not in pages  # 2*Wt per row; no beta CB without beta
+    assert pages[25]["pages"] == 8 and 2 not in pages  # cb_d: Wt per row; no beta CB without beta
 
 
 def test_kernel_name_and_source_mismatches_are_named():

@@ -239,8 +239,10 @@ def _public_text(preprocessed: str) -> str:
 
 
 # Helpers inside our headers that are not part of the API (constexpr mappers of enums; the lookup behind
-# get_named_compile_time_arg_val in api/compile_time_args.h and its deliberately undefined failure).
-HELPER_NAMES = {"op", "dim", "pool", "check_row", "get_ct_arg", "named", "named_compile_time_arg_not_given"}
+# get_named_compile_time_arg_val in api/compile_time_args.h and the deliberately undefined failures of
+# forms the emulator lacks).
+HELPER_NAMES = {"op", "dim", "pool", "check_row", "get_ct_arg", "named", "named_compile_time_arg_not_given",
+                "sfpu_reduce_form_not_emulated"}
 
 
 def check_emulator(ttnn_dir: Path) -> list[str]:

@@ -14,6 +14,12 @@ import ttnn
 from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
 from ttnn_backend.lowering import NUM_CIRCULAR_BUFFERS
 
+# The matrix the lowering checks cover: the op's seed shapes on an n150's 8x8 (row dispatch) and 7x9
+# (column dispatch) worker grids, 8x7 and a single core.
+SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
+          [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
+GRIDS = [(8, 8), (7, 9), (8, 7), (1, 1)]
+
 FORMAT_CODE = {"float32": 0, "bfloat16": 5}  # CBFormatDescriptor.data_format_as_uint8
 CONFIG = {"reader": "ReaderConfigDescriptor", "writer": "WriterConfigDescriptor", "compute": "ComputeConfigDescriptor"}
 

@@ -11,7 +11,7 @@ import itertools
 import pytest
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from program import Program
+from program import AccessorArgs, Program
 from tests.ttnn_checks import kernel_args
 from tests.ttnn_checks.readback import SentinelResolver, lower
 
@@ -51,32 +51,43 @@ def test_common_runtime_args_are_empty_or_lowered():
     assert list(lower(program).kernels[1].common_runtime_args) == [7, 8]
 
 
+def integer_args_before_accessors(program, kernel_name: str) -> int:
+    """How many integer compile-time args the Program puts before the kernel's first accessor words."""
+    kernel = next(k for k in program.kernels if k.name == kernel_name)
+    return next(i for i, a in enumerate(kernel.compile_time_args) if isinstance(a, AccessorArgs))
+
+
 def test_a_hard_coded_later_offset_is_right_for_one_word_count_only(tmp_path):
-    """beta's accessor at <11> matches 9 integers + 2 words of input, and nothing else."""
+    """beta's accessor hard-coded at n + 2 matches n integers + 2 words of input, and nothing else."""
+    program = build_program([1, 1, 64, 128], "float32", False, True)
+    n = integer_args_before_accessors(program, "reader")
     source = tmp_path / "reader.cpp"
-    source.write_text("void kernel_main() {\n  constexpr auto input_args = TensorAccessorArgs<9>();\n"
-                      "#ifdef FUSE_BETA\n  constexpr auto beta_args = TensorAccessorArgs<11>();\n#endif\n}\n")
-    program = with_source(build_program([1, 1, 64, 128], "float32", False, True), "reader", str(source))
+    source.write_text(f"void kernel_main() {{\n  constexpr auto input_args = TensorAccessorArgs<{n}>();\n"
+                      f"#ifdef FUSE_BETA\n  constexpr auto beta_args = TensorAccessorArgs<{n + 2}>();\n#endif\n}}\n")
+    program = with_source(program, "reader", str(source))
     assert problems_of(program, "reader", 2) == []
     assert problems_of(program, "reader", 3) == [
-        "reader.cpp:4: TensorAccessorArgs<11> starts at compile-time arg 11; the Program puts 'beta''s accessor "
-        "words at 12 (after 9 integer args)"]
-    assert problems_of(program, "reader", 1)[0].startswith("reader.cpp:4: TensorAccessorArgs<11> starts at "
-                                                           "compile-time arg 11; the Program puts 'beta''s")
+        f"reader.cpp:4: TensorAccessorArgs<{n + 2}> starts at compile-time arg {n + 2}; the Program puts 'beta''s "
+        f"accessor words at {n + 3} (after {n} integer args)"]
+    assert problems_of(program, "reader", 1)[0].startswith(f"reader.cpp:4: TensorAccessorArgs<{n + 2}> starts at "
+                                                           f"compile-time arg {n + 2}; the Program puts 'beta''s")
 
 
 def test_a_wrong_first_offset_and_a_read_inside_accessor_words_are_named(tmp_path):
+    program = build_program([1, 1, 64, 128], "float32", False, False)
+    n = integer_args_before_accessors(program, "writer")
+    runtime = min(len(args) for k in program.kernels if k.name == "writer" for args in k.runtime_args.values())
     source = tmp_path / "writer.cpp"
-    source.write_text("void kernel_main() {\n  constexpr uint32_t cb = get_compile_time_arg_val(0);\n"
-                      "  constexpr uint32_t base = 1;\n  constexpr auto out_args = TensorAccessorArgs<base>();\n"
-                      "  constexpr uint32_t oops = get_compile_time_arg_val(3);\n"
-                      "  uint32_t a = get_arg_val<uint32_t>(5);\n  uint32_t c = get_common_arg_val<uint32_t>(0);\n}\n")
-    program = with_source(build_program([1, 1, 64, 128], "float32", False, False), "writer", str(source))
+    source.write_text(f"void kernel_main() {{\n  constexpr uint32_t cb = get_compile_time_arg_val(0);\n"
+                      f"  constexpr uint32_t base = {n - 1};\n  constexpr auto out_args = TensorAccessorArgs<base>();\n"
+                      f"  constexpr uint32_t oops = get_compile_time_arg_val({n + 1});\n"
+                      f"  uint32_t a = get_arg_val<uint32_t>({runtime});\n  uint32_t c = get_common_arg_val<uint32_t>(0);\n}}\n")
+    program = with_source(program, "writer", str(source))
     assert problems_of(program, "writer", 2) == [
-        "writer.cpp:4: TensorAccessorArgs<base> starts at compile-time arg 1; the Program puts 'output''s accessor "
-        "words at 2 (after 2 integer args)",
-        "writer.cpp:5: reads compile-time arg 3, which is word 1 of 'output''s accessor args, not an integer arg",
-        "writer.cpp:6: reads runtime arg 5; some core gets only 5",
+        f"writer.cpp:4: TensorAccessorArgs<base> starts at compile-time arg {n - 1}; the Program puts 'output''s "
+        f"accessor words at {n} (after {n} integer args)",
+        f"writer.cpp:5: reads compile-time arg {n + 1}, which is word 1 of 'output''s accessor args, not an integer arg",
+        f"writer.cpp:6: reads runtime arg {runtime}; some core gets only {runtime}",
         "writer.cpp:7: reads common runtime arg 0; the Program passes 0"]
 
 

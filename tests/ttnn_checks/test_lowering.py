@@ -18,12 +18,9 @@ import ttnn
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
 from program import cores_of
-from tests.ttnn_checks.readback import SentinelResolver, lower, lowering_mismatches
+from tests.ttnn_checks.readback import GRIDS, SHAPES, SentinelResolver, lower, lowering_mismatches
 from ttnn_backend.lowering import NUM_CIRCULAR_BUFFERS
 
-SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
-          [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
-GRIDS = [(8, 8), (7, 9), (8, 7), (1, 1)]
 TTNN_DIR = Path(importlib.util.find_spec("ttnn").submodule_search_locations[0])
 CB_CONSTANTS = TTNN_DIR / "tt_metal" / "api" / "tt-metalium" / "circular_buffer_constants.h"
 CASES = list(itertools.product(GRIDS, SHAPES, ["bfloat16", "float32"], [False, True], [False, True]))

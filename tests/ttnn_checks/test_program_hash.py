@@ -20,8 +20,7 @@ import pytest
 import ttnn
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from tests.ttnn_checks.readback import SentinelResolver, lower, ranges_of
-from tests.ttnn_checks.test_lowering import GRIDS, SHAPES
+from tests.ttnn_checks.readback import GRIDS, SHAPES, SentinelResolver, lower, ranges_of
 
 COMPUTE_FIELDS = ("math_fidelity", "fp32_dest_acc_en", "math_approx_mode", "dst_full_sync_en", "bfp8_pack_precise",
                   "enable_trisc2_rvv")

@@ -15,6 +15,7 @@ enum class Sfpu : uint8_t {
     AddScalar, SubScalar, MulScalar, DivScalar, RsubScalar,
     AddBinary, SubBinary, MulBinary,
     BcastCol,
+    ReduceRowSum,
 };
 
 // The numerics variant (EMULATOR_NUMERICS), set by the runner from the plan; codes from emu/codes.h.
@@ -59,6 +60,8 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst);
 void sfpu_init(Sfpu op);
 void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param);
 void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst);
+// sfpu_reduce<SUM, Float32, REDUCE_ROW>: row sums of ct_dim DST tiles into column 0 of tile idst.
+void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim);
 void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_tile_index);
 
 }  // namespace emu

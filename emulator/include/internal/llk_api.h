@@ -55,13 +55,9 @@ template <ckernel::ReduceDim dim, PackMode mode>
 void llk_pack_reduce_mask_config(std::uint32_t output);
 void llk_pack_reduce_mask_clear();
 
-// The compute API's SFPU reduction (sfpu_reduce_init / sfpu_reduce, the wheel's api/compute/reduce.h),
-// which ttnn's reduce helper selects for Int32, MIN of bf16 and accurate fp32. Not emulated: declared
-// for name lookup, never defined.
-template <ckernel::PoolType pool_type, DataFormat format>
-void sfpu_reduce_init();
-template <ckernel::PoolType pool_type, DataFormat format, ckernel::ReduceDim reduce_dim>
-void sfpu_reduce(std::uint32_t idst, std::uint32_t ct_dim, std::uint32_t rt_dim);
+// The compute API's SFPU reduction (sfpu_reduce_init / sfpu_reduce), which ttnn's reduce helper selects
+// for Int32, MIN of bf16 and accurate fp32, is api/compute/compute_kernel_api.h's.
+#include "api/compute/compute_kernel_api.h"
 
 // The FPU binary init pair ttnn's eltwise chain (kernel_lib/eltwise/core/chain.inl, BinaryFpu with a
 // broadcast) calls directly: the math half configures the operation and its broadcast, which is what the

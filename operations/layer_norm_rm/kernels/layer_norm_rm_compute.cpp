@@ -1,22 +1,33 @@
-// layer_norm_rm compute: per tile-row (32 rows of W datums); every value that decides the result is
-// computed on the SFPU in fp32 DST from operands unpacked straight to DST (exact), so no TF32
-// truncation of the FPU path reaches the output. The FPU only tilizes and sums rows (reduce).
+// layer_norm_rm compute: per tile-row (32 rows of W datums), two plans sharing one data path.
 //
-//   A  per block: tilize x; d = x - shift (each row's first datum) -> resident cb_d (exact);
-//      row sums of d, exact: split as hi = tf32(d), lo = d - hi   -> S = sum(hi) + sum(lo)
-//   B  mean = S / W; per block: (d - mean)^2, row sums as in A   -> S2
-//   C  rstd = rsqrt(S2 / W + eps)
-//   D  per block: ((d - mean) * rstd) [* gamma] [+ beta] -> cb_out -> untilize -> cb_out_rm
+// Every value that decides the result is computed on the SFPU in fp32 DST from operands unpacked
+// straight to DST (exact); row sums use sfpu_reduce (SFPU adds, fp32). The FPU only tilizes and
+// untilizes (data movement), so no FPU accumulation precision (TF32 operands, aligned-window sums,
+// fidelity phases) can reach a statistic: the kernel means the same under every numerics reading.
 //
-// Why: the shift removes a large common offset before anything is summed. The FPU reads fp32 CBs
-// as TF32 (10 mantissa bits, truncated), which would put an error of about 2^-12 sigma into the
-// mean (and 2^-12 of the variance, visible wherever beta cancels the normalized value); the hi/lo
-// split makes both halves exact in TF32, so both sums are fp32-exact. The variance is the centred
-// two-pass form.
+// d = x - shift removes a large common offset before any sum. Resident: shift = each row's first
+// datum, and the reader fills padding columns of the last partial tile with it (d = 0 there).
+// Streamed: shift = the mean of the row's first tile (computed here), so |mean - shift| is about
+// sigma / sqrt(32) and the shifted sums below cancel at most a bit or two; padding is masked instead.
+// Padding rows are zeros. Padding adds nothing to a sum of d or d^2; the mean divides by the true W.
 //
-// Compile-time args: cb_in_rm, cb_shift, cb_scaler, cb_eps, cb_gamma, cb_beta, cb_x, cb_d, cb_hi,
-//   cb_lo, cb_sum, cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles.
-// Defines: FUSE_GAMMA, FUSE_BETA. Runtime args: num_tile_rows, Wt, inv_width_bits (fp32 bits of 1/W).
+// Resident plan (default): d for the whole tile-row stays in L1 (cb_d, Wt fp32 tiles).
+//   A  per block: tilize x; d -> cb_d
+//      one acquire: acc = sum of the d tiles (element-wise: 32 column partial sums per row), kept in DST;
+//      mean = rowsum(acc)/W
+//   B  one acquire: acc = sum of ((d - mean) [* mask on a partial last tile])^2; rstd = rsqrt(rowsum/W + eps)
+//   C  per block: ((d - mean) * rstd) [* gamma] [+ beta] -> untilize
+// Streamed plan (STREAMED): the reader sends every block twice, nothing of the row stays in L1.
+//   1  per block: tilize x; (block 0: shift = rowsum(first tile) / min(W, 32)); one acquire per block:
+//      d [* mask], acc += d, acc2 += d^2 (shifted sums; acc, acc2 go through L1 once per block)
+//      mean_d = rowsum(acc)/W, var = rowsum(acc2)/W - mean_d^2, rstd = rsqrt(var + eps)
+//   2  per block: tilize x again; d; ((d - mean_d) * rstd) [* gamma] [+ beta] -> untilize
+//
+// Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
+//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt, passes (1 resident, 2 streamed; the reader's
+//   count, unused here: STREAMED selects the code). Streamed: cb_shift is an fp32 CB computed here.
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding).
+// Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W), inv_first_bits (of 1/min(W, 32)).
 #include <cstdint>
 
 #include "api/compute/compute_kernel_api.h"
@@ -26,7 +37,6 @@
 #include "api/compute/eltwise_unary/rsqrt.h"
 #include "api/compute/pack_untilize.h"
 #include "api/compute/reconfig_data_format.h"
-#include "api/compute/reduce.h"
 #include "api/compute/sfpu_binary_bcast.h"
 #include "api/compute/tile_move_copy.h"
 #include "api/compute/tilize.h"
@@ -35,20 +45,21 @@ namespace {
 
 constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
 constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
-constexpr uint32_t cb_scaler = get_compile_time_arg_val(2);
-constexpr uint32_t cb_eps = get_compile_time_arg_val(3);
+constexpr uint32_t cb_eps = get_compile_time_arg_val(2);
+constexpr uint32_t cb_mask = get_compile_time_arg_val(3);
 constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
 constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
 constexpr uint32_t cb_x = get_compile_time_arg_val(6);
 constexpr uint32_t cb_d = get_compile_time_arg_val(7);
-constexpr uint32_t cb_hi = get_compile_time_arg_val(8);
-constexpr uint32_t cb_lo = get_compile_time_arg_val(9);
-constexpr uint32_t cb_sum = get_compile_time_arg_val(10);
-constexpr uint32_t cb_mean = get_compile_time_arg_val(11);
-constexpr uint32_t cb_rstd = get_compile_time_arg_val(12);
-constexpr uint32_t cb_out = get_compile_time_arg_val(13);
-constexpr uint32_t cb_out_rm = get_compile_time_arg_val(14);
-constexpr uint32_t B = get_compile_time_arg_val(15);  // tiles per width block, <= DST capacity
+constexpr uint32_t cb_acc = get_compile_time_arg_val(8);
+constexpr uint32_t cb_acc2 = get_compile_time_arg_val(9);
+constexpr uint32_t cb_mean = get_compile_time_arg_val(10);
+constexpr uint32_t cb_rstd = get_compile_time_arg_val(11);
+constexpr uint32_t cb_out = get_compile_time_arg_val(12);
+constexpr uint32_t cb_out_rm = get_compile_time_arg_val(13);
+constexpr uint32_t B = get_compile_time_arg_val(14);   // tiles per width block (tilize/untilize batch)
+constexpr uint32_t Wt = get_compile_time_arg_val(15);  // tiles per tile-row
+constexpr uint32_t num_blocks = Wt / B;
 
 // Unpacks one tile of `cb` into DST `dst` (exact for bf16 and for unpack_to_dest fp32 CBs).
 void load(uint32_t cb, uint32_t tile, uint32_t dst) {
@@ -57,11 +68,36 @@ void load(uint32_t cb, uint32_t tile, uint32_t dst) {
     copy_tile(cb, tile, dst);
 }
 
+// Moves the single tile of a running CB into DST `dst` and frees the CB for its next value.
+void take(uint32_t cb, uint32_t dst) {
+    cb_wait_front(cb, 1);
+    load(cb, 0, dst);
+    cb_pop_front(cb, 1);
+}
+
 void pack_to(uint32_t dst, uint32_t cb) {
     cb_reserve_back(cb, 1);
     pack_reconfig_data_format(cb);
     pack_tile(dst, cb);
     cb_push_back(cb, 1);
+}
+
+void add_dst(uint32_t a, uint32_t b, uint32_t out) {
+    add_binary_tile_init();
+    add_binary_tile(a, b, out);
+}
+
+void mul_dst(uint32_t a, uint32_t b, uint32_t out) {
+    mul_binary_tile_init();
+    mul_binary_tile(a, b, out);
+}
+
+// DST `dst` <- its row sums (column 0), times 1/W.
+void row_mean_in_place(uint32_t dst, uint32_t inv_width_bits) {
+    sfpu_reduce_init<PoolType::SUM, DataFormat::Float32>();
+    sfpu_reduce<PoolType::SUM, DataFormat::Float32, ReduceDim::REDUCE_ROW>(dst, 1);
+    binop_with_scalar_tile_init();
+    mul_unary_tile(dst, inv_width_bits);
 }
 
 void tilize_block_of_x() {
@@ -76,114 +112,30 @@ void tilize_block_of_x() {
     tilize_uninit(cb_in_rm, cb_x);
 }
 
-// Adds the row sums of the B tiles at the front of each stream to the running row sum in cb_sum
-// (absent before the first block), all in DST 0; pops the streams.
-void accumulate_row_sums(const uint32_t* streams, uint32_t count, bool first_block) {
-    tile_regs_acquire();
-    if (!first_block) {
-        cb_wait_front(cb_sum, 1);
-        load(cb_sum, 0, 0);
-        cb_pop_front(cb_sum, 1);
-    }
-    for (uint32_t s = 0; s < count; ++s) {
-        cb_wait_front(streams[s], B);
-        reconfig_data_format(cb_scaler, streams[s]);
-        reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(streams[s], cb_scaler, cb_sum);
-        for (uint32_t t = 0; t < B; ++t) {
-            reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(streams[s], cb_scaler, t, 0, 0);
-        }
-        reduce_uninit();
-    }
-    tile_regs_commit();
-    tile_regs_wait();
-    pack_to(0, cb_sum);
-    tile_regs_release();
-    for (uint32_t s = 0; s < count; ++s) {
-        cb_pop_front(streams[s], B);
-    }
-}
-
-enum class Quantity { Shifted, SquaredDeviation };
-
-// DST 0 = tile i of block `block` of d, or of (d - mean)^2; computed the same way every time.
-void quantity_into_dst0(Quantity q, uint32_t block, uint32_t i) {
-    load(cb_d, block * B + i, 0);
-    if (q == Quantity::SquaredDeviation) {
-        load(cb_mean, 0, 1);
-        sfpu_sub_bcast_col_init();
-        sfpu_sub_bcast_col(0, 1);
-        mul_binary_tile_init();
-        mul_binary_tile(0, 0, 0);
-    }
-}
-
-// Adds the row sums of one block of the quantity, exactly, to the running sum: the FPU reads fp32
-// as TF32, so the quantity goes to cb_hi (read back as hi = tf32(q)) and q - hi, which TF32 holds
-// to 2^-21 of q, to cb_lo; both are reduced.
-void sum_rows_exactly(Quantity q, uint32_t block) {
-    for (uint32_t i = 0; i < B; ++i) {
-        tile_regs_acquire();
-        quantity_into_dst0(q, block, i);
-        tile_regs_commit();
-        tile_regs_wait();
-        pack_to(0, cb_hi);
-        tile_regs_release();
-    }
-    cb_wait_front(cb_hi, B);
-    for (uint32_t i = 0; i < B; ++i) {
-        tile_regs_acquire();
-        quantity_into_dst0(q, block, i);
-        load(cb_hi, i, 1);  // cb_hi is not unpacked to DST: this reads tf32(q)
-        sub_binary_tile_init();
-        sub_binary_tile(0, 1, 0);
-        tile_regs_commit();
-        tile_regs_wait();
-        pack_to(0, cb_lo);
-        tile_regs_release();
-    }
-    const uint32_t streams[] = {cb_hi, cb_lo};
-    accumulate_row_sums(streams, 2, block == 0);
-}
-
-// Pass A for one block: d = x - shift into the resident cb_d, then its exact row sums.
-void shift_block(uint32_t block) {
-    tilize_block_of_x();
-    cb_wait_front(cb_x, B);
+// DST 0 = tile i of the tilized block minus the row shift (DST 1 is scratch).
+void shifted_into_dst0(uint32_t i) {
+    load(cb_x, i, 0);
+    load(cb_shift, 0, 1);
     sfpu_sub_bcast_col_init();
-    for (uint32_t i = 0; i < B; ++i) {
-        tile_regs_acquire();
-        load(cb_x, i, 0);
-        load(cb_shift, 0, 1);
-        sfpu_sub_bcast_col(0, 1);
-        tile_regs_commit();
-        tile_regs_wait();
-        pack_to(0, cb_d);
-        tile_regs_release();
-    }
-    cb_pop_front(cb_x, B);
-    cb_wait_front(cb_d, (block + 1) * B);
-    sum_rows_exactly(Quantity::Shifted, block);
+    sfpu_sub_bcast_col(0, 1);
 }
 
-// Running row sum (DST 0 after load) times 1/W, packed to `cb`.
-void scaled_sum_to(uint32_t cb, uint32_t inv_width_bits) {
-    cb_wait_front(cb_sum, 1);
-    tile_regs_acquire();
-    load(cb_sum, 0, 0);
-    binop_with_scalar_tile_init();
-    mul_unary_tile(0, inv_width_bits);
-    if (cb == cb_rstd) {
-        load(cb_eps, 0, 1);
-        add_binary_tile_init();
-        add_binary_tile(0, 1, 0);
-        rsqrt_tile_init();
-        rsqrt_tile<RsqrtMode::Default>(0);
-    }
-    tile_regs_commit();
-    tile_regs_wait();
-    pack_to(0, cb);
-    tile_regs_release();
-    cb_pop_front(cb_sum, 1);
+// DST 0 = ((DST 0 - mean) * rstd) [* gamma tile i] [+ beta tile i] (DST 1 is scratch).
+void normalize_dst0(uint32_t i) {
+    load(cb_mean, 0, 1);
+    sfpu_sub_bcast_col_init();
+    sfpu_sub_bcast_col(0, 1);
+    load(cb_rstd, 0, 1);
+    sfpu_mul_bcast_col_init();
+    sfpu_mul_bcast_col(0, 1);
+#ifdef FUSE_GAMMA
+    load(cb_gamma, i, 1);
+    mul_dst(0, 1, 0);
+#endif
+#ifdef FUSE_BETA
+    load(cb_beta, i, 1);
+    add_dst(0, 1, 0);
+#endif
 }
 
 void untilize_output_block() {
@@ -198,8 +150,9 @@ void untilize_output_block() {
     cb_pop_front(cb_out, B);
 }
 
-// Pass D for one block: ((d - mean) * rstd) [* gamma] [+ beta], untilized.
-void normalize_block(uint32_t block) {
+// One block of normalized output tiles; `from_x`: d is recomputed from the tilized block (streamed),
+// else read from the resident cb_d.
+void normalize_block(uint32_t block, bool from_x) {
 #ifdef FUSE_GAMMA
     cb_wait_front(cb_gamma, B);
 #endif
@@ -208,23 +161,12 @@ void normalize_block(uint32_t block) {
 #endif
     for (uint32_t i = 0; i < B; ++i) {
         tile_regs_acquire();
-        load(cb_d, block * B + i, 0);
-        load(cb_mean, 0, 1);
-        sfpu_sub_bcast_col_init();
-        sfpu_sub_bcast_col(0, 1);
-        load(cb_rstd, 0, 1);
-        sfpu_mul_bcast_col_init();
-        sfpu_mul_bcast_col(0, 1);
-#ifdef FUSE_GAMMA
-        load(cb_gamma, i, 1);
-        mul_binary_tile_init();
-        mul_binary_tile(0, 1, 0);
-#endif
-#ifdef FUSE_BETA
-        load(cb_beta, i, 1);
-        add_binary_tile_init();
-        add_binary_tile(0, 1, 0);
-#endif
+        if (from_x) {
+            shifted_into_dst0(i);
+        } else {
+            load(cb_d, block * B + i, 0);
+        }
+        normalize_dst0(i);
         tile_regs_commit();
         tile_regs_wait();
         pack_to(0, cb_out);
@@ -239,41 +181,203 @@ void normalize_block(uint32_t block) {
     untilize_output_block();
 }
 
+#ifndef STREAMED
+// Pass A for one block: d = x - shift -> the resident cb_d.
+void shift_block() {
+    tilize_block_of_x();
+    cb_wait_front(cb_x, B);
+    for (uint32_t i = 0; i < B; ++i) {
+        tile_regs_acquire();
+        shifted_into_dst0(i);
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_to(0, cb_d);
+        tile_regs_release();
+    }
+    cb_pop_front(cb_x, B);
+}
+
+// DST 2 = element-wise sum over the row's tiles of d (centred = false) or of ((d - mean) [* mask])^2,
+// all in one acquire: the sum never leaves DST. DST 0, 1 and 3 are scratch.
+void sum_tiles_into_dst2(bool centred) {
+    if (centred) {
+        load(cb_mean, 0, 1);
+    }
+    for (uint32_t t = 0; t < Wt; ++t) {
+        const uint32_t dst = centred || t > 0 ? 0 : 2;
+        load(cb_d, t, dst);
+        if (centred) {
+            sfpu_sub_bcast_col_init();
+            sfpu_sub_bcast_col(0, 1);
+#ifdef PARTIAL_W
+            if (t == Wt - 1) {
+                load(cb_mask, 0, 3);
+                mul_dst(0, 3, 0);
+            }
+#endif
+            mul_dst(0, 0, t == 0 ? 2 : 0);
+        }
+        if (t > 0) {
+            add_dst(0, 2, 2);
+        }
+    }
+}
+
+// mean = rowsum(d) / W -> cb_mean; then rstd = rsqrt(rowsum((d - mean)^2) / W + eps) -> cb_rstd.
+void resident_statistics(uint32_t inv_width_bits) {
+    cb_wait_front(cb_d, Wt);
+    tile_regs_acquire();
+    sum_tiles_into_dst2(false);
+    row_mean_in_place(2, inv_width_bits);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(2, cb_mean);
+    tile_regs_release();
+
+    cb_wait_front(cb_mean, 1);
+    tile_regs_acquire();
+    sum_tiles_into_dst2(true);
+    row_mean_in_place(2, inv_width_bits);
+    load(cb_eps, 0, 1);
+    add_dst(2, 1, 2);
+    rsqrt_tile_init();
+    rsqrt_tile<RsqrtMode::Default>(2);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(2, cb_rstd);
+    tile_regs_release();
+}
+
+void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
+    (void)inv_first_bits;
+    cb_wait_front(cb_shift, 1);
+    for (uint32_t block = 0; block < num_blocks; ++block) {
+        shift_block();
+    }
+    cb_pop_front(cb_shift, 1);
+    resident_statistics(inv_width_bits);
+    cb_wait_front(cb_rstd, 1);
+    for (uint32_t block = 0; block < num_blocks; ++block) {
+        normalize_block(block, false);
+    }
+    cb_pop_front(cb_d, Wt);
+}
+#else
+// Streamed shift: the mean of the row's first tile (padding masked), fp32 in cb_shift.
+void center_from_first_tile(uint32_t inv_first_bits) {
+    tile_regs_acquire();
+    load(cb_x, 0, 0);
+#ifdef PARTIAL_W
+    if (Wt == 1) {
+        load(cb_mask, 0, 1);
+        mul_dst(0, 1, 0);
+    }
+#endif
+    row_mean_in_place(0, inv_first_bits);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb_shift);
+    tile_regs_release();
+    cb_wait_front(cb_shift, 1);
+}
+
+// Pass 1 for one block, in one acquire: the running element-wise sums of d (DST 2 <-> cb_acc) and of
+// d^2 (DST 3 <-> cb_acc2) leave DST once per block. DST 0 and 1 are scratch.
+void sum_block(uint32_t block, uint32_t inv_first_bits) {
+    tilize_block_of_x();
+    cb_wait_front(cb_x, B);
+    if (block == 0) {
+        center_from_first_tile(inv_first_bits);
+    }
+    tile_regs_acquire();
+    if (block > 0) {
+        take(cb_acc, 2);
+        take(cb_acc2, 3);
+    }
+    for (uint32_t i = 0; i < B; ++i) {
+        const bool first = block == 0 && i == 0;
+        const uint32_t d = first ? 2 : 0;
+        load(cb_x, i, d);
+        load(cb_shift, 0, 1);
+        sfpu_sub_bcast_col_init();
+        sfpu_sub_bcast_col(d, 1);
+#ifdef PARTIAL_W
+        if (block * B + i == Wt - 1) {
+            load(cb_mask, 0, 1);
+            mul_dst(d, 1, d);
+        }
+#endif
+        mul_dst(d, d, first ? 3 : 1);
+        if (!first) {
+            add_dst(0, 2, 2);
+            add_dst(1, 3, 3);
+        }
+    }
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(2, cb_acc);
+    pack_to(3, cb_acc2);
+    tile_regs_release();
+    cb_pop_front(cb_x, B);
+}
+
+// mean of d -> cb_mean; rsqrt(E[d^2] - mean^2 + eps) -> cb_rstd.
+void shifted_statistics(uint32_t inv_width_bits) {
+    tile_regs_acquire();
+    take(cb_acc, 0);
+    take(cb_acc2, 1);
+    row_mean_in_place(0, inv_width_bits);
+    row_mean_in_place(1, inv_width_bits);
+    mul_dst(0, 0, 2);
+    sub_binary_tile_init();
+    sub_binary_tile(1, 2, 1);
+    load(cb_eps, 0, 2);
+    add_dst(1, 2, 1);
+    rsqrt_tile_init();
+    rsqrt_tile<RsqrtMode::Default>(1);
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb_mean);
+    pack_to(1, cb_rstd);
+    tile_regs_release();
+}
+
+void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
+    for (uint32_t block = 0; block < num_blocks; ++block) {
+        sum_block(block, inv_first_bits);
+    }
+    shifted_statistics(inv_width_bits);
+    cb_wait_front(cb_mean, 1);
+    cb_wait_front(cb_rstd, 1);
+    for (uint32_t block = 0; block < num_blocks; ++block) {
+        tilize_block_of_x();
+        cb_wait_front(cb_x, B);
+        normalize_block(block, true);
+        cb_pop_front(cb_x, B);
+    }
+    cb_pop_front(cb_shift, 1);
+}
+#endif
+
 }  // namespace
 
 void kernel_main() {
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(0);
-    const uint32_t Wt = get_arg_val<uint32_t>(1);
-    const uint32_t inv_width_bits = get_arg_val<uint32_t>(2);
-    const uint32_t num_blocks = Wt / B;
+    const uint32_t inv_width_bits = get_arg_val<uint32_t>(1);
+    const uint32_t inv_first_bits = get_arg_val<uint32_t>(2);
 
     compute_kernel_hw_startup(cb_in_rm, cb_x);
-    cb_wait_front(cb_scaler, 1);
     cb_wait_front(cb_eps, 1);
-
+#ifdef PARTIAL_W
+    cb_wait_front(cb_mask, 1);
+#endif
     for (uint32_t row = 0; row < num_tile_rows; ++row) {
-        cb_wait_front(cb_shift, 1);
-        for (uint32_t block = 0; block < num_blocks; ++block) {
-            shift_block(block);
-        }
-        cb_pop_front(cb_shift, 1);
-        scaled_sum_to(cb_mean, inv_width_bits);
-
-        cb_wait_front(cb_mean, 1);
-        for (uint32_t block = 0; block < num_blocks; ++block) {
-            sum_rows_exactly(Quantity::SquaredDeviation, block);
-        }
-        scaled_sum_to(cb_rstd, inv_width_bits);
-
-        cb_wait_front(cb_rstd, 1);
-        for (uint32_t block = 0; block < num_blocks; ++block) {
-            normalize_block(block);
-        }
-        cb_pop_front(cb_d, Wt);
+        tile_row(inv_width_bits, inv_first_bits);
         cb_pop_front(cb_mean, 1);
         cb_pop_front(cb_rstd, 1);
     }
-
-    cb_pop_front(cb_scaler, 1);
     cb_pop_front(cb_eps, 1);
+#ifdef PARTIAL_W
+    cb_pop_front(cb_mask, 1);
+#endif
 }

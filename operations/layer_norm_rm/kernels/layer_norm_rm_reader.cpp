@@ -1,24 +1,34 @@
-// layer_norm_rm reader (RISCV_1): feeds the compute kernel, one tile-row (32 sticks) at a time.
+// layer_norm_rm reader (RISCV_1): feeds the compute kernel one tile-row (32 sticks) at a time.
 //
-// Per core, once: the reduce scaler tile (bf16, 1.0), the epsilon tile (fp32), and gamma / beta
-// sticks read from DRAM into L1, where they stay for the whole run.
-// Per tile-row:
-//   * the 32 sticks in width blocks of `block_tiles` tiles (partial-stick reads), each block landing
-//     as 32 contiguous rows of block_tiles * 32 datums: the layout tilize_block expects;
-//   * with the first block, the shift tile: every datum of row r is x[r][0]. Compute subtracts it
-//     before any statistics, so a large common offset cannot cancel digits away;
-//   * after all input blocks, gamma / beta tiles per block, built from the resident sticks: every
-//     row of tile t holds stick[32t .. 32t+31].
+// Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) the mask tile (1.0
+// in the W % 32 valid columns), and in the resident plan gamma / beta sticks, which stay in L1.
+// Per tile-row, for each pass the compute kernel makes over the input (one resident, two streamed):
+//   * the valid sticks in width blocks of block_tiles tiles, each block landing as 32 rows of
+//     block_tiles * 32 datums (what tilize_block expects). Only the tensor's bytes are read: the last
+//     block of a stick may be partial and the last tile-row may hold fewer than 32 sticks. Padding
+//     columns get the row's first datum (the shift: d = 0 there), padding rows get zeros, written
+//     into L1 by this core, so padding never enters a statistic;
+//   * resident plan, with the first block: the shift tile, every datum of row r is x[r][0] (the
+//     streamed plan's compute kernel makes its own shift);
+//   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
+//     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
+//     stick[32t .. 32t+31], zeros past W.
+// NOC alignment (source and destination must agree modulo the alignment: Wormhole L1 16 B, DRAM 32 B;
+// Blackhole DRAM reads 64 B; tt-metal#22061, #8706): every DRAM address is a page start plus a multiple
+// of block_bytes (>= 64 B) and every L1 address a CB page plus a multiple of block_bytes, so both ends
+// of every transfer are 64 B aligned. Sizes need no alignment: the last block moves only valid bytes.
+// The accessors use the tensors' aligned page size (TensorAccessorArgs' AlignedPageSize): the page
+// stride of an interleaved buffer whose page is not a multiple of the alignment.
 //
-// Compile-time args: cb_in_rm, cb_shift, cb_scaler, cb_eps, cb_gamma, cb_beta, cb_gamma_rm,
-//   cb_beta_rm, block_tiles, then TensorAccessorArgs of input [, gamma] [, beta].
-// Defines: FUSE_GAMMA, FUSE_BETA when those tensors are given.
-// Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, Wt, elem_bytes,
-//   eps_bits (fp32 bit pattern).
+// Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
+//   block_tiles, Wt, elem_bytes, passes, then TensorAccessorArgs of input [, gamma] [, beta].
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0).
+// Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
 #include <stdint.h>
 
+#include <type_traits>
+
 #include "api/dataflow/dataflow_api.h"
-#include "ttnn/cpp/ttnn/kernel_lib/reduce_helpers_dataflow.hpp"
 
 namespace {
 
@@ -26,93 +36,145 @@ constexpr uint32_t kTileDim = 32;
 constexpr uint32_t kFaceDim = 16;
 constexpr uint32_t kFaceDatums = kFaceDim * kFaceDim;
 
+constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
+constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
+constexpr uint32_t cb_eps = get_compile_time_arg_val(2);
+constexpr uint32_t cb_mask = get_compile_time_arg_val(3);
+constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
+constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
+constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(6);
+constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
+constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
+constexpr uint32_t Wt = get_compile_time_arg_val(9);
+constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
+constexpr uint32_t num_passes = get_compile_time_arg_val(11);  // 1 resident, 2 streamed
+constexpr uint32_t block_datums = block_tiles * kTileDim;
+constexpr uint32_t block_bytes = block_datums * elem_bytes;
+constexpr uint32_t num_blocks = Wt / block_tiles;
+using Datum = typename std::conditional<elem_bytes == 2, uint16_t, uint32_t>::type;
+constexpr Datum kZero = 0;
+
 // Datum index of tile element (r, c): four 16x16 faces, row-major inside each face.
 constexpr uint32_t tile_datum(uint32_t r, uint32_t c) {
     return ((r / kFaceDim) * 2 + (c / kFaceDim)) * kFaceDatums + (r % kFaceDim) * kFaceDim + (c % kFaceDim);
 }
 
-template <typename T>
-void fill_rows_with_first_column(uint32_t rows_l1, uint32_t row_stride_bytes, uint32_t tile_l1) {
-    volatile T* tile = reinterpret_cast<volatile T*>(tile_l1);
-    for (uint32_t r = 0; r < kTileDim; ++r) {
-        const T first = *reinterpret_cast<volatile T*>(rows_l1 + r * row_stride_bytes);
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            tile[tile_datum(r, c)] = first;
-        }
-    }
-}
-
-void push_shift_tile(uint32_t cb_shift, uint32_t rows_l1, uint32_t row_stride_bytes, uint32_t elem_bytes) {
-    cb_reserve_back(cb_shift, 1);
-    if (elem_bytes == 2) {
-        fill_rows_with_first_column<uint16_t>(rows_l1, row_stride_bytes, get_write_ptr(cb_shift));
-    } else {
-        fill_rows_with_first_column<uint32_t>(rows_l1, row_stride_bytes, get_write_ptr(cb_shift));
-    }
-    cb_push_back(cb_shift, 1);
-}
-
-void push_filled_fp32_tile(uint32_t cb, uint32_t bits) {
+void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_cols) {
     cb_reserve_back(cb, 1);
     volatile uint32_t* tile = reinterpret_cast<volatile uint32_t*>(get_write_ptr(cb));
-    for (uint32_t i = 0; i < kTileDim * kTileDim; ++i) {
-        tile[i] = bits;
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            tile[tile_datum(r, c)] = c < valid_cols ? bits : 0u;
+        }
     }
     cb_push_back(cb, 1);
 }
 
-// Tile t of a block repeats stick[32t .. 32t+31] in all 32 rows, so compute can multiply or add it
-// element-wise on the SFPU (exactly, in fp32) instead of broadcasting row 0 through the FPU.
-template <typename T>
-void fill_rows_with_stick(uint32_t stick_l1, uint32_t tile_l1) {
-    const volatile T* stick = reinterpret_cast<const volatile T*>(stick_l1);
-    volatile T* tile = reinterpret_cast<volatile T*>(tile_l1);
+// Datums [first, last) of each of the 32 rows of a block in L1: the row's shift (x[r][0]) on valid
+// rows, zero on padding rows.
+void fill_padding(uint32_t rows_l1, uint32_t valid_rows, uint32_t first, const Datum* shift) {
     for (uint32_t r = 0; r < kTileDim; ++r) {
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            tile[tile_datum(r, c)] = stick[c];
+        volatile Datum* row = reinterpret_cast<volatile Datum*>(rows_l1 + r * block_bytes);
+        const Datum value = r < valid_rows ? shift[r] : kZero;
+        for (uint32_t c = r < valid_rows ? first : 0; c < block_datums; ++c) {
+            row[c] = value;
         }
     }
 }
 
-void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t block_tiles, uint32_t elem_bytes) {
+// shift[r] = x[r][0] (the first datum of row r of a block in L1), zero on padding rows.
+void read_shifts(uint32_t rows_l1, uint32_t valid_rows, Datum* shift) {
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * block_bytes);
+        shift[r] = r < valid_rows ? row[0] : kZero;
+    }
+}
+
+void push_shift_tile(const Datum* shift) {
+    cb_reserve_back(cb_shift, 1);
+    volatile Datum* tile = reinterpret_cast<volatile Datum*>(get_write_ptr(cb_shift));
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            tile[tile_datum(r, c)] = shift[r];
+        }
+    }
+    cb_push_back(cb_shift, 1);
+}
+
+// Tile t of a block repeats stick[32t .. 32t+31] (zero past `valid` datums) in all 32 rows, so compute
+// multiplies or adds it element-wise on the SFPU (exactly, in fp32).
+void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
     cb_reserve_back(cb, block_tiles);
-    const uint32_t tile_bytes = kTileDim * kTileDim * elem_bytes;
-    const uint32_t first_tile = get_write_ptr(cb);
+    const volatile Datum* stick = reinterpret_cast<const volatile Datum*>(stick_l1);
+    volatile Datum* tiles = reinterpret_cast<volatile Datum*>(get_write_ptr(cb));
     for (uint32_t t = 0; t < block_tiles; ++t) {
-        const uint32_t src = stick_l1 + t * kTileDim * elem_bytes;
-        if (elem_bytes == 2) {
-            fill_rows_with_stick<uint16_t>(src, first_tile + t * tile_bytes);
-        } else {
-            fill_rows_with_stick<uint32_t>(src, first_tile + t * tile_bytes);
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            const uint32_t j = t * kTileDim + c;
+            const Datum value = j < valid ? stick[j] : kZero;
+            for (uint32_t r = 0; r < kTileDim; ++r) {
+                tiles[t * kTileDim * kTileDim + tile_datum(r, c)] = value;
+            }
         }
     }
     cb_push_back(cb, block_tiles);
 }
 
-template <typename Accessor>
-uint32_t read_resident_stick(uint32_t cb, const Accessor& tensor, uint32_t stick_bytes) {
-    cb_reserve_back(cb, 1);
-    const uint32_t l1 = get_write_ptr(cb);
-    noc_async_read(tensor.get_noc_addr(0), l1, stick_bytes);
-    noc_async_read_barrier();
-    cb_push_back(cb, 1);
-    cb_wait_front(cb, 1);
-    return get_read_ptr(cb);
+uint32_t valid_datums(uint32_t block, uint32_t width) {
+    const uint32_t start = block * block_datums;
+    return width - start < block_datums ? width - start : block_datums;
 }
+
+template <typename Accessor>
+void read_row_bytes(const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width, uint32_t l1) {
+    noc_async_read(tensor.get_noc_addr(page, block * block_bytes), l1, valid_datums(block, width) * elem_bytes);
+}
+
+#if defined(FUSE_GAMMA) || defined(FUSE_BETA)
+// Resident plan: the whole stick once per core; streamed: block `block` of it, each time it is needed.
+template <typename Accessor>
+uint32_t stick_block(uint32_t cb_rm, const Accessor& tensor, uint32_t block, uint32_t width) {
+#ifdef STREAMED
+    cb_reserve_back(cb_rm, 1);
+    read_row_bytes(tensor, 0, block, width, get_write_ptr(cb_rm));
+    noc_async_read_barrier();
+    cb_push_back(cb_rm, 1);
+    cb_wait_front(cb_rm, 1);
+    return get_read_ptr(cb_rm);
+#else
+    (void)tensor;
+    (void)width;
+    return get_read_ptr(cb_rm) + block * block_bytes;
+#endif
+}
+
+template <typename Accessor>
+void load_resident_stick(uint32_t cb_rm, const Accessor& tensor, uint32_t width) {
+#ifndef STREAMED
+    cb_reserve_back(cb_rm, 1);
+    noc_async_read(tensor.get_noc_addr(0), get_write_ptr(cb_rm), width * elem_bytes);
+    noc_async_read_barrier();
+    cb_push_back(cb_rm, 1);
+    cb_wait_front(cb_rm, 1);
+#else
+    (void)cb_rm;
+    (void)tensor;
+    (void)width;
+#endif
+}
+
+void release_stick_block(uint32_t cb_rm) {
+#ifdef STREAMED
+    cb_pop_front(cb_rm, 1);
+#else
+    (void)cb_rm;
+#endif
+}
+#endif
 
 }  // namespace
 
 void kernel_main() {
-    constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
-    constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
-    constexpr uint32_t cb_scaler = get_compile_time_arg_val(2);
-    constexpr uint32_t cb_eps = get_compile_time_arg_val(3);
-    constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
-    constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
-    constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(6);
-    constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
-    constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
-    constexpr auto input_args = TensorAccessorArgs<9>();
+    constexpr auto input_args = TensorAccessorArgs<12>();
 #ifdef FUSE_GAMMA
     constexpr auto gamma_args = TensorAccessorArgs<input_args.next_compile_time_args_offset()>();
     constexpr uint32_t beta_args_offset = gamma_args.next_compile_time_args_offset();
@@ -123,61 +185,81 @@ void kernel_main() {
     constexpr auto beta_args = TensorAccessorArgs<beta_args_offset>();
 #endif
 
-    const uint32_t input_addr = get_arg_val<uint32_t>(0);
     const uint32_t first_tile_row = get_arg_val<uint32_t>(3);
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(4);
-    const uint32_t Wt = get_arg_val<uint32_t>(5);
-    const uint32_t elem_bytes = get_arg_val<uint32_t>(6);
-    const uint32_t eps_bits = get_arg_val<uint32_t>(7);
+    const uint32_t width = get_arg_val<uint32_t>(5);
+    const uint32_t height = get_arg_val<uint32_t>(6);
+    const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0));
 
-    const uint32_t stick_bytes = Wt * kTileDim * elem_bytes;
-    const uint32_t block_bytes = block_tiles * kTileDim * elem_bytes;
-    const uint32_t num_blocks = Wt / block_tiles;
-    const auto input = TensorAccessor(input_args, input_addr, stick_bytes);
-
-    dataflow_kernel_lib::calculate_and_prepare_reduce_scaler<cb_scaler, ckernel::PoolType::SUM,
-                                                             ckernel::ReduceDim::REDUCE_ROW>();
-    push_filled_fp32_tile(cb_eps, eps_bits);
+    push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(7), kTileDim);
+#ifdef PARTIAL_W
+    push_filled_fp32_tile(cb_mask, 0x3F800000u, width % kTileDim);
+#endif
 #ifdef FUSE_GAMMA
-    const auto gamma = TensorAccessor(gamma_args, get_arg_val<uint32_t>(1), stick_bytes);
-    const uint32_t gamma_l1 = read_resident_stick(cb_gamma_rm, gamma, stick_bytes);
+    const auto gamma = TensorAccessor(gamma_args, get_arg_val<uint32_t>(1));
+    load_resident_stick(cb_gamma_rm, gamma, width);
 #endif
 #ifdef FUSE_BETA
-    const auto beta = TensorAccessor(beta_args, get_arg_val<uint32_t>(2), stick_bytes);
-    const uint32_t beta_l1 = read_resident_stick(cb_beta_rm, beta, stick_bytes);
+    const auto beta = TensorAccessor(beta_args, get_arg_val<uint32_t>(2));
+    load_resident_stick(cb_beta_rm, beta, width);
 #endif
 
+    Datum shift[kTileDim];
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
         const uint32_t first_stick = tile_row * kTileDim;
-        for (uint32_t block = 0; block < num_blocks; ++block) {
-            cb_reserve_back(cb_in_rm, block_tiles);
-            const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
-            for (uint32_t r = 0; r < kTileDim; ++r) {
-                noc_async_read(input.get_noc_addr(first_stick + r, block * block_bytes), rows_l1 + r * block_bytes,
-                               block_bytes);
-            }
-            noc_async_read_barrier();
-            if (block == 0) {
-                push_shift_tile(cb_shift, rows_l1, block_bytes, elem_bytes);
-            }
-            cb_push_back(cb_in_rm, block_tiles);
-        }
-#if defined(FUSE_GAMMA) || defined(FUSE_BETA)
-        for (uint32_t block = 0; block < num_blocks; ++block) {
+        const uint32_t valid_rows = height - first_stick < kTileDim ? height - first_stick : kTileDim;
+        for (uint32_t pass = 0; pass < num_passes; ++pass) {
+            for (uint32_t block = 0; block < num_blocks; ++block) {
+                cb_reserve_back(cb_in_rm, block_tiles);
+                const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
+                for (uint32_t r = 0; r < valid_rows; ++r) {
+                    read_row_bytes(input, first_stick + r, block, width, rows_l1 + r * block_bytes);
+                }
+                noc_async_read_barrier();
+                if (pass == 0 && block == 0) {
+                    read_shifts(rows_l1, valid_rows, shift);
+#ifndef STREAMED
+                    push_shift_tile(shift);
+#endif
+                }
+                fill_padding(rows_l1, valid_rows, valid_datums(block, width), shift);
+                cb_push_back(cb_in_rm, block_tiles);
+#if defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
+                if (pass == 1) {
 #ifdef FUSE_GAMMA
-            push_row_repeated_tiles(cb_gamma, gamma_l1 + block * block_bytes, block_tiles, elem_bytes);
+                    push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width),
+                                            valid_datums(block, width));
+                    release_stick_block(cb_gamma_rm);
 #endif
 #ifdef FUSE_BETA
-            push_row_repeated_tiles(cb_beta, beta_l1 + block * block_bytes, block_tiles, elem_bytes);
+                    push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width),
+                                            valid_datums(block, width));
+                    release_stick_block(cb_beta_rm);
+#endif
+                }
+#endif
+            }
+        }
+#if !defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
+        for (uint32_t block = 0; block < num_blocks; ++block) {
+#ifdef FUSE_GAMMA
+            push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width),
+                                    valid_datums(block, width));
+#endif
+#ifdef FUSE_BETA
+            push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width),
+                                    valid_datums(block, width));
 #endif
         }
 #endif
     }
 
+#ifndef STREAMED
 #ifdef FUSE_GAMMA
     cb_pop_front(cb_gamma_rm, 1);
 #endif
 #ifdef FUSE_BETA
     cb_pop_front(cb_beta_rm, 1);
+#endif
 #endif
 }

@@ -21,7 +21,8 @@ namespace {
 
 constexpr uint32_t a = 0, b = 1, scaler = 8, out = 16;
 
-#if defined(OP_COPY) || defined(OP_SFPU_UNARY) || defined(OP_SFPU_BINARY) || defined(OP_SFPU_BCAST_COL)
+#if defined(OP_COPY) || defined(OP_SFPU_UNARY) || defined(OP_SFPU_BINARY) || defined(OP_SFPU_BCAST_COL) || \
+    defined(OP_SFPU_REDUCE_ROW)
 constexpr bool kUsesCopy = true;
 #else
 constexpr bool kUsesCopy = false;
@@ -39,6 +40,8 @@ void init_once() {
     OP_SFPU_INIT();
 #elif defined(OP_SFPU_BCAST_COL)
     sfpu_bcast_col_init();
+#elif defined(OP_SFPU_REDUCE_ROW)
+    sfpu_reduce_init<PoolType::SUM, DataFormat::Float32>();
 #endif
 }
 
@@ -46,7 +49,7 @@ void compute_one() {
     if (kUsesCopy) {
         copy_init(a);
         copy_tile(a, 0, 0);
-#if defined(OP_SFPU_BINARY) || defined(OP_SFPU_BCAST_COL)
+#if defined(OP_SFPU_BINARY) || defined(OP_SFPU_BCAST_COL) || (defined(OP_SFPU_REDUCE_ROW) && OP_SFPU_REDUCE_ROW == 2)
         copy_tile(b, 0, 1);
 #endif
     }
@@ -60,6 +63,8 @@ void compute_one() {
     OP_SFPU(0, 1, 0);
 #elif defined(OP_SFPU_BCAST_COL)
     OP_SFPU(0, 1);
+#elif defined(OP_SFPU_REDUCE_ROW)
+    sfpu_reduce<PoolType::SUM, DataFormat::Float32, ReduceDim::REDUCE_ROW>(0, OP_SFPU_REDUCE_ROW, OP_SFPU_REDUCE_RT);
 #endif
 }
 
