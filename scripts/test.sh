@@ -12,7 +12,11 @@ echo "== the wheel, installed non-editable into a fresh venv (tests/packaging)"
 python3 -m pytest tests/packaging -q -m wheel
 echo "== ttnn conformance (downloads the ttnn wheel on first use)"
 ./scripts/conformance.sh --all-variants
-echo "== op tests (scripts/dev-test.sh)"
+echo "== op tests (scripts/dev-test.sh), default numerics variant (pessimistic)"
 ./scripts/dev-test.sh -- -q
+for variant in isa ttsim exact; do
+    echo "== op numeric tests under EMULATOR_NUMERICS=$variant"
+    EMULATOR_NUMERICS="$variant" ./scripts/dev-test.sh -- -q -m "numeric and not grids"
+done
 echo "== real-ttnn checks (Python 3.12 venv)"
 ./scripts/ttnn-check.sh

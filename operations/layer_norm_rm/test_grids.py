@@ -27,6 +27,8 @@ from operations.layer_norm_rm.op_checks import (
 )
 from program import cores_of
 
+pytestmark = pytest.mark.grids
+
 GRIDS = [(8, 8), (7, 9), (8, 7), (1, 1)]
 
 
