@@ -52,6 +52,7 @@ const CBConfig& cb_config(uint32_t cb) { return cb_of(cb).config; }
 
 void cb_reserve_back(uint32_t cb, uint32_t n) {
     set_call("cb_reserve_back(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbReserveBack, cb, n));
     CircularBuffer& c = cb_of(cb);
     if (n > c.config.num_pages) {
         misuse(cb, c, "cb_reserve_back for more pages than the CB holds");
@@ -71,6 +72,7 @@ void cb_reserve_back(uint32_t cb, uint32_t n) {
 
 void cb_push_back(uint32_t cb, uint32_t n) {
     set_call("cb_push_back(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbPushBack, cb, n));
     CircularBuffer& c = cb_of(cb);
     std::lock_guard<std::mutex> lock(t_self->core->mutex);
     if (n > c.reserved) {
@@ -93,6 +95,7 @@ void cb_push_back(uint32_t cb, uint32_t n) {
 
 void cb_wait_front(uint32_t cb, uint32_t n) {
     set_call("cb_wait_front(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbWaitFront, cb, n));
     CircularBuffer& c = cb_of(cb);
     if (n > c.config.num_pages) {
         misuse(cb, c, "cb_wait_front for more pages than the CB holds");
@@ -106,6 +109,7 @@ void cb_wait_front(uint32_t cb, uint32_t n) {
 
 void cb_pop_front(uint32_t cb, uint32_t n) {
     set_call("cb_pop_front(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbPopFront, cb, n));
     CircularBuffer& c = cb_of(cb);
     std::lock_guard<std::mutex> lock(t_self->core->mutex);
     if (n > c.waited) {
