@@ -72,7 +72,6 @@ void cb_reserve_back(uint32_t cb, uint32_t n) {
 
 void cb_push_back(uint32_t cb, uint32_t n) {
     set_call("cb_push_back(cb=%u, n=%u)", cb, n);
-    EMU_EVENT(simple(events::Op::CbPushBack, cb, n));
     CircularBuffer& c = cb_of(cb);
     std::lock_guard<std::mutex> lock(t_self->core->mutex);
     if (n > c.reserved) {
@@ -85,6 +84,8 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     if (pending_read_overlaps(begin, begin + n * c.config.page_size)) {
         misuse(cb, c, "cb_push_back over pages a noc_async_read still writes (missing noc_async_read_barrier)");
     }
+    EMU_EVENT(pushed(cb, n * c.config.page_size, data_format_datum_bytes(c.config.format)));
+    EMU_EVENT(simple(events::Op::CbPushBack, cb, n));
     mark_stored_datums(begin, n * c.config.page_size, data_format_datum_bytes(c.config.format));
     c.wr_page = (c.wr_page + n) % c.config.num_pages;
     c.pushed += n;

@@ -22,7 +22,7 @@ bool g_on = false;
 namespace {
 
 void add(Op op, const char* call, uint32_t cb, uint32_t a, uint32_t b, uint8_t flags) {
-    t_self->event_log.push_back({call, a, b, static_cast<uint8_t>(op), static_cast<uint8_t>(cb), flags});
+    t_self->event_log.records.push_back({call, a, b, static_cast<uint8_t>(op), static_cast<uint8_t>(cb), flags});
 }
 
 uint8_t approx_flag(bool approx) { return approx ? kApprox : 0; }
@@ -31,7 +31,7 @@ const char* op_name(Op op) {
     static const char* names[] = {"compute", "init", "cb_wait_front", "cb_pop_front", "cb_reserve_back",
                                   "cb_push_back", "tile_regs_acquire", "tile_regs_commit", "tile_regs_wait",
                                   "tile_regs_release", "noc_read", "noc_write", "noc_read_barrier",
-                                  "noc_write_barrier"};
+                                  "noc_write_barrier", "riscv"};
     return names[static_cast<int>(op)];
 }
 
@@ -124,6 +124,9 @@ void write_event(std::FILE* out, const KernelThread& t, const Record& r) {
         case Op::NocWrite:
             std::fprintf(out, ",\"bytes\":%u,\"target\":\"%s\"", r.a, (r.flags & kDram) ? "dram" : "l1");
             break;
+        case Op::Riscv:
+            std::fprintf(out, ",\"datums\":%u", r.a);
+            break;
         default:
             break;
     }
@@ -170,7 +173,28 @@ void init(const char* call, uint8_t threads) { add(Op::Init, call, 0xff, threads
 
 void simple(Op op, uint32_t cb, uint32_t pages) { add(op, "", cb, pages, 0, 0); }
 
-void noc(Op op, uint32_t bytes, bool dram) { add(op, "", 0xff, bytes, 0, dram ? kDram : 0); }
+void noc(Op op, uint32_t bytes, bool dram, uint32_t local_l1) {
+    add(op, "", 0xff, bytes, 0, dram ? kDram : 0);
+    if (op != Op::NocRead) {
+        return;
+    }
+    for (uint32_t i = 0; i < kNumCircularBuffers; ++i) {
+        const CBConfig& c = t_self->core->cbs[i].config;
+        if (c.configured && local_l1 >= c.l1_addr && local_l1 < c.l1_addr + c.page_size * c.num_pages) {
+            t_self->event_log.noc_bytes_into_cb[i] += bytes;
+            return;
+        }
+    }
+}
+
+void pushed(uint32_t cb, uint32_t bytes, uint32_t datum_bytes) {
+    uint64_t& delivered = t_self->event_log.noc_bytes_into_cb[cb];
+    const uint64_t stored = bytes > delivered ? bytes - delivered : 0;
+    delivered = 0;
+    if (t_self->kind != KernelKind::Compute && stored >= datum_bytes) {
+        add(Op::Riscv, "", 0xff, static_cast<uint32_t>(stored / datum_bytes), 0, 0);
+    }
+}
 
 void write_file(const std::string& path) {
     const std::string tmp = path + ".tmp";
@@ -181,11 +205,11 @@ void write_file(const std::string& path) {
     for (const auto& t : g_threads) {
         std::fprintf(out, "{\"core\":[%u,%u],\"kernel\":\"%s\",\"kind\":\"%s\"}\n[", t->core->x, t->core->y,
                      json_escape(t->kernel.c_str()).c_str(), kind_name(t->kind));
-        for (size_t i = 0; i < t->event_log.size(); ++i) {
+        for (size_t i = 0; i < t->event_log.records.size(); ++i) {
             if (i) {
                 std::fputc(',', out);
             }
-            write_event(out, *t, t->event_log[i]);
+            write_event(out, *t, t->event_log.records[i]);
         }
         std::fputs("]\n", out);
     }

@@ -65,7 +65,7 @@ struct KernelThread {
     uint64_t dram_read = 0, dram_written = 0, noc_transactions = 0;
     double busy_seconds = 0;
     std::vector<std::string> trace_events;
-    std::vector<events::Record> event_log;  // only when the plan names an events file (events.h)
+    events::ThreadLog event_log;  // filled only when the plan names an events file (events.h)
 };
 
 struct DramBuffer {
