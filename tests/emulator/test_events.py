@@ -28,17 +28,23 @@ BF16_TILE = TILE_BYTES["bfloat16"]
 CB_PAGES = {0: 2, 16: 2}
 
 
-def _program() -> Program:
-    defines = {"OP_SFPU_UNARY": "1", "OP_SFPU_INIT": "rsqrt_tile_init", "OP_SFPU(i)": "rsqrt_tile(i)"}
+SFPU = {"OP_SFPU_UNARY": "1", "OP_SFPU_INIT": "rsqrt_tile_init", "OP_SFPU(i)": "rsqrt_tile(i)"}
+REDUCE = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": "ReduceDim::REDUCE_ROW"}
+
+
+def _program(defines: dict[str, str] = SFPU) -> Program:
+    reduce = "OP_REDUCE" in defines
     kernels = [
         Kernel("reader", "reader", str(KERNELS / "reader_tiles.cpp"), CORE, [1, AccessorArgs("a"), AccessorArgs("a")],
-               {(0, 0): [TILES, BufferAddress("a"), BufferAddress("a"), BF16_TILE, 0]}),
+               {(0, 0): [TILES, BufferAddress("a"), BufferAddress("a"), BF16_TILE, 0x3F800000]},
+               defines={"SCALER": "1"} if reduce else {}),
         Kernel("compute", "compute", str(KERNELS / "compute_tile_op.cpp"), CORE, [1], {(0, 0): [TILES]},
                defines=defines, compute_config=ComputeConfig("HiFi4", True, False, False, [])),
         Kernel("writer", "writer", str(KERNELS / "writer_tiles.cpp"), CORE, [AccessorArgs("out")],
                {(0, 0): [TILES, BufferAddress("out"), BF16_TILE]}),
     ]
-    cbs = [CircularBuffer(cb, "bfloat16", BF16_TILE, pages, CORE) for cb, pages in CB_PAGES.items()]
+    pages_of = {**CB_PAGES, 8: 1} if reduce else CB_PAGES
+    cbs = [CircularBuffer(cb, "bfloat16", BF16_TILE, pages, CORE) for cb, pages in pages_of.items()]
     slots = [TensorSlot("a", [TILES, TILE_HW], "bfloat16", "input"),
              TensorSlot("out", [TILES, TILE_HW], "bfloat16", "output")]
     return Program("events_copy_rsqrt", cbs, kernels, slots)
@@ -98,6 +104,19 @@ def test_estimate_is_the_replay_of_the_hand_log(recorded) -> None:
     assert result.estimate.summary() == expected.summary()
     assert result.estimate.stage_cycles == expected.stage_cycles
     assert result.estimate.dram_bytes == result.dram_bytes_read + result.dram_bytes_written
+
+
+def test_a_readers_own_stores_count_as_riscv_datums(emu, tmp_path) -> None:
+    # reader_tiles.cpp with SCALER fills CB 8 through a pointer (prepare_reduce_scaler): one tile, no NOC
+    # read, so all 1024 datums of the pushed page are the kernel's own stores. The input tiles arrive by
+    # NOC, so they add none.
+    path = tmp_path / "events.jsonl"
+    emulator.run(_program(REDUCE), _io(emu), events=path)
+    reader, compute, _ = read_core_logs(path, {(0, 0): {**CB_PAGES, 8: 1}})[0].kernels
+    assert reader.events[:3] == (Event("cb_reserve_back", cb=8, pages=1), Event("riscv", datums=1024),
+                                 Event("cb_push_back", cb=8, pages=1))
+    assert reader.events[3:] == _hand_log()[0].events
+    assert sum(e.call == "reduce_row_sum" for e in compute.events) == TILES
 
 
 def test_no_estimate_and_no_events_unless_asked(emu) -> None:
