@@ -17,7 +17,7 @@ import pytest
 
 import emulator
 from emulator import build, settings
-from emulator.cost_model import CoreLog, Event, KernelLog, estimate, read_core_logs
+from emulator.cost_model import CoreLog, Event, KernelLog, estimate, read_core_logs, write_trace
 from program import TILE_BYTES, TILE_HW, AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, Kernel, Program, \
     TensorSlot
 from tests.emulator.harness import CORE, KERNELS
@@ -171,3 +171,14 @@ def test_bad_events_file_names_the_line(tmp_path) -> None:
     path.write_text(json.dumps({"core": [0, 0], "kernel": "reader", "kind": "reader"}) + "\n[]\n")
     with pytest.raises(ValueError, match=r"cores \[\(0, 0\)\] have kernels but no CB capacities"):
         read_core_logs(path, {})
+
+
+def test_trace_of_the_estimate_has_a_track_per_modelled_thread(recorded, tmp_path) -> None:
+    _, result = recorded
+    path = tmp_path / "trace.json"
+    write_trace(result.estimate, str(path), [result.estimate.slowest.core])
+    events = json.loads(path.read_text())["traceEvents"]
+    tracks = {e["args"]["name"] for e in events if e["name"] == "thread_name"}
+    assert tracks == {"reader", "unpack", "math", "pack", "writer"}
+    last = max(e["ts"] + e["dur"] for e in events if e["ph"] == "X")
+    assert last == pytest.approx(result.estimate.compute_s * 1e6)
