@@ -59,8 +59,9 @@ def print_estimate(rows: list[dict[str, Any]]) -> None:
         print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['dram_bytes'] / 1e6:8.2f} {r['dram_floor_us']:9.1f}{stages} "
               f"{r['device_us']:10.1f} {r['device_us'] / r['dram_floor_us']:8.1f}  {r['bound']:14} "
               f"{bare['device_us']:10.1f}  {bare['bound']}")
-    print("(DRAM MB counted by the emulator's runtime in the same run. RISC-V loops: bytes a reader/writer pushes that\n"
-          " no NOC read delivered count as its own stores, 10 cycles a datum (an estimate); 'no-RISC' leaves them out)")
+    print("(DRAM MB counted by the emulator's runtime in the same run. RISC-V loops: bytes a reader/writer\n"
+          " pushes that no NOC read delivered count as its own stores, 10 cycles a datum (an estimate);\n"
+          " 'no-RISC' leaves them out)")
 
 
 def print_report(report: dict[str, Any]) -> None:
