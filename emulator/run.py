@@ -68,6 +68,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     temporary one when `events` is None) into `result.estimate` (emulator/cost_model).
     """
     program.validate()
+    if events is not None and (Path(events).is_dir() or not Path(events).resolve().parent.is_dir()):
+        raise ValueError(f"events={str(events)!r}: expected a file path in an existing folder for the event log")
     device = _check_io(program, io_tensors)
     sources = _kernel_sources(program)
     cores = _cores(program, device)
@@ -77,9 +79,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan_path = Path(tmp) / "plan.json"
         report_path = Path(tmp) / "report.json"
-        events_path = Path(events).resolve() if events is not None else None
-        if events_path is None and estimate:
-            events_path = Path(tmp) / "events.jsonl"
+        kept = Path(events).resolve() if events is not None else None
+        events_path = Path(tmp) / "events.jsonl" if kept is None and estimate else kept
         timeout = hang_timeout if hang_timeout is not None else settings.hang_seconds()
         plan = _plan(program, io_tensors, device, layout, [b.path for b in builds], report_path, trace, timeout,
                      events_path)
@@ -91,7 +92,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     cached = sum(b.cached for b in builds)
     return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"],
                      errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)),
-                     Path(events).resolve() if events is not None else None, modelled)
+                     kept, modelled)
 
 
 def _estimate(program: Program, events_path: Path, stats: dict[str, Any]) -> Estimate:

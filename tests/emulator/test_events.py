@@ -152,6 +152,13 @@ def test_the_side_file_exists_only_when_the_plan_names_it(emu, monkeypatch, tmp_
     assert {p.name for p in tmp_path.iterdir()} == expected
 
 
+@pytest.mark.parametrize("where", ["folder", "missing_parent"])
+def test_an_events_path_that_cannot_be_a_file_is_refused(emu, tmp_path, where) -> None:
+    path = tmp_path if where == "folder" else tmp_path / "no" / "events.jsonl"
+    with pytest.raises(ValueError, match=r"events=.*expected a file path in an existing folder"):
+        emulator.run(_program(), _io(emu), events=path)
+
+
 def test_cores_with_equal_work_share_one_log(tmp_path) -> None:
     text = json.dumps([{"op": "noc_read", "bytes": 64}, {"op": "noc_read_barrier"}])
     lines = [json.dumps({"core": [x, 0], "kernel": "reader", "kind": "reader"}) + "\n" + text for x in range(3)]
