@@ -29,15 +29,14 @@ DEFAULT_DTYPES = "bfloat16,float32"
 
 
 def measure(device: Any, shapes: list[list[int]], dtypes: list[str], repeats: int, matrix: bool) -> dict[str, Any]:
-    """Every section, in order; the estimate's DRAM floor uses the bytes the traffic run counted."""
+    """Every section, in order."""
     cases = [(shape, dtype) for shape in shapes for dtype in dtypes]
     report: dict[str, Any] = {"repeats": repeats,
                               "throughput": [throughput_row(device, s, d, repeats) for s, d in cases]}
     if matrix:
         report["seed_matrix"] = seed_matrix()
     report["traffic"] = [traffic_row(device, s, d) for s, d in cases]
-    counted = [t["dram_read"] + t["dram_written"] for t in report["traffic"]]
-    report["silicon_estimate"] = [estimate_row(s, d, n) for (s, d), n in zip(cases, counted)]
+    report["silicon_estimate"] = [estimate_row(device, s, d) for s, d in cases]
     return report
 
 

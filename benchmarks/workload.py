@@ -35,14 +35,15 @@ def run_torch(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torch
 
 
 def launch_program(device: Any, x: torch.Tensor, gamma: torch.Tensor | None,
-                   beta: torch.Tensor | None) -> Any:
-    """The op's Program launched directly; returns the emulator's RunResult (what it counted)."""
+                   beta: torch.Tensor | None, estimate: bool = False) -> Any:
+    """The op's Program launched directly; returns the emulator's RunResult (what it counted, and with
+    `estimate` the modelled device time of the run)."""
     dtype = dtype_of(x)
     params = [t for t in (gamma, beta) if t is not None]
     program = build_program(list(x.shape), dtype, gamma is not None, beta is not None, grid=device.grid,
                             l1_budget=devices.l1_budget(device))
     io = [devices.from_torch(t, device) for t in (x, *params)] + [devices.allocate(list(x.shape), dtype, device)]
-    return devices.launch(program, io).stats
+    return devices.launch(program, io, estimate=estimate).stats
 
 
 def dtype_of(t: torch.Tensor) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from emulator import build, errata, settings
 from emulator.codes import FIDELITY_CODE, FORMAT_CODE
+from emulator.cost_model import Estimate, estimate as estimate_cost, read_core_logs
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
@@ -40,6 +41,8 @@ class RunResult:
     watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
     warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
     program_name: str = ""  # which program ran (ops name their plan and L1 use there)
+    events: Path | None = None  # the recorded cost-model event log, when run(events=...) named one
+    estimate: Estimate | None = None  # the Wormhole n150 device-time estimate, when run(estimate=True)
 
     @property
     def dram_bytes_read(self) -> int:
@@ -55,14 +58,19 @@ class RunResult:
 
 
 def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | None = None,
-        hang_timeout: float | None = None, include_dirs: tuple[Path, ...] = ()) -> RunResult:
+        hang_timeout: float | None = None, include_dirs: tuple[Path, ...] = (), events: Path | None = None,
+        estimate: bool = False) -> RunResult:
     """Run `program` with `io_tensors` (generic_op order, output last) on their emulated device.
 
     Kernel sources must be absolute paths (the launcher anchors relative ones: program.anchor_sources).
     Compiled kernels are cached in the device's `cache_dir`; `hang_timeout` defaults to settings;
-    `include_dirs` go on every kernel's include path first (see build.kernel_object).
+    `include_dirs` go on every kernel's include path first (see build.kernel_object). `events` names a
+    file for the runner's cost-model event log (runtime/events.cpp); `estimate` replays that log (a
+    temporary one when `events` is None) into `result.estimate` (emulator/cost_model).
     """
     program.validate()
+    if events is not None and (Path(events).is_dir() or not Path(events).resolve().parent.is_dir()):
+        raise ValueError(f"events={str(events)!r}: expected a file path in an existing folder for the event log")
     device = _check_io(program, io_tensors)
     sources = _kernel_sources(program)
     cores = _cores(program, device)
@@ -72,15 +80,33 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan_path = Path(tmp) / "plan.json"
         report_path = Path(tmp) / "report.json"
+        kept = Path(events).resolve() if events is not None else None
+        events_path = Path(tmp) / "events.jsonl" if kept is None and estimate else kept
         timeout = hang_timeout if hang_timeout is not None else settings.hang_seconds()
-        plan = _plan(program, io_tensors, device, layout, [b.path for b in builds], report_path, trace, timeout)
+        plan = _plan(program, io_tensors, device, layout, [b.path for b in builds], report_path, trace, timeout,
+                     events_path)
         check_plan(plan)
         plan_path.write_text(json.dumps(plan))
         report = _launch(runner, plan_path, report_path, timeout)
+        modelled = _estimate(program, events_path, report["stats"]) if estimate else None
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
     return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"],
-                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)), program.name)
+                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)), program.name,
+                     kept, modelled)
+
+
+def _estimate(program: Program, events_path: Path, stats: dict[str, Any]) -> Estimate:
+    """The recorded log replayed per core; the DRAM floor from the runtime's own byte count."""
+    cb_pages: dict[tuple[int, int], dict[int, int]] = {}
+    for cb in program.cbs:
+        for core in cores_of(cb.core_ranges):
+            cb_pages.setdefault(core, {})[cb.index] = cb.num_pages
+    for kernel in program.kernels:
+        for core in cores_of(kernel.core_ranges):
+            cb_pages.setdefault(core, {})
+    logs = read_core_logs(events_path, cb_pages)
+    return estimate_cost(logs, dram_bytes=int(stats["dram_bytes_read"]) + int(stats["dram_bytes_written"]))
 
 
 def _kernel_sources(program: Program) -> list[Path]:
@@ -193,7 +219,8 @@ def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTen
 
 
 def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
-          objects: list[Path], report: Path, trace: Path | None, hang: float) -> dict[str, Any]:
+          objects: list[Path], report: Path, trace: Path | None, hang: float,
+          events: Path | None = None) -> dict[str, Any]:
     """The runner's plan (schemas/plan.schema.json): the Program with tensors resolved to addresses."""
     device_section = {"l1_size": device.l1_size, "l1_unreserved_base": device.l1_unreserved_base,
                       "num_dram_banks": device.num_dram_banks, "dram_bank_size": device.dram_bank_size,
@@ -206,6 +233,7 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
            for cb in program.cbs for core in cores_of(cb.core_ranges)]
     kernels = [_kernel_plan(program, kernel, obj, io) for kernel, obj in zip(program.kernels, objects)]
     return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
+                         events=str(events) if events is not None else None,
                          watchdog=watchdog, device=device_section,
                          buffers=[{"address": a, "size": n} for a, n in device.buffers.items()],
                          cbs=cbs, kernels=kernels)

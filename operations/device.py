@@ -218,13 +218,16 @@ class LaunchResult:
     stats: Any = None
 
 
-def launch(program: Program, io_tensors: list[Any]) -> LaunchResult:
-    """Run `program` on the device the io tensors live on (output last), kernel sources anchored at SOURCE_ROOT."""
+def launch(program: Program, io_tensors: list[Any], estimate: bool = False) -> LaunchResult:
+    """Run `program` on the device the io tensors live on (output last), kernel sources anchored at SOURCE_ROOT.
+    `estimate` (emulator only): `stats.estimate` is the modelled Wormhole n150 device time of the run."""
     program = anchor_sources(program, SOURCE_ROOT)
     if is_emulated(io_tensors[-1]):
         import emulator
 
-        return LaunchResult(io_tensors[-1], emulator.run(program, io_tensors))
+        return LaunchResult(io_tensors[-1], emulator.run(program, io_tensors, estimate=estimate))
+    if estimate:
+        raise ValueError("estimate=True: the device-time estimate models an emulated run; this launch is on hardware")
     import ttnn
 
     from ttnn_backend.lowering import to_ttnn

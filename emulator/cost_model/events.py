@@ -1,7 +1,8 @@
-"""The per-core event log the replay consumes, and what the runner must emit to produce it.
+"""The per-core event log the replay consumes, and where the runner records each event.
 
 A run yields, per core, the CB capacities and one event list per kernel (reader, writer, compute),
-in the order the kernel made its API calls. Each event is a JSON object (one per line when
+in the order the kernel made its API calls (runner: plan key "events", emulator/runtime/events.cpp;
+reader: runtime_log.py). Each event is a JSON object (one per line when
 streamed) with an "op" and the fields below; `parse_event` validates one.
 
 | op | fields | recorded by (emulator/runtime/...) |
@@ -12,7 +13,7 @@ streamed) with an "op" and the fields below; `parse_event` validates one.
 | tile_regs_acquire, tile_regs_commit, tile_regs_wait, tile_regs_release | - | compute.cpp: regs_acquire, regs_commit, regs_wait, regs_release |
 | noc_read, noc_write | bytes, target (dram or l1) | noc.cpp: noc_read / noc_write; target from whether the NOC address is a DRAM bank |
 | noc_read_barrier, noc_write_barrier | - | noc.cpp: noc_read_barrier / noc_write_barrier |
-| riscv | datums | the API implementations cannot see a kernel's own loops; a kernel touching L1 datum by datum is described by a hand count (see benchmarks/layer_norm_rm_events.py) |
+| riscv | datums | cb.cpp: cb_push_back of a reader/writer, before its push event: the pushed bytes no noc_read delivered into that CB since its last push (the kernel's own stores; its loops are invisible) |
 
 `call` for compute events is a key of `API_CALLS` (which Tensix thread does which part), named from
 the runtime's enums (emulator/include/emu/compute.h) as follows:

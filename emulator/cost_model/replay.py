@@ -342,6 +342,7 @@ class Estimate:
     device_s: float  # max(compute_s, dram_floor_s)
     bound: str
     stage_cycles: dict[str, float]  # busy cycles per resource on the slowest core
+    logs: tuple[CoreLog, ...] = ()  # what was replayed
 
     def summary(self) -> dict:
         return {"device_us": self.device_s * 1e6, "dram_floor_us": self.dram_floor_s * 1e6,
@@ -369,4 +370,4 @@ def estimate(logs: list[CoreLog], dram_bytes: int | None = None) -> Estimate:
         name = max(slowest.busy, key=lambda k: slowest.busy[k])
         bound = name if name in ("unpack", "math", "pack") or name.startswith("NOC") else f"{name} kernel"
     return Estimate(results, slowest, moved, floor_s, compute_s, max(floor_s, compute_s), bound,
-                    dict(slowest.busy))
+                    dict(slowest.busy), tuple(logs))

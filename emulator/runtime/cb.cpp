@@ -52,6 +52,7 @@ const CBConfig& cb_config(uint32_t cb) { return cb_of(cb).config; }
 
 void cb_reserve_back(uint32_t cb, uint32_t n) {
     set_call("cb_reserve_back(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbReserveBack, cb, n));
     CircularBuffer& c = cb_of(cb);
     if (n > c.config.num_pages) {
         misuse(cb, c, "cb_reserve_back for more pages than the CB holds");
@@ -83,6 +84,8 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     if (pending_read_overlaps(begin, begin + n * c.config.page_size)) {
         misuse(cb, c, "cb_push_back over pages a noc_async_read still writes (missing noc_async_read_barrier)");
     }
+    EMU_EVENT(pushed(cb, n * c.config.page_size, data_format_datum_bytes(c.config.format)));
+    EMU_EVENT(simple(events::Op::CbPushBack, cb, n));
     mark_stored_datums(begin, n * c.config.page_size, data_format_datum_bytes(c.config.format));
     c.wr_page = (c.wr_page + n) % c.config.num_pages;
     c.pushed += n;
@@ -93,6 +96,7 @@ void cb_push_back(uint32_t cb, uint32_t n) {
 
 void cb_wait_front(uint32_t cb, uint32_t n) {
     set_call("cb_wait_front(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbWaitFront, cb, n));
     CircularBuffer& c = cb_of(cb);
     if (n > c.config.num_pages) {
         misuse(cb, c, "cb_wait_front for more pages than the CB holds");
@@ -106,6 +110,7 @@ void cb_wait_front(uint32_t cb, uint32_t n) {
 
 void cb_pop_front(uint32_t cb, uint32_t n) {
     set_call("cb_pop_front(cb=%u, n=%u)", cb, n);
+    EMU_EVENT(simple(events::Op::CbPopFront, cb, n));
     CircularBuffer& c = cb_of(cb);
     std::lock_guard<std::mutex> lock(t_self->core->mutex);
     if (n > c.waited) {

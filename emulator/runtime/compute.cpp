@@ -307,6 +307,7 @@ void finish_compute(KernelThread& t) {
 
 void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     set_call("compute_kernel_hw_startup(%u, %u, %u)", icb0, icb1, ocb);
+    EMU_EVENT(init("compute_kernel_hw_startup", events::kAll));
     ComputeState& s = cs();
     configure_unpacker(Reg::SrcA, icb0);
     configure_unpacker(Reg::SrcB, icb1);
@@ -316,6 +317,7 @@ void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
 
 void regs_acquire() {
     set_call("tile_regs_acquire()");
+    EMU_EVENT(simple(events::Op::RegsAcquire));
     require_started("tile_regs_acquire");
     ComputeState& s = cs();
     if (s.dst_state != DstState::Free) {
@@ -328,6 +330,7 @@ void regs_acquire() {
 
 void regs_commit() {
     set_call("tile_regs_commit()");
+    EMU_EVENT(simple(events::Op::RegsCommit));
     if (cs().dst_state != DstState::Math) {
         fault("compute_misuse", "tile_regs_commit() without tile_regs_acquire()");
     }
@@ -336,6 +339,7 @@ void regs_commit() {
 
 void regs_wait() {
     set_call("tile_regs_wait()");
+    EMU_EVENT(simple(events::Op::RegsWait));
     if (cs().dst_state != DstState::Committed) {
         fault("compute_misuse", "tile_regs_wait() without tile_regs_commit() (PACK would wait for MATH forever)");
     }
@@ -344,6 +348,7 @@ void regs_wait() {
 
 void regs_release() {
     set_call("tile_regs_release()");
+    EMU_EVENT(simple(events::Op::RegsRelease));
     if (cs().dst_state != DstState::Pack) {
         fault("compute_misuse", "tile_regs_release() without tile_regs_wait()");
     }
@@ -352,26 +357,31 @@ void regs_release() {
 
 void reconfig_srca(uint32_t cb) {
     set_call("reconfig_data_format_srca(%u)", cb);
+    EMU_EVENT(init("reconfig_data_format_srca", events::kUnpackMath));
     configure_unpacker(Reg::SrcA, cb);
 }
 
 void reconfig_srcb(uint32_t cb) {
     set_call("reconfig_data_format_srcb(%u)", cb);
+    EMU_EVENT(init("reconfig_data_format_srcb", events::kUnpackMath));
     configure_unpacker(Reg::SrcB, cb);
 }
 
 void reconfig_pack(uint32_t cb) {
     set_call("pack_reconfig_data_format(%u)", cb);
+    EMU_EVENT(init("pack_reconfig_data_format", events::kPack));
     cs().pack = cb_config(cb).format;
 }
 
 void copy_init(uint32_t cb) {
     set_call("copy_init(%u)", cb);
+    EMU_EVENT(init("copy_init", events::kUnpackMath));
     begin_fpu_init(FpuMode::Copy, "copy_init");
 }
 
 void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     set_call("copy_tile(cb=%u, tile=%u, dst=%u)", cb, itile, idst);
+    EMU_EVENT(tile_call("copy_tile", cb, 1, 1, unpacks_to_dest(cb)));
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
     float v[kDatums];
@@ -385,12 +395,14 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
     set_call("tilize_init(%u, %u, %u)", icb, block, ocb);
+    EMU_EVENT(init("tilize_init", events::kAll));
     begin_fpu_init(FpuMode::Tilize, "tilize_init");
     cs().tilize_active = true;
 }
 
 void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     set_call("tilize_block(icb=%u, block=%u, ocb=%u)", icb, block, ocb);
+    EMU_EVENT(tile_call("tilize_block", icb, block));
     require_started("tilize_block");
     if (cs().fpu != FpuMode::Tilize) {
         fault("compute_misuse", "tilize_block without tilize_init");
@@ -436,12 +448,14 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
 
 void tilize_uninit(uint32_t icb, uint32_t ocb) {
     set_call("tilize_uninit(%u, %u)", icb, ocb);
+    EMU_EVENT(init("tilize_uninit", events::kAll));
     cs().tilize_active = false;
     cs().fpu = FpuMode::None;
 }
 
 void pack_untilize_init(uint32_t icb, uint32_t ocb, uint32_t block_ct_dim, uint32_t full_ct_dim) {
     set_call("pack_untilize_init<%u, %u>(%u, %u)", block_ct_dim, full_ct_dim, icb, ocb);
+    EMU_EVENT(init("pack_untilize_init", events::kAll));
     begin_fpu_init(FpuMode::Untilize, "pack_untilize_init");
     if (block_ct_dim > dst_capacity() || full_ct_dim % block_ct_dim != 0) {
         fault("compute_misuse", "pack_untilize_init<block_ct_dim=%u, full_ct_dim=%u>: block_ct_dim must be <= %u "
@@ -499,6 +513,7 @@ void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint
                          uint32_t block_ct_dim, uint32_t full_ct_dim) {
     set_call("pack_untilize_block<%u, %u>(icb=%u, rt=%u, ocb=%u, c=%u)", block_ct_dim, full_ct_dim, icb,
              block_rt_dim, ocb, block_c_index);
+    EMU_EVENT(tile_call("pack_untilize_block", icb, block_rt_dim * block_ct_dim, block_ct_dim));
     require_started("pack_untilize_block");
     ComputeState& s = cs();
     if (!s.untilize_active || s.untilize_block_ct != block_ct_dim || s.untilize_full_ct != full_ct_dim) {
@@ -511,11 +526,13 @@ void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint
 // The deprecated unpack-based untilize: the unpacker untilizes, so no DST-capacity limit on the width.
 void untilize_init(uint32_t icb) {
     set_call("untilize_init(%u)", icb);
+    EMU_EVENT(init("untilize_init", events::kAll));
     begin_fpu_init(FpuMode::Copy, "untilize_init");
 }
 
 void untilize_block(uint32_t icb, uint32_t full_ct_dim, uint32_t ocb) {
     set_call("untilize_block(icb=%u, full_ct_dim=%u, ocb=%u)", icb, full_ct_dim, ocb);
+    EMU_EVENT(tile_call("untilize_block", icb, full_ct_dim));
     require_started("untilize_block");
     if (cs().fpu != FpuMode::Copy) {
         fault("compute_misuse", "untilize_block without untilize_init");
@@ -525,17 +542,20 @@ void untilize_block(uint32_t icb, uint32_t full_ct_dim, uint32_t ocb) {
 
 void untilize_uninit(uint32_t icb) {
     set_call("untilize_uninit(%u)", icb);
+    EMU_EVENT(init("untilize_uninit", events::kAll));
     cs().fpu = FpuMode::None;
 }
 
 void pack_untilize_uninit(uint32_t ocb) {
     set_call("pack_untilize_uninit(%u)", ocb);
+    EMU_EVENT(init("pack_untilize_uninit", events::kAll));
     cs().untilize_active = false;
     cs().fpu = FpuMode::None;
 }
 
 void reduce_init(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
     set_call("reduce_init(%u, %u, %u)", icb, icb_scaler, ocb);
+    EMU_EVENT(init("reduce_init", events::kAll));
     begin_fpu_init(FpuMode::Reduce, "reduce_init");
     ComputeState& s = cs();
     s.pool = pool;
@@ -605,6 +625,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
                  uint32_t idst) {
     set_call("reduce_tile(icb=%u, scaler=%u, tile=%u, scaler_tile=%u, dst=%u)", icb, icb_scaler, itile,
              itile_scaler, idst);
+    EMU_EVENT(reduce(pool, dim, icb));
     require_mode(FpuMode::Reduce, "reduce_tile", "reduce_init");
     require_dst(idst, "reduce_tile");
     ComputeState& s = cs();
@@ -672,11 +693,13 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
 
 void reduce_uninit() {
     set_call("reduce_uninit()");
+    EMU_EVENT(init("reduce_uninit", events::kAll));
     cs().reduce_mask = false;
 }
 
 void binary_init(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1) {
     set_call("binary/bcast init(%u, %u)", icb0, icb1);
+    EMU_EVENT(init("binary_init", events::kAll));
     begin_fpu_init(FpuMode::Binary, "binary op init");
     cs().bin = op;
     cs().bcast = bcast;
@@ -685,6 +708,7 @@ void binary_init(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1) {
 void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
                   uint32_t idst) {
     set_call("binary/bcast op(icb0=%u, icb1=%u, tile0=%u, tile1=%u, dst=%u)", icb0, icb1, itile0, itile1, idst);
+    EMU_EVENT(binary(op, bcast, icb0));
     static const char* names[3][4] = {{"add_tiles", "add_tiles_bcast_cols", "add_tiles_bcast_rows",
                                        "add_tiles_bcast_scalar"},
                                       {"sub_tiles", "sub_tiles_bcast_cols", "sub_tiles_bcast_rows",
@@ -716,6 +740,7 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
 
 void matmul_init(uint32_t in0_cb, uint32_t in1_cb) {
     set_call("matmul_init(%u, %u)", in0_cb, in1_cb);
+    EMU_EVENT(init("matmul_init", events::kAll));
     begin_fpu_init(FpuMode::Matmul, "matmul_init");
 }
 
@@ -727,6 +752,7 @@ void matmul_init(uint32_t in0_cb, uint32_t in1_cb) {
 // lane sum lands in DST through numerics.h fpu_dot_accumulate, as reduce's GAPOOL/GMPOOL sums do.
 void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t idst) {
     set_call("matmul_tiles(in0=%u, in1=%u, tile0=%u, tile1=%u, dst=%u)", in0_cb, in1_cb, in0_tile, in1_tile, idst);
+    EMU_EVENT(tile_call("matmul_tiles", in0_cb, 1));
     require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
     require_dst(idst, "matmul_tiles");
     float in1[kDatums], in0[kDatums];
@@ -789,6 +815,7 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
 // operation needs the init of its own kind to be the latest one.
 void sfpu_init(Sfpu op) {
     set_call("sfpu init");
+    EMU_EVENT(init("sfpu_init", events::kMath));
     require_started("SFPU init");
     cs().sfpu_configured = op;
     cs().sfpu_has_init = true;
@@ -897,6 +924,7 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const bool fp32 = dest_fp32();
     // recip_tile's ReciprocalApproxMode override arrives as `param` (1 Precise, 2 Approximate).
     const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
+    EMU_EVENT(sfpu_unary(op, approx));
     const bool exact = numerics() == Numerics::Exact;
     for (float& v : cs().dst[idst]) {
         const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
@@ -911,6 +939,7 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
 void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t odst) {
     const char* call = op == Sfpu::BcastCol ? "sfpu_*_bcast_col" : "*_binary_tile";
     set_call("%s(%u, %u, %u)", call, idst0, idst1, odst);
+    EMU_EVENT(sfpu_binary(op, bin));
     require_sfpu(op, call, op == Sfpu::BcastCol ? "sfpu_bcast_col_init" : "its *_binary_tile_init");
     require_dst(idst0, call);
     require_dst(idst1, call);
@@ -941,6 +970,7 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
 
 void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_tile_index) {
     set_call("pack_tile(dst=%u, cb=%u)", idst, ocb);
+    EMU_EVENT(tile_call("pack_tile", ocb, 1));
     require_started("pack_tile");
     ComputeState& s = cs();
     if (s.dst_state != DstState::Pack) {

@@ -159,6 +159,7 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
     const uint8_t* from = resolve(src, size, is_dram, "noc_async_read source");
     uint8_t* to = t_self->core->l1 + local_offset(dst_l1, size, "noc_async_read destination");
     check_alignment(dst_l1, src, is_dram, true, "noc_async_read");
+    EMU_EVENT(noc(events::Op::NocRead, size, is_dram, dst_l1));
     t_self->pending_reads.push_back({to, from, size});
     t_self->noc_transactions += 1;
     g_progress.fetch_add(1);
@@ -173,6 +174,7 @@ void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
     const uint8_t* from = t_self->core->l1 + local_offset(src_l1, size, "noc_async_write source");
     uint8_t* to = resolve(dst, size, is_dram, "noc_async_write destination");
     check_alignment(src_l1, dst, is_dram, false, "noc_async_write");
+    EMU_EVENT(noc(events::Op::NocWrite, size, is_dram, 0));
     t_self->pending_writes.push_back({to, from, size});
     t_self->noc_transactions += 1;
     g_progress.fetch_add(1);
@@ -183,11 +185,13 @@ void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
 
 void noc_read_barrier() {
     set_call("noc_async_read_barrier()");
+    EMU_EVENT(simple(events::Op::NocReadBarrier));
     run_copies(t_self->pending_reads);
 }
 
 void noc_write_barrier() {
     set_call("noc_async_write_barrier()");
+    EMU_EVENT(simple(events::Op::NocWriteBarrier));
     run_copies(t_self->pending_writes);
 }
 

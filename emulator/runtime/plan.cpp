@@ -241,6 +241,10 @@ void load_plan(const std::string& path) {
         g_device.trace_path = plan.string("trace");
         g_device.trace = true;
     }
+    if (!plan.take_null("events")) {
+        g_device.events_path = plan.string("events");
+        events::g_on = true;
+    }
     read_watchdog(plan.object("watchdog"));
     read_device(plan.object("device"));
     each(plan, "buffers", [](Fields f, size_t) {

@@ -474,6 +474,14 @@ int main(int argc, char** argv) {
     if (g_device.trace) {
         write_trace();
     }
+    if (events::g_on) {
+        try {
+            events::write_file(g_device.events_path);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "emulator runner: %s\n", e.what());
+            return 1;
+        }
+    }
     write_report(ok_report());
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "emu/core.h"
+#include "events.h"
 #include "fiber.h"
 
 // The runtime's own set_call sites get printf format checking; the call itself only records (core.h).
@@ -64,6 +65,7 @@ struct KernelThread {
     uint64_t dram_read = 0, dram_written = 0, noc_transactions = 0;
     double busy_seconds = 0;
     std::vector<std::string> trace_events;
+    events::ThreadLog event_log;  // filled only when the plan names an events file (events.h)
 };
 
 struct DramBuffer {
@@ -88,7 +90,7 @@ struct Device {
     uint32_t l1_size = 0, l1_base = 0, num_banks = 0, dram_alignment = 32;
     NocAlignment noc_alignment{};
     Watchdog watchdog{};
-    std::string report_path, report_tmp_path, trace_path;
+    std::string report_path, report_tmp_path, trace_path, events_path;
     uint64_t bank_size = 0;
     uint8_t* dram = nullptr;
     std::vector<DramBuffer> buffers;

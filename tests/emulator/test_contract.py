@@ -101,7 +101,7 @@ def test_captured_plan_is_valid_and_runs(plan_and_device, tmp_path):
 
 
 PLAN_KEYS = [
-    ("format",), ("version",), ("report",), ("trace",), ("watchdog",), ("watchdog", "hang_seconds"),
+    ("format",), ("version",), ("report",), ("trace",), ("events",), ("watchdog",), ("watchdog", "hang_seconds"),
     ("watchdog", "tick_ms"), ("watchdog", "deadlock_ticks"), ("device",), ("device", "l1_size"),
     ("device", "l1_unreserved_base"), ("device", "num_dram_banks"), ("device", "dram_bank_size"),
     ("device", "dram_alignment"), ("device", "noc_alignment"), ("device", "noc_alignment", "l1_read"),
