@@ -29,12 +29,13 @@ inline void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_col
 template <uint32_t block_tiles, typename Datum>
 void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
     cb_reserve_back(cb, block_tiles);
+    const Datum zero = 0;
     const volatile Datum* stick = reinterpret_cast<const volatile Datum*>(stick_l1);
     volatile Datum* tiles = reinterpret_cast<volatile Datum*>(get_write_ptr(cb));
     for (uint32_t t = 0; t < block_tiles; ++t) {
         for (uint32_t c = 0; c < kTileDim; ++c) {
             const uint32_t j = t * kTileDim + c;
-            const Datum value = j < valid ? stick[j] : Datum(0);
+            const Datum value = j < valid ? stick[j] : zero;
             for (uint32_t r = 0; r < kTileDim; ++r) {
                 tiles[t * kTileDim * kTileDim + tile_datum(r, c)] = value;
             }
@@ -48,9 +49,10 @@ void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
 template <typename Datum>
 void pad_block_rows(uint32_t rows_l1, uint32_t row_datums, uint32_t valid_rows, uint32_t first,
                     const Datum* row_value) {
+    const Datum zero = 0;
     for (uint32_t r = 0; r < kTileDim; ++r) {
         volatile Datum* row = reinterpret_cast<volatile Datum*>(rows_l1 + r * row_datums * sizeof(Datum));
-        const Datum value = r < valid_rows ? row_value[r] : Datum(0);
+        const Datum value = r < valid_rows ? row_value[r] : zero;
         for (uint32_t c = r < valid_rows ? first : 0; c < row_datums; ++c) {
             row[c] = value;
         }
