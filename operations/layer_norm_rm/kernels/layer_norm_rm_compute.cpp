@@ -33,13 +33,11 @@
 #include "api/compute/compute_kernel_api.h"
 #include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/eltwise_binary_sfpu.h"
-#include "api/compute/eltwise_unary/binop_with_scalar.h"
 #include "api/compute/eltwise_unary/rsqrt.h"
-#include "api/compute/pack_untilize.h"
-#include "api/compute/reconfig_data_format.h"
 #include "api/compute/sfpu_binary_bcast.h"
-#include "api/compute/tile_move_copy.h"
-#include "api/compute/tilize.h"
+#include "../../kernel_lib/compute_tiles.h"
+#include "../../kernel_lib/row_reduce.h"
+#include "../../kernel_lib/tile_blocks.h"
 
 namespace {
 
@@ -61,56 +59,14 @@ constexpr uint32_t B = get_compile_time_arg_val(14);   // tiles per width block 
 constexpr uint32_t Wt = get_compile_time_arg_val(15);  // tiles per tile-row
 constexpr uint32_t num_blocks = Wt / B;
 
-// Unpacks one tile of `cb` into DST `dst` (exact for bf16 and for unpack_to_dest fp32 CBs).
-void load(uint32_t cb, uint32_t tile, uint32_t dst) {
-    reconfig_data_format_srca(cb);
-    copy_init(cb);
-    copy_tile(cb, tile, dst);
-}
+using kernel_lib::add_dst;
+using kernel_lib::load;
+using kernel_lib::mul_dst;
+using kernel_lib::pack_to;
+using kernel_lib::row_mean_in_place;
+using kernel_lib::take;
 
-// Moves the single tile of a running CB into DST `dst` and frees the CB for its next value.
-void take(uint32_t cb, uint32_t dst) {
-    cb_wait_front(cb, 1);
-    load(cb, 0, dst);
-    cb_pop_front(cb, 1);
-}
-
-void pack_to(uint32_t dst, uint32_t cb) {
-    cb_reserve_back(cb, 1);
-    pack_reconfig_data_format(cb);
-    pack_tile(dst, cb);
-    cb_push_back(cb, 1);
-}
-
-void add_dst(uint32_t a, uint32_t b, uint32_t out) {
-    add_binary_tile_init();
-    add_binary_tile(a, b, out);
-}
-
-void mul_dst(uint32_t a, uint32_t b, uint32_t out) {
-    mul_binary_tile_init();
-    mul_binary_tile(a, b, out);
-}
-
-// DST `dst` <- its row sums (column 0), times 1/W.
-void row_mean_in_place(uint32_t dst, uint32_t inv_width_bits) {
-    sfpu_reduce_init<PoolType::SUM, DataFormat::Float32>();
-    sfpu_reduce<PoolType::SUM, DataFormat::Float32, ReduceDim::REDUCE_ROW>(dst, 1);
-    binop_with_scalar_tile_init();
-    mul_unary_tile(dst, inv_width_bits);
-}
-
-void tilize_block_of_x() {
-    reconfig_data_format_srca(cb_in_rm);
-    pack_reconfig_data_format(cb_x);
-    tilize_init(cb_in_rm, B, cb_x);
-    cb_wait_front(cb_in_rm, B);
-    cb_reserve_back(cb_x, B);
-    tilize_block(cb_in_rm, B, cb_x);
-    cb_push_back(cb_x, B);
-    cb_pop_front(cb_in_rm, B);
-    tilize_uninit(cb_in_rm, cb_x);
-}
+void tilize_block_of_x() { kernel_lib::tilize_block_into<B>(cb_in_rm, cb_x); }
 
 // DST 0 = tile i of the tilized block minus the row shift (DST 1 is scratch).
 void shifted_into_dst0(uint32_t i) {
@@ -138,17 +94,7 @@ void normalize_dst0(uint32_t i) {
 #endif
 }
 
-void untilize_output_block() {
-    cb_wait_front(cb_out, B);
-    cb_reserve_back(cb_out_rm, B);
-    reconfig_data_format_srca(cb_out);
-    pack_reconfig_data_format(cb_out_rm);
-    pack_untilize_init<B, B>(cb_out, cb_out_rm);
-    pack_untilize_block<B, B>(cb_out, 1, cb_out_rm, 0);
-    pack_untilize_uninit(cb_out_rm);
-    cb_push_back(cb_out_rm, B);
-    cb_pop_front(cb_out, B);
-}
+void untilize_output_block() { kernel_lib::untilize_block_into<B>(cb_out, cb_out_rm); }
 
 // One block of normalized output tiles; `from_x`: d is recomputed from the tilized block (streamed),
 // else read from the resident cb_d.

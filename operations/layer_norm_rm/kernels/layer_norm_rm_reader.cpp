@@ -13,12 +13,8 @@
 //   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
 //     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
 //     stick[32t .. 32t+31], zeros past W.
-// NOC alignment (source and destination must agree modulo the alignment: Wormhole L1 16 B, DRAM 32 B;
-// Blackhole DRAM reads 64 B; tt-metal#22061, #8706): every DRAM address is a page start plus a multiple
-// of block_bytes (>= 64 B) and every L1 address a CB page plus a multiple of block_bytes, so both ends
-// of every transfer are 64 B aligned. Sizes need no alignment: the last block moves only valid bytes.
-// The accessors use the tensors' aligned page size (TensorAccessorArgs' AlignedPageSize): the page
-// stride of an interleaved buffer whose page is not a multiple of the alignment.
+// Stick I/O, its NOC alignment and the aligned page stride: kernel_lib/stick_io.h; constant, parameter
+// and padding tiles: kernel_lib/tile_fill.h.
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
 //   block_tiles, Wt, elem_bytes, passes, then TensorAccessorArgs of input [, gamma] [, beta].
@@ -26,15 +22,16 @@
 // Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
 #include <stdint.h>
 
-#include <type_traits>
-
 #include "api/dataflow/dataflow_api.h"
+#include "../../kernel_lib/stick_io.h"
+#include "../../kernel_lib/tile_fill.h"
+#include "../../kernel_lib/tile_layout.h"
 
 namespace {
 
-constexpr uint32_t kTileDim = 32;
-constexpr uint32_t kFaceDim = 16;
-constexpr uint32_t kFaceDatums = kFaceDim * kFaceDim;
+using kernel_lib::kTileDim;
+using kernel_lib::push_filled_fp32_tile;
+using kernel_lib::tile_datum;
 
 constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
 constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
@@ -48,39 +45,12 @@ constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
 constexpr uint32_t Wt = get_compile_time_arg_val(9);
 constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
 constexpr uint32_t num_passes = get_compile_time_arg_val(11);  // 1 resident, 2 streamed
-constexpr uint32_t block_datums = block_tiles * kTileDim;
-constexpr uint32_t block_bytes = block_datums * elem_bytes;
+using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
+constexpr uint32_t block_datums = Blocks::datums;
+constexpr uint32_t block_bytes = Blocks::bytes;
 constexpr uint32_t num_blocks = Wt / block_tiles;
-using Datum = typename std::conditional<elem_bytes == 2, uint16_t, uint32_t>::type;
+using Datum = kernel_lib::DatumOf<elem_bytes>;
 constexpr Datum kZero = 0;
-
-// Datum index of tile element (r, c): four 16x16 faces, row-major inside each face.
-constexpr uint32_t tile_datum(uint32_t r, uint32_t c) {
-    return ((r / kFaceDim) * 2 + (c / kFaceDim)) * kFaceDatums + (r % kFaceDim) * kFaceDim + (c % kFaceDim);
-}
-
-void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_cols) {
-    cb_reserve_back(cb, 1);
-    volatile uint32_t* tile = reinterpret_cast<volatile uint32_t*>(get_write_ptr(cb));
-    for (uint32_t r = 0; r < kTileDim; ++r) {
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            tile[tile_datum(r, c)] = c < valid_cols ? bits : 0u;
-        }
-    }
-    cb_push_back(cb, 1);
-}
-
-// Datums [first, last) of each of the 32 rows of a block in L1: the row's shift (x[r][0]) on valid
-// rows, zero on padding rows.
-void fill_padding(uint32_t rows_l1, uint32_t valid_rows, uint32_t first, const Datum* shift) {
-    for (uint32_t r = 0; r < kTileDim; ++r) {
-        volatile Datum* row = reinterpret_cast<volatile Datum*>(rows_l1 + r * block_bytes);
-        const Datum value = r < valid_rows ? shift[r] : kZero;
-        for (uint32_t c = r < valid_rows ? first : 0; c < block_datums; ++c) {
-            row[c] = value;
-        }
-    }
-}
 
 // shift[r] = x[r][0] (the first datum of row r of a block in L1), zero on padding rows.
 void read_shifts(uint32_t rows_l1, uint32_t valid_rows, Datum* shift) {
@@ -101,32 +71,10 @@ void push_shift_tile(const Datum* shift) {
     cb_push_back(cb_shift, 1);
 }
 
-// Tile t of a block repeats stick[32t .. 32t+31] (zero past `valid` datums) in all 32 rows, so compute
-// multiplies or adds it element-wise on the SFPU (exactly, in fp32).
+uint32_t valid_datums(uint32_t block, uint32_t width) { return Blocks::valid_datums(block, width); }
+
 void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
-    cb_reserve_back(cb, block_tiles);
-    const volatile Datum* stick = reinterpret_cast<const volatile Datum*>(stick_l1);
-    volatile Datum* tiles = reinterpret_cast<volatile Datum*>(get_write_ptr(cb));
-    for (uint32_t t = 0; t < block_tiles; ++t) {
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            const uint32_t j = t * kTileDim + c;
-            const Datum value = j < valid ? stick[j] : kZero;
-            for (uint32_t r = 0; r < kTileDim; ++r) {
-                tiles[t * kTileDim * kTileDim + tile_datum(r, c)] = value;
-            }
-        }
-    }
-    cb_push_back(cb, block_tiles);
-}
-
-uint32_t valid_datums(uint32_t block, uint32_t width) {
-    const uint32_t start = block * block_datums;
-    return width - start < block_datums ? width - start : block_datums;
-}
-
-template <typename Accessor>
-void read_row_bytes(const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width, uint32_t l1) {
-    noc_async_read(tensor.get_noc_addr(page, block * block_bytes), l1, valid_datums(block, width) * elem_bytes);
+    kernel_lib::push_row_repeated_tiles<block_tiles, Datum>(cb, stick_l1, valid);
 }
 
 #if defined(FUSE_GAMMA) || defined(FUSE_BETA)
@@ -134,12 +82,7 @@ void read_row_bytes(const Accessor& tensor, uint32_t page, uint32_t block, uint3
 template <typename Accessor>
 uint32_t stick_block(uint32_t cb_rm, const Accessor& tensor, uint32_t block, uint32_t width) {
 #ifdef STREAMED
-    cb_reserve_back(cb_rm, 1);
-    read_row_bytes(tensor, 0, block, width, get_write_ptr(cb_rm));
-    noc_async_read_barrier();
-    cb_push_back(cb_rm, 1);
-    cb_wait_front(cb_rm, 1);
-    return get_read_ptr(cb_rm);
+    return Blocks::stage(cb_rm, tensor, 0, block, width);
 #else
     (void)tensor;
     (void)width;
@@ -207,22 +150,19 @@ void kernel_main() {
     Datum shift[kTileDim];
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
         const uint32_t first_stick = tile_row * kTileDim;
-        const uint32_t valid_rows = height - first_stick < kTileDim ? height - first_stick : kTileDim;
+        const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
         for (uint32_t pass = 0; pass < num_passes; ++pass) {
             for (uint32_t block = 0; block < num_blocks; ++block) {
                 cb_reserve_back(cb_in_rm, block_tiles);
                 const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
-                for (uint32_t r = 0; r < valid_rows; ++r) {
-                    read_row_bytes(input, first_stick + r, block, width, rows_l1 + r * block_bytes);
-                }
-                noc_async_read_barrier();
+                Blocks::read_rows(input, first_stick, valid_rows, block, width, rows_l1);
                 if (pass == 0 && block == 0) {
                     read_shifts(rows_l1, valid_rows, shift);
 #ifndef STREAMED
                     push_shift_tile(shift);
 #endif
                 }
-                fill_padding(rows_l1, valid_rows, valid_datums(block, width), shift);
+                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), shift);
                 cb_push_back(cb_in_rm, block_tiles);
 #if defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
                 if (pass == 1) {

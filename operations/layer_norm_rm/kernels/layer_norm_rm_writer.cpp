@@ -2,14 +2,16 @@
 //
 // Each block in cb_out_rm holds 32 rows of block_tiles * 32 datums (what pack_untilize_block
 // produces); row r belongs to stick first_stick + r at byte offset block * block_bytes. Only the
-// tensor's bytes are written: rows past H and datums past W (padding) stay in L1. Both addresses
-// of every write start 32 B aligned (page start or CB row plus a multiple of block_bytes).
+// tensor's bytes are written: rows past H and datums past W (padding) stay in L1
+// (kernel_lib/stick_io.h: exact sizes, NOC alignment, aligned page stride).
 //
 // Compile-time args: cb_out_rm, block_tiles, Wt, elem_bytes, then TensorAccessorArgs of the output.
 // Runtime args: output_addr, first_tile_row, num_tile_rows, W, H.
 #include <stdint.h>
 
 #include "api/dataflow/dataflow_api.h"
+#include "../../kernel_lib/stick_io.h"
+#include "../../kernel_lib/tile_layout.h"
 
 void kernel_main() {
     constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);
@@ -17,9 +19,7 @@ void kernel_main() {
     constexpr uint32_t Wt = get_compile_time_arg_val(2);
     constexpr uint32_t elem_bytes = get_compile_time_arg_val(3);
     constexpr auto output_args = TensorAccessorArgs<4>();
-    constexpr uint32_t tile_dim = 32;
-    constexpr uint32_t block_datums = block_tiles * tile_dim;
-    constexpr uint32_t block_bytes = block_datums * elem_bytes;
+    using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
     constexpr uint32_t num_blocks = Wt / block_tiles;
 
     const uint32_t first_tile_row = get_arg_val<uint32_t>(1);
@@ -29,18 +29,11 @@ void kernel_main() {
     const auto output = TensorAccessor(output_args, get_arg_val<uint32_t>(0));
 
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
-        const uint32_t first_stick = tile_row * tile_dim;
-        const uint32_t valid_rows = height - first_stick < tile_dim ? height - first_stick : tile_dim;
+        const uint32_t first_stick = tile_row * kernel_lib::kTileDim;
+        const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
         for (uint32_t block = 0; block < num_blocks; ++block) {
-            const uint32_t start = block * block_datums;
-            const uint32_t bytes = (width - start < block_datums ? width - start : block_datums) * elem_bytes;
             cb_wait_front(cb_out_rm, block_tiles);
-            const uint32_t rows_l1 = get_read_ptr(cb_out_rm);
-            for (uint32_t r = 0; r < valid_rows; ++r) {
-                noc_async_write(rows_l1 + r * block_bytes, output.get_noc_addr(first_stick + r, block * block_bytes),
-                                bytes);
-            }
-            noc_async_write_barrier();
+            Blocks::write_rows(get_read_ptr(cb_out_rm), output, first_stick, valid_rows, block, width);
             cb_pop_front(cb_out_rm, block_tiles);
         }
     }

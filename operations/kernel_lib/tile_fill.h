@@ -1,0 +1,62 @@
+// kernel_lib/tile_fill.h: tiles and padding a dataflow kernel writes into CB pages itself.
+//
+// Constant tiles (epsilon, the partial-tile mask), parameter tiles whose 32 rows each repeat a stick
+// (gamma, beta: the compute kernel then applies them element-wise on the SFPU, exactly in fp32), and
+// the padding of a width block's rows in L1 (partial last tile, rows past H), so padding holds values
+// the op chose and never what the CB held before.
+#pragma once
+
+#include <stdint.h>
+
+#include "api/dataflow/dataflow_api.h"
+#include "tile_layout.h"
+
+namespace kernel_lib {
+
+// One fp32 tile: `bits` in columns [0, valid_cols) of every row, 0 elsewhere.
+inline void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_cols) {
+    cb_reserve_back(cb, 1);
+    volatile uint32_t* tile = reinterpret_cast<volatile uint32_t*>(get_write_ptr(cb));
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            tile[tile_datum(r, c)] = c < valid_cols ? bits : 0u;
+        }
+    }
+    cb_push_back(cb, 1);
+}
+
+// block_tiles tiles: tile t repeats stick[32t .. 32t+31] (zero past `valid` datums) in all 32 rows.
+template <uint32_t block_tiles, typename Datum>
+void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
+    cb_reserve_back(cb, block_tiles);
+    const Datum zero = 0;
+    const volatile Datum* stick = reinterpret_cast<const volatile Datum*>(stick_l1);
+    volatile Datum* tiles = reinterpret_cast<volatile Datum*>(get_write_ptr(cb));
+    for (uint32_t t = 0; t < block_tiles; ++t) {
+        for (uint32_t c = 0; c < kTileDim; ++c) {
+            const uint32_t j = t * kTileDim + c;
+            const Datum value = j < valid ? stick[j] : zero;
+            for (uint32_t r = 0; r < kTileDim; ++r) {
+                tiles[t * kTileDim * kTileDim + tile_datum(r, c)] = value;
+            }
+        }
+    }
+    cb_push_back(cb, block_tiles);
+}
+
+// Pads the 32 rows (row_datums datums each) of a width block in L1: on the `valid_rows` rows that exist,
+// datums [first, row_datums) get row_value[r]; on the rest every datum gets zero.
+template <typename Datum>
+void pad_block_rows(uint32_t rows_l1, uint32_t row_datums, uint32_t valid_rows, uint32_t first,
+                    const Datum* row_value) {
+    const Datum zero = 0;
+    for (uint32_t r = 0; r < kTileDim; ++r) {
+        volatile Datum* row = reinterpret_cast<volatile Datum*>(rows_l1 + r * row_datums * sizeof(Datum));
+        const Datum value = r < valid_rows ? row_value[r] : zero;
+        for (uint32_t c = r < valid_rows ? first : 0; c < row_datums; ++c) {
+            row[c] = value;
+        }
+    }
+}
+
+}  // namespace kernel_lib

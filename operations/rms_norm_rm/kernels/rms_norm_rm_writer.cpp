@@ -1,0 +1,40 @@
+// rms_norm_rm writer (RISCV_0): drains untilized width blocks back into the output's sticks.
+//
+// Each block in cb_out_rm holds 32 rows of block_tiles * 32 datums (what pack_untilize_block
+// produces); row r belongs to stick first_stick + r at byte offset block * block_bytes. Only the
+// tensor's bytes are written: rows past H and datums past W (padding) stay in L1
+// (kernel_lib/stick_io.h: exact sizes, NOC alignment, aligned page stride).
+//
+// Compile-time args: cb_out_rm, block_tiles, Wt, elem_bytes, then TensorAccessorArgs of the output.
+// Runtime args: output_addr, first_tile_row, num_tile_rows, W, H.
+#include <stdint.h>
+
+#include "api/dataflow/dataflow_api.h"
+#include "../../kernel_lib/stick_io.h"
+#include "../../kernel_lib/tile_layout.h"
+
+void kernel_main() {
+    constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);
+    constexpr uint32_t block_tiles = get_compile_time_arg_val(1);
+    constexpr uint32_t Wt = get_compile_time_arg_val(2);
+    constexpr uint32_t elem_bytes = get_compile_time_arg_val(3);
+    constexpr auto output_args = TensorAccessorArgs<4>();
+    using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
+    constexpr uint32_t num_blocks = Wt / block_tiles;
+
+    const uint32_t first_tile_row = get_arg_val<uint32_t>(1);
+    const uint32_t num_tile_rows = get_arg_val<uint32_t>(2);
+    const uint32_t width = get_arg_val<uint32_t>(3);
+    const uint32_t height = get_arg_val<uint32_t>(4);
+    const auto output = TensorAccessor(output_args, get_arg_val<uint32_t>(0));
+
+    for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
+        const uint32_t first_stick = tile_row * kernel_lib::kTileDim;
+        const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
+        for (uint32_t block = 0; block < num_blocks; ++block) {
+            cb_wait_front(cb_out_rm, block_tiles);
+            Blocks::write_rows(get_read_ptr(cb_out_rm), output, first_stick, valid_rows, block, width);
+            cb_pop_front(cb_out_rm, block_tiles);
+        }
+    }
+}
