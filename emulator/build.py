@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -58,12 +59,29 @@ def _hash_tree(*roots: Path) -> str:
     return h.hexdigest()
 
 
-def _hash_local_headers(folder: Path) -> str:
-    """Headers beside a kernel source, which it may include."""
+_QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)
+
+
+def _hash_kernel_includes(source: Path) -> str:
+    """The kernel's own headers: every quoted include that resolves beside the file naming it or beside the
+    kernel (as the compiler's -I of the kernel's folder finds it), followed transitively (a shared kernel
+    library reached through "../../kernel_lib/x.h" included). Our API tree is covered by the emulator version,
+    and headers it names are not the kernel's."""
     h = hashlib.sha256()
-    for f in sorted(p for p in folder.glob("*") if p.suffix in {".h", ".hpp"}):
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
+    seen: set[Path] = set()
+    pending = [source]
+    while pending:
+        current = pending.pop(0)
+        for name in _QUOTED_INCLUDE.findall(current.read_text(errors="replace")):
+            for folder in (current.parent, source.parent):
+                header = (folder / name).resolve()
+                if header.is_file() and not header.is_relative_to(INCLUDE):
+                    if header not in seen:
+                        seen.add(header)
+                        pending.append(header)
+                        h.update(name.encode())
+                        h.update(header.read_bytes())
+                    break
     return h.hexdigest()
 
 
@@ -107,7 +125,7 @@ def kernel_object(cache_dir: Path, source: Path, kind: str, name: str, compile_t
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
     key = hashlib.sha256()
-    local_headers = _hash_local_headers(source.parent)
+    local_headers = _hash_kernel_includes(source)
     for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items())),
                  repr([str(d) for d in include_dirs])):
         key.update(part.encode())

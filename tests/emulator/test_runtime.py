@@ -160,3 +160,24 @@ def test_settings_read_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(settings.HANG_SECONDS_ENV, "soon")
     with pytest.raises(ValueError, match=r"EMULATOR_HANG_SECONDS='soon': expected a finite number of seconds > 0"):
         settings.hang_seconds()
+
+
+def test_a_kernel_is_rebuilt_when_a_header_it_reaches_changes(tmp_path):
+    """A shared kernel library included by relative path, and what it includes in turn, are part of the
+    kernel's build key: editing either rebuilds the kernel; an unrelated header beside it does not."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "op" / "kernels").mkdir(parents=True)
+    (tmp_path / "lib" / "outer.h").write_text('#pragma once\n#include "inner.h"\n')
+    (tmp_path / "lib" / "inner.h").write_text("#pragma once\nconstexpr int kValue = 1;\n")
+    source = tmp_path / "op" / "kernels" / "k.cpp"
+    source.write_text('#include "api/dataflow/dataflow_api.h"\n#include "../../lib/outer.h"\n'
+                      "void kernel_main() { (void)kValue; }\n")
+    cache = tmp_path / "cache"
+    build_once = lambda: build.kernel_object(cache, source, "reader", "k", [], {}, {})  # noqa: E731
+    first = build_once()
+    assert not first.cached and build_once().cached
+    (tmp_path / "op" / "kernels" / "unrelated.h").write_text("#pragma once\n")
+    assert build_once().cached
+    (tmp_path / "lib" / "inner.h").write_text("#pragma once\nconstexpr int kValue = 2;\n")
+    second = build_once()
+    assert not second.cached and second.path != first.path
