@@ -1,0 +1,137 @@
+"""The audit's rules beyond the hash chain, each provoked alone.
+
+Every log here is written through the builder's own writer (Breadcrumbs), so its chain and sequence
+numbers are valid and only the rule under test can catch the scenario; each test asserts the
+problem's kind, its phase and the file:line (or state entry) the message names.
+"""
+from __future__ import annotations
+
+import json
+from itertools import count
+
+from agents.core.files import sha256_file
+from agents.orchestration import audit, breadcrumbs
+from agents.orchestration.breadcrumbs import Breadcrumbs
+
+
+def write_log(paths, events):
+    """A log of `events` [(phase, event, fields)] through the builder's writer; returns its
+    repository-relative name, as the audit names it."""
+    log = Breadcrumbs(paths.logs_dir, paths.name)
+    for phase, event, fields in events:
+        log.emit(event, phase, "builtin", **fields)
+    log.close()
+    return paths.rel(log.path)
+
+
+def spec_artifact(paths):
+    return {"path": paths.rel(paths.spec), "sha256": sha256_file(paths.spec), "role": "input"}
+
+
+def problems(report, kind):
+    return [p for p in report.problems if p["kind"] == kind]
+
+
+GATE = {"gate": "g", "duration_s": 0.1}
+
+
+def completed(artifacts):
+    return {"artifacts": artifacts, "duration_s": 0.1}
+
+
+def test_timestamp_going_backwards_within_a_run_is_named_by_line(op, monkeypatch):
+    """The writer stamps each line with the clock; a clock set back mid-run (or a hand-made run)
+    yields a later line with an earlier time, and the audit names that line."""
+    stamps = iter(["2026-01-01T00:00:05.000000Z", "2026-01-01T00:00:04.000000Z", "2026-01-01T00:00:06.000000Z"])
+    monkeypatch.setattr(breadcrumbs, "utc_now", lambda: next(stamps))
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)]))])
+    report = audit.audit(op)
+    [late] = report.malformed
+    assert late["file"] == name and late["line"] == 2
+    assert late["error"].endswith("timestamp 2026-01-01T00:00:04.000000Z is earlier than the line before it "
+                                  "(2026-01-01T00:00:05.000000Z)")
+    assert not report.ok
+
+
+def test_gate_passed_only_after_the_completion_is_a_skipped_gate(op):
+    """The gate must pass before the phase completes; a gate_passed logged afterwards does not count."""
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "phase_completed", completed([spec_artifact(op)])),
+                          ("spec", "gate_passed", GATE)])
+    report = audit.audit(op)
+    assert report.malformed == []
+    [skipped] = problems(report, "gate_skipped")
+    assert skipped["phase"] == "spec"
+    assert skipped["message"] == f"phase 'spec' completed at {name}:2 without a gate_passed before it"
+    [late] = problems(report, "after_completion")
+    assert late["message"].startswith(f"{name}:3: gate_passed logged after phase 'spec' completed")
+
+
+def test_completion_after_a_failed_gate_is_reported(op):
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "gate_failed", {**GATE, "message": "1 failed"}),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)]))])
+    report = audit.audit(op)
+    assert report.malformed == []
+    [bad] = problems(report, "completed_despite_failure")
+    assert bad["phase"] == "spec"
+    assert bad["message"] == f"phase 'spec' completed at {name}:4 after a gate_failed at {name}:2"
+
+
+def test_completion_after_a_failed_validation_is_reported(op):
+    invalid = {"schema": "op_spec", "subject": "spec.json",
+               "errors": [{"file": "spec.json", "message": "bad spec", "pointer": "/x", "rule": "type"}]}
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "validation_failed", invalid),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)]))])
+    report = audit.audit(op)
+    assert report.malformed == []
+    [bad] = problems(report, "completed_despite_failure")
+    assert bad["message"] == f"phase 'spec' completed at {name}:4 after a validation_failed at {name}:2"
+
+
+def test_phase_that_did_not_stand_on_an_earlier_artifact_is_stale(op):
+    """A later phase whose depends_on lacks a file the earlier phase vouches for was not built on it."""
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)])),
+                          ("descriptor", "phase_started", {"depends_on": []}),
+                          ("descriptor", "gate_passed", GATE),
+                          ("descriptor", "phase_completed", completed([]))])
+    report = audit.audit(op)
+    assert report.malformed == []
+    [stale] = problems(report, "stale_chain")
+    assert stale["phase"] == "descriptor"
+    assert stale["message"] == (f"phase 'descriptor' ({name}:4) was built on a different "
+                                f"{op.rel(op.spec)} than phase 'spec' vouches for now")
+
+
+def test_phase_that_stood_on_the_vouched_artifact_is_not_stale(op):
+    """The counterpart: the same log with the spec in depends_on has no stale_chain."""
+    write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                   ("spec", "gate_passed", GATE),
+                   ("spec", "phase_completed", completed([spec_artifact(op)])),
+                   ("descriptor", "phase_started", {"depends_on": [spec_artifact(op)]}),
+                   ("descriptor", "gate_passed", GATE),
+                   ("descriptor", "phase_completed", completed([]))])
+    assert problems(audit.audit(op), "stale_chain") == []
+
+
+def test_state_file_artifacts_differing_from_the_logged_ones_are_reported(built):
+    """The state file points at the right completion line (hash intact) but lists other artifacts."""
+    data = json.loads(built.state_file.read_text())
+    record = data["phases"]["stubs"]
+    record["artifacts"][0]["sha256"] = "0" * 64
+    built.state_file.write_text(json.dumps(data, indent=2))
+    report = audit.audit(built)
+    assert report.malformed == []
+    [mismatch] = problems(report, "state_mismatch")
+    assert mismatch["phase"] == "stubs"
+    log = built.rel(built.logs_dir / record["log"]["file"])
+    line = next(n for n, text in zip(count(1), (built.logs_dir / record["log"]["file"]).read_text().splitlines())
+                if json.loads(text)["seq"] == record["log"]["seq"])
+    assert mismatch["message"] == f"the state file's artifacts of phase 'stubs' differ from those logged at {log}:{line}"
