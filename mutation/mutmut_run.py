@@ -1,0 +1,64 @@
+"""mutmut over the audit's Python, folded into the suite's verdicts (`python -m mutation --mutmut`).
+
+mutmut (3.8.1) is configured in pyproject.toml ([tool.mutmut]): it copies `agents/` to `mutants/`,
+mutates audit.py, breadcrumbs.py, state.py and chain.py, and runs the tests of tests/builder that
+reach each mutated function. It runs in the suite's scratch copy, so its `mutants/` folder and cache
+never land in the work tree, and with PYTHONPATH unset, so the tests import `mutants/` (mutmut puts
+it first on sys.path) and hand it on to the builder processes they start (tests/builder/conftest.py).
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mutation.judge import Verdict
+
+AREA = "audit-mutmut"
+# mutmut's statuses -> the suite's outcomes. "no tests" (no test reaches the function) is a gap, so
+# it counts as a survivor; a crash of the test process is a kill; "not checked"/"skipped" are not judged.
+OUTCOME = {"killed": "killed", "segfault": "killed", "timeout": "timeout", "survived": "survived",
+           "no tests": "survived", "suspicious": "survived"}
+_RESULT = re.compile(r"^\s+(\S+): (.+)$")
+
+
+class MutmutError(RuntimeError):
+    """mutmut could not judge the mutants (not installed, failing clean run, no result)."""
+
+
+def run(copy: Path, names: tuple[str, ...], timeout: float, children: int) -> list[Verdict]:
+    """Run mutmut in the copy (over every configured mutant, or those matching `names`, mutmut's own
+    globs such as 'agents.core.chain*') and return one verdict per judged mutant."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    start = time.monotonic()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names]
+    try:
+        done = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout,
+                              start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise MutmutError(f"mutmut gave no result within {timeout:.0f} s (raise --timeout or narrow "
+                          "--mutmut-only)") from None
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).replace("\r", "\n").strip().splitlines()[-8:])
+        raise MutmutError(f"mutmut run failed (exit {done.returncode}):\n{tail}")
+    seconds = time.monotonic() - start
+    verdicts = _results(copy, env)
+    # mutmut reports no time per mutant: each gets an even share of the run's wall time.
+    return [Verdict(v.id, v.area, v.outcome, v.stage, seconds / len(verdicts), v.detail) for v in verdicts]
+
+
+def _results(copy: Path, env: dict[str, str]) -> list[Verdict]:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=copy, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    verdicts = []
+    for line in out.splitlines():
+        m = _RESULT.match(line)
+        if m and m.group(2) in OUTCOME:
+            verdicts.append(Verdict(m.group(1), AREA, OUTCOME[m.group(2)], "mutmut", 0.0, m.group(2)))
+    if not verdicts:
+        raise MutmutError("mutmut judged no mutant (see `python -m mutmut results` in a copy)")
+    return verdicts
