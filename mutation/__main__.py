@@ -97,7 +97,10 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
             if mutmut is not None:
                 names, children, seconds = mutmut
                 click.echo("running mutmut (pyproject.toml [tool.mutmut]) ...", err=True)
-                verdicts += mutmut_run.run(copy, names, seconds, children)
+                judged, note = mutmut_run.run(copy, names, seconds, children)
+                verdicts += judged
+                if note:
+                    click.echo(f"warning: {note}", err=True)
     except (SelectionError, mutmut_run.MutmutError) as err:
         raise click.ClickException(str(err)) from None
     finally:

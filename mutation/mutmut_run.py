@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -29,26 +30,31 @@ class MutmutError(RuntimeError):
     """mutmut could not judge the mutants (not installed, failing clean run, no result)."""
 
 
-def run(copy: Path, names: tuple[str, ...], timeout: float, children: int) -> list[Verdict]:
+def run(copy: Path, names: tuple[str, ...], timeout: float, children: int) -> tuple[list[Verdict], str]:
     """Run mutmut in the copy (over every configured mutant, or those matching `names`, mutmut's own
-    globs such as 'agents.core.chain*') and return one verdict per judged mutant."""
+    globs such as 'agents.core.chain*'); one verdict per judged mutant, and a note when the run was
+    cut short by the timeout (then only the mutants mutmut finished are judged: it saves each result
+    as it goes)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     start = time.monotonic()
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names]
+    proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    note = ""
     try:
-        done = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout,
-                              start_new_session=True)
+        output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise MutmutError(f"mutmut gave no result within {timeout:.0f} s (raise --timeout or narrow "
-                          "--mutmut-only)") from None
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).replace("\r", "\n").strip().splitlines()[-8:])
-        raise MutmutError(f"mutmut run failed (exit {done.returncode}):\n{tail}")
+        os.killpg(proc.pid, signal.SIGKILL)  # mutmut's forked workers too
+        output, _ = proc.communicate()
+        note = f"mutmut stopped at the {timeout:.0f} s timeout; only the mutants it finished are judged"
+    if not note and proc.returncode != 0:
+        tail = "\n".join(output.replace("\r", "\n").strip().splitlines()[-8:])
+        raise MutmutError(f"mutmut run failed (exit {proc.returncode}):\n{tail}")
     seconds = time.monotonic() - start
     verdicts = _results(copy, env)
     # mutmut reports no time per mutant: each gets an even share of the run's wall time.
-    return [Verdict(v.id, v.area, v.outcome, v.stage, seconds / len(verdicts), v.detail) for v in verdicts]
+    return [Verdict(v.id, v.area, v.outcome, v.stage, seconds / len(verdicts), v.detail) for v in verdicts], note
 
 
 def _results(copy: Path, env: dict[str, str]) -> list[Verdict]:
