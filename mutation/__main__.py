@@ -97,7 +97,7 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
             if mutmut is not None:
                 names, children, seconds = mutmut
                 click.echo("running mutmut (pyproject.toml [tool.mutmut]) ...", err=True)
-                judged, note = mutmut_run.run(copy, names, seconds, children)
+                judged, note = mutmut_run.run(copy, names, seconds, children, cat.mutmut_equivalent)
                 verdicts += judged
                 if note:
                     click.echo(f"warning: {note}", err=True)

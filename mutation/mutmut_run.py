@@ -30,9 +30,11 @@ class MutmutError(RuntimeError):
     """mutmut could not judge the mutants (not installed, failing clean run, no result)."""
 
 
-def run(copy: Path, names: tuple[str, ...], timeout: float, children: int) -> tuple[list[Verdict], str]:
+def run(copy: Path, names: tuple[str, ...], timeout: float, children: int,
+        equivalent: dict[str, str]) -> tuple[list[Verdict], str]:
     """Run mutmut in the copy (over every configured mutant, or those matching `names`, mutmut's own
-    globs such as 'agents.core.chain*'); one verdict per judged mutant, and a note when the run was
+    globs such as 'agents.core.chain*'); one verdict per judged mutant (those in `equivalent`, by
+    name, are equivalent with the catalogue's reason), and a note when the run was
     cut short by the timeout (then only the mutants mutmut finished are judged: it saves each result
     as it goes)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -54,7 +56,9 @@ def run(copy: Path, names: tuple[str, ...], timeout: float, children: int) -> tu
     seconds = time.monotonic() - start
     verdicts = _results(copy, env)
     # mutmut reports no time per mutant: each gets an even share of the run's wall time.
-    return [Verdict(v.id, v.area, v.outcome, v.stage, seconds / len(verdicts), v.detail) for v in verdicts], note
+    share = seconds / len(verdicts)
+    return [Verdict(v.id, v.area, "equivalent", v.stage, share, equivalent[v.id]) if v.id in equivalent else
+            Verdict(v.id, v.area, v.outcome, v.stage, share, v.detail) for v in verdicts], note
 
 
 def _results(copy: Path, env: dict[str, str]) -> list[Verdict]:
