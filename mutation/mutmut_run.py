@@ -8,6 +8,7 @@ it first on sys.path) and hand it on to the builder processes they start (tests/
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import signal
@@ -54,7 +55,9 @@ def run(copy: Path, names: tuple[str, ...], timeout: float, children: int,
         tail = "\n".join(output.replace("\r", "\n").strip().splitlines()[-8:])
         raise MutmutError(f"mutmut run failed (exit {proc.returncode}):\n{tail}")
     seconds = time.monotonic() - start
-    verdicts = _results(copy, env)
+    verdicts = [v for v in _results(copy, env) if not names or any(fnmatch.fnmatchcase(v.id, n) for n in names)]
+    if not verdicts:
+        raise MutmutError(f"mutmut judged no mutant matching {list(names)}")
     # mutmut reports no time per mutant: each gets an even share of the run's wall time.
     share = seconds / len(verdicts)
     return [Verdict(v.id, v.area, "equivalent", v.stage, share, equivalent[v.id]) if v.id in equivalent else
@@ -69,6 +72,4 @@ def _results(copy: Path, env: dict[str, str]) -> list[Verdict]:
         m = _RESULT.match(line)
         if m and m.group(2) in OUTCOME:
             verdicts.append(Verdict(m.group(1), AREA, OUTCOME[m.group(2)], "mutmut", 0.0, m.group(2)))
-    if not verdicts:
-        raise MutmutError("mutmut judged no mutant (see `python -m mutmut results` in a copy)")
     return verdicts
