@@ -135,3 +135,26 @@ def test_state_file_artifacts_differing_from_the_logged_ones_are_reported(built)
     line = next(n for n, text in zip(count(1), (built.logs_dir / record["log"]["file"]).read_text().splitlines())
                 if json.loads(text)["seq"] == record["log"]["seq"])
     assert mismatch["message"] == f"the state file's artifacts of phase 'stubs' differ from those logged at {log}:{line}"
+
+
+def test_completion_after_an_error_is_reported(op):
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "error", {"message": "the agent crashed"}),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)]))])
+    [bad] = problems(audit.audit(op), "completed_despite_failure")
+    assert bad["message"] == f"phase 'spec' completed at {name}:4 after a error at {name}:2"
+
+
+def test_a_line_deleted_mid_run_names_the_line_before_it(op):
+    """Not the genesis message: that one is for a missing first line."""
+    name = write_log(op, [("spec", "phase_started", {"depends_on": []}),
+                          ("spec", "gate_passed", GATE),
+                          ("spec", "phase_completed", completed([spec_artifact(op)]))])
+    log = op.root / name
+    lines = log.read_bytes().split(b"\n")
+    del lines[1]
+    log.write_bytes(b"\n".join(lines))
+    errors = [m["error"] for m in audit.audit(op).malformed if m["line"] == 2]
+    assert any("is not the hash of the line before it, " in e for e in errors), errors
+    assert not any("genesis" in e for e in errors)
