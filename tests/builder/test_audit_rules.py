@@ -6,6 +6,7 @@ problem's kind, its phase and the file:line (or state entry) the message names.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from itertools import count
 
@@ -158,3 +159,50 @@ def test_a_line_deleted_mid_run_names_the_line_before_it(op):
     errors = [m["error"] for m in audit.audit(op).malformed if m["line"] == 2]
     assert any("is not the hash of the line before it, " in e for e in errors), errors
     assert not any("genesis" in e for e in errors)
+
+
+FIVE_LINES = [("spec", "phase_started", {"depends_on": []}), ("spec", "gate_passed", GATE),
+         ("spec", "gate_passed", GATE), ("spec", "gate_passed", GATE), ("spec", "gate_passed", GATE)]
+
+
+def edit_lines(log, numbers):
+    """Change a byte of each given line (1-based) without breaking its JSON."""
+    lines = log.read_bytes().split(b"\n")
+    for n in numbers:
+        lines[n - 1] = lines[n - 1].replace(b'"gate": "g"', b'"gate": "h"')
+    log.write_bytes(b"\n".join(lines))
+    return lines
+
+
+def test_only_the_first_broken_link_of_a_run_is_reported_in_full(op):
+    """Edits at lines 2 and 4 break the links at 3 and 5; the audit names the first, whole."""
+    name = write_log(op, FIVE_LINES)
+    log = op.root / name
+    original = log.read_bytes().split(b"\n")
+    edit_lines(log, [2, 4])
+    run_id = json.loads(original[0])["run_id"]
+    prev = json.loads(original[2])["prev"]
+    edited = log.read_bytes().split(b"\n")[1]
+    link = hashlib.sha256(edited).hexdigest()
+    assert audit.audit(op).malformed == [{"file": name, "line": 3, "error": (
+        f"run {run_id}: broken chain: prev {prev[:12]} is not the hash of the line before it, {link[:12]}: a line "
+        "was deleted, inserted, reordered or edited here or just before")}]
+
+
+def test_with_a_key_an_edited_signed_line_is_named_in_full(op, monkeypatch):
+    monkeypatch.setenv("BUILDER_LOG_KEY", "k")
+    name = write_log(op, FIVE_LINES)
+    edit_lines(op.root / name, [2])
+    run_id = json.loads((op.root / name).read_text().splitlines()[0])["run_id"]
+    assert audit.audit(op).malformed == [{"file": name, "line": 2, "error": (
+        f"run {run_id}: bad signature: the line's hmac does not verify under BUILDER_LOG_KEY (edited or forged)")}]
+
+
+def test_with_a_key_an_unsigned_run_is_named_in_full(op, monkeypatch):
+    monkeypatch.delenv("BUILDER_LOG_KEY", raising=False)
+    name = write_log(op, FIVE_LINES)
+    monkeypatch.setenv("BUILDER_LOG_KEY", "k")
+    run_id = json.loads((op.root / name).read_text().splitlines()[0])["run_id"]
+    assert audit.audit(op).malformed == [{"file": name, "line": 1, "error": (
+        f"run {run_id}: unsigned line: BUILDER_LOG_KEY is set, but this line carries no hmac "
+        "(not written with the key)")}]
