@@ -206,3 +206,23 @@ def test_with_a_key_an_unsigned_run_is_named_in_full(op, monkeypatch):
     assert audit.audit(op).malformed == [{"file": name, "line": 1, "error": (
         f"run {run_id}: unsigned line: BUILDER_LOG_KEY is set, but this line carries no hmac "
         "(not written with the key)")}]
+
+
+def test_the_latest_failed_attempt_is_the_one_named(op):
+    """Two completions, then a failed third attempt: the message names the third, with its failure."""
+    attempt = [("spec", "phase_started", {"depends_on": []}), ("spec", "gate_passed", GATE),
+               ("spec", "phase_completed", completed([spec_artifact(op)]))]
+    name = write_log(op, attempt + attempt + [("spec", "phase_started", {"depends_on": []}),
+                                              ("spec", "gate_failed", {**GATE, "message": "boom"})])
+    run_id = json.loads((op.root / name).read_text().splitlines()[0])["run_id"]
+    [latest] = problems(audit.audit(op), "latest_failed")
+    assert latest["message"] == (f"the latest attempt of phase 'spec' (run {run_id}, {name}:7) failed after its "
+                                 "last completion: boom")
+
+
+def test_a_phase_completed_while_an_earlier_one_never_ran_is_out_of_order(op):
+    name = write_log(op, [("descriptor", "phase_started", {"depends_on": []}), ("descriptor", "gate_passed", GATE),
+                          ("descriptor", "phase_completed", completed([]))])
+    [late] = problems(audit.audit(op), "out_of_order")
+    assert late["phase"] == "descriptor"
+    assert late["message"] == f"phase 'descriptor' ({name}:1) started before phase 'spec' had ever completed"
