@@ -43,6 +43,7 @@ class Mutant:
 class Catalogue:
     areas: dict[str, Area]
     mutants: list[Mutant] = field(default_factory=list)
+    mutmut_equivalent: dict[str, str] = field(default_factory=dict)  # mutmut mutant name -> why equivalent
 
 
 def load(path: Path = CATALOGUE) -> Catalogue:
@@ -56,7 +57,16 @@ def load(path: Path = CATALOGUE) -> Catalogue:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CatalogueError(f"{path}: duplicate mutant ids {duplicates}")
-    return Catalogue(areas, mutants)
+    return Catalogue(areas, mutants, _mutmut_equivalent(data.get("mutmut_equivalent", []), path))
+
+
+def _mutmut_equivalent(entries: list[dict], path: Path) -> dict[str, str]:
+    out = {}
+    for entry in entries:
+        if not entry.get("id") or not entry.get("equivalent"):
+            raise CatalogueError(f"{path}: a mutmut_equivalent entry needs an id and its reason: {entry}")
+        out[entry["id"]] = entry["equivalent"]
+    return out
 
 
 def _mutant(entry: dict, areas: dict[str, Area], path: Path) -> Mutant:

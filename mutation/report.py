@@ -27,8 +27,9 @@ def kill_rates(verdicts: list[Verdict]) -> dict[str, dict[str, float | int]]:
 
 def table(verdicts: list[Verdict]) -> str:
     """Every mutant's verdict, then the rates per area."""
-    lines = [f"{'mutant':44} {'area':14} {'outcome':10} {'stage':6} {'s':>6}"]
-    lines += [f"{v.id:44} {v.area:14} {v.outcome:10} {v.stage:6} {v.seconds:6.1f}" for v in verdicts]
+    width = max([44] + [len(v.id) for v in verdicts])
+    lines = [f"{'mutant':{width}} {'area':14} {'outcome':10} {'stage':6} {'s':>6}"]
+    lines += [f"{v.id:{width}} {v.area:14} {v.outcome:10} {v.stage:6} {v.seconds:6.1f}" for v in verdicts]
     lines.append("")
     lines.append(f"{'area':14} {'judged':>6} {'killed':>6} {'survived':>8} {'equiv.':>6} {'kill rate':>9}")
     for area, r in kill_rates(verdicts).items():

@@ -1,15 +1,31 @@
 """Fixtures of the builder tests: copy_op in a scratch repository, fresh or built through every phase."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+import agents
 from agents.core.paths import OpPaths, resolve_op
 from builder_helpers import cli, make_repo
 
 collect_ignore_glob = ["fixtures/*"]
+
+# The folder this process imported `agents` from: the work tree under test, or mutmut's mutants/ copy.
+IMPORT_ROOT = Path(agents.__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def children_import_the_same_code():
+    """Builder processes the tests start (`python -m agents.orchestration.cli`, the gates' pytest) must
+    run the code this process imported, not whatever the editable install points at: otherwise a
+    mutant (mutmut's, under mutants/) would never reach them and would survive falsely."""
+    inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", os.pathsep.join([str(IMPORT_ROOT), *inherited]))
+        yield
 
 
 @pytest.fixture

@@ -16,11 +16,16 @@ from agents.orchestration import audit
 from agents.orchestration.lock import LockTimeout, OpLock
 from builder_helpers import builder_process, cli, log_events
 
+# Holds its phase (and so the op's lock) until the test creates the release file argv[1]: the test,
+# not a race against the clock, decides when the lock frees.
 SLOW_AGENT = '''
 import json, sys, time
 from pathlib import Path
 from agents.spec_tools import render as spec_render
-time.sleep(float(sys.argv[1]))
+release = Path(sys.argv[1])
+deadline = time.monotonic() + 120
+while not release.exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
 task = json.loads(Path(sys.argv[-1]).read_text())
 spec = json.loads(Path(task["spec"]).read_text())
 Path(task["expected_outputs"][0]).write_text(spec_render.render(spec))
@@ -45,20 +50,23 @@ def lock_holder(paths) -> int | None:
 def test_second_builder_waits_or_fails_clearly(op, tmp_path):
     agent = tmp_path / "slow_agent.py"
     agent.write_text(SLOW_AGENT)
+    release = tmp_path / "release"
     first = builder_process("advance", "--phase", "spec", "--op", str(op.op_dir), "--agent",
-                            f"{sys.executable} {agent} 2.5")
+                            f"{sys.executable} {agent} {release}")
     try:
         wait_for(lambda: lock_holder(op) == first.pid, "the first builder to take the lock")
         impatient = builder_process("advance", "--phase", "spec", "--op", str(op.op_dir), "--lock-timeout", "0.3")
-        patient = builder_process("advance", "--phase", "descriptor", "--op", str(op.op_dir), "--lock-timeout", "60")
-        _, err = impatient.communicate(timeout=30)
+        _, err = impatient.communicate(timeout=60)
         assert impatient.returncode == 4
         assert f"is locked by another builder (pid {first.pid}, advance --phase spec" in err
         assert "waited 0.3 s" in err
-        out, err = patient.communicate(timeout=60)
+        patient = builder_process("advance", "--phase", "descriptor", "--op", str(op.op_dir), "--lock-timeout", "120")
+        release.touch()
+        out, err = patient.communicate(timeout=120)
         assert patient.returncode == 0, err
         assert "phase descriptor: done" in out
     finally:
+        release.touch()
         first.wait(timeout=60)
     assert first.returncode == 0
     events = log_events(op)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mutation import catalogue, report
+from mutation import catalogue, mutmut_run, report
 from mutation.catalogue import Area, CatalogueError, Mutant
 from mutation.judge import SelectionError, Verdict, check_baseline, judge
 from mutation.scratch import applied, scratch_copy
@@ -101,3 +101,39 @@ def test_kill_rates_count_timeouts_as_detected_and_leave_out_equivalents() -> No
     assert rates["x"] == {"judged": 3, "killed": 2, "survived": 1, "equivalent": 1, "kill_rate": 0.6667}
     assert rates["y"]["kill_rate"] == 1.0
     assert rates["all"] == {"judged": 4, "killed": 3, "survived": 1, "equivalent": 1, "kill_rate": 0.75}
+
+
+def test_mutmut_equivalents_need_a_reason(tmp_path: Path) -> None:
+    head = 'version = 1\n[area.a]\nsuite = ["t"]\n'
+    with pytest.raises(CatalogueError, match="mutmut_equivalent entry needs an id and its reason"):
+        catalogue.load(write_catalogue(tmp_path, head + '[[mutmut_equivalent]]\nid="m.x_f__mutmut_1"\n'))
+    cat = catalogue.load(write_catalogue(tmp_path, head + '[[mutmut_equivalent]]\nid="m.x_f__mutmut_1"\n'
+                                                          'equivalent="same bytes"\n'))
+    assert cat.mutmut_equivalent == {"m.x_f__mutmut_1": "same bytes"}
+
+
+MUTMUT_PROJECT = """[tool.mutmut]
+source_paths = ["calc"]
+pytest_add_cli_args_test_selection = ["tests"]
+"""
+
+
+def test_mutmut_verdicts_tell_killed_from_survived_and_apply_equivalents(tmp_path: Path) -> None:
+    """A real mutmut run over a two-line function whose test checks only the sign: the comparison's
+    mutants die, the scale's survive; one survivor named equivalent in the catalogue is left out."""
+    pytest.importorskip("mutmut")
+    root = tmp_path / "repo"
+    (root / "calc").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pyproject.toml").write_text(MUTMUT_PROJECT)
+    (root / "calc" / "__init__.py").write_text("")
+    (root / "calc" / "core.py").write_text("def clamp(x):\n    if x < 0:\n        return 0\n    return x * 1\n")
+    (root / "tests" / "test_calc.py").write_text("from calc.core import clamp\n\n\ndef test_clamp():\n"
+                                                 "    assert clamp(-3) == 0\n    assert clamp(2) > 0\n")
+    verdicts, note = mutmut_run.run(root, (), 600, 1, {})
+    outcomes = {v.id: v.outcome for v in verdicts}
+    assert note == "" and all(v.area == mutmut_run.AREA for v in verdicts)
+    assert "killed" in outcomes.values() and "survived" in outcomes.values()
+    survivor = next(name for name, outcome in outcomes.items() if outcome == "survived")
+    again, _ = mutmut_run.run(root, (survivor,), 600, 1, {survivor: "why"})
+    assert [(v.id, v.outcome, v.detail) for v in again] == [(survivor, "equivalent", "why")]
