@@ -154,3 +154,15 @@ def test_reduce_sums_of_small_integers_are_exact_under_every_variant(devices, va
         defines = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": f"ReduceDim::{dim}"}
         out = run_tile_op(devices[variant], defines, [x], "bfloat16", "float32", scaler=1.0, fp32_dest=fp32_dest)
         assert np.array_equal(out[index], x.sum(axis=axis)), dim
+
+
+def test_isa_rounds_a_reduce_sum_to_nearest_even_into_a_16_bit_dst(devices):
+    """ISA MVMUL.md / ELWMUL.md (RoundToBF16): with a 16-bit DST the fp32 sum is rounded to nearest even,
+    not truncated. Row 0 sums to 1 + 1.5 * 2^-8: 0.75 of a bf16 ulp above 1.0, so it rounds up to
+    1 + 2^-7; row 1 sums to 1 + 2^-9 (a quarter ulp), which rounds down to 1.0."""
+    x = np.zeros((1, 32, 32), dtype=np.float32)
+    x[0, 0, 0], x[0, 0, 1] = 1.0, 1.5 * 2.0 ** -8
+    x[0, 1, 0], x[0, 1, 1] = 1.0, 2.0 ** -9
+    defines = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": "ReduceDim::REDUCE_ROW"}
+    out = run_tile_op(devices["isa"], defines, [x], "bfloat16", "float32", scaler=1.0, fp32_dest=False)
+    assert out[0, 0, 0] == np.float32(1.0 + 2.0 ** -7) and out[0, 1, 0] == np.float32(1.0)
