@@ -29,6 +29,18 @@ def test_reserve_beyond_capacity(emu):
            "cb_reserve_back for more pages than the CB holds", "CB 0: capacity 2 pages")
 
 
+def test_wait_beyond_capacity(emu):
+    """Waiting for more pages than a CB holds can never be satisfied: misuse, reported at the call, not a deadlock."""
+    expect(emu, fault_program(compute_fault="FAULT_WAIT_BEYOND_CAPACITY"), emulator.CBMisuseError,
+           "kernel 'compute'", "cb_wait_front for more pages than the CB holds", "CB 0: capacity 2 pages")
+
+
+def test_pack_beyond_the_reserved_pages(emu):
+    """An out-of-order pack into page 1 of a CB with one page reserved writes where the writer may still read."""
+    expect(emu, fault_program(compute_fault="FAULT_PACK_BEYOND_RESERVED"), emulator.CBMisuseError,
+           "kernel 'compute'", "writes tile 1 of CB 16 but only 1 pages were reserved")
+
+
 def test_pop_beyond_waited(emu):
     expect(emu, fault_program(writer_fault="FAULT_OVER_POP", with_compute=False), emulator.CBMisuseError,
            "kernel 'writer'", "cb_pop_front of more pages than were waited for")

@@ -23,7 +23,11 @@ void kernel_main() {
     compute_kernel_hw_startup(0, 16);
 #endif
     for (uint32_t t = 0; t < num_tiles; ++t) {
+#if defined(FAULT_WAIT_BEYOND_CAPACITY)
+        cb_wait_front(0, 3);
+#else
         cb_wait_front(0, 1);
+#endif
 #ifdef TWO_INPUTS
         cb_wait_front(1, 1);
 #endif
@@ -50,7 +54,11 @@ void kernel_main() {
         tile_regs_commit();
         tile_regs_wait();
         cb_reserve_back(16, 1);
+#if defined(FAULT_PACK_BEYOND_RESERVED)
+        pack_tile<true>(0, 16, 1);
+#else
         pack_tile(0, 16);
+#endif
         cb_push_back(16, 1);
         tile_regs_release();
         cb_pop_front(0, 1);
