@@ -29,6 +29,11 @@ def test_reserve_beyond_capacity(emu):
            "cb_reserve_back for more pages than the CB holds", "CB 0: capacity 2 pages")
 
 
+def test_a_cb_the_program_never_configured(emu):
+    expect(emu, fault_program("FAULT_UNCONFIGURED_CB"), emulator.CBMisuseError, "kernel 'reader'",
+           "CB 5 is not configured on core (0,0)")
+
+
 def test_wait_beyond_capacity(emu):
     """Waiting for more pages than a CB holds can never be satisfied: misuse, reported at the call, not a deadlock."""
     expect(emu, fault_program(compute_fault="FAULT_WAIT_BEYOND_CAPACITY"), emulator.CBMisuseError,

@@ -24,6 +24,8 @@ void kernel_main() {
     return;
 #elif defined(FAULT_OVER_RESERVE)
     cb_reserve_back(0, 3);
+#elif defined(FAULT_UNCONFIGURED_CB)
+    cb_reserve_back(5, 1);
 #elif defined(FAULT_PUSH_WITHOUT_RESERVE)
     cb_push_back(0, 1);
 #elif defined(FAULT_WRAP)
