@@ -29,6 +29,17 @@ def test_reserve_beyond_capacity(emu):
            "cb_reserve_back for more pages than the CB holds", "CB 0: capacity 2 pages")
 
 
+def test_a_kernel_returning_with_a_read_never_barriered(emu):
+    expect(emu, fault_program("FAULT_RETURN_WITH_PENDING_READ", with_compute=False), emulator.NocAddressError,
+           "kernel 'reader'", "kernel returned with 1 noc_async_read(s) never completed by noc_async_read_barrier")
+
+
+def test_a_kernel_returning_with_a_write_never_barriered(emu):
+    expect(emu, fault_program(writer_fault="FAULT_RETURN_WITH_PENDING_WRITE", with_compute=False),
+           emulator.NocAddressError, "kernel 'writer'",
+           "kernel returned with 1 noc_async_write(s) never completed by noc_async_write_barrier")
+
+
 def test_a_cb_the_program_never_configured(emu):
     expect(emu, fault_program("FAULT_UNCONFIGURED_CB"), emulator.CBMisuseError, "kernel 'reader'",
            "CB 5 is not configured on core (0,0)")

@@ -41,6 +41,9 @@ void kernel_main() {
     cb_reserve_back(0, 1);
     noc_async_read(in.get_noc_addr(0), get_write_ptr(0), page);
     cb_push_back(0, 1);
+#elif defined(FAULT_RETURN_WITH_PENDING_READ)
+    cb_reserve_back(0, 1);
+    noc_async_read(in.get_noc_addr(0), get_write_ptr(0), page);
 #elif defined(FAULT_NULL_DEREF)
     *reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(get_arg_val<uint32_t>(3))) = 1;
 #elif defined(FAULT_SPIN)

@@ -18,6 +18,9 @@ void kernel_main() {
     noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(0), page);
     cb_pop_front(drain_cb, 1);
     noc_async_write_barrier();
+#elif defined(FAULT_RETURN_WITH_PENDING_WRITE)
+    cb_wait_front(drain_cb, 1);
+    noc_async_write(get_read_ptr(drain_cb), out.get_noc_addr(0), page);
 #elif defined(FAULT_POP_STRADDLE)
     // A 3-page CB drained two pages at a time: the second pop starts at page 2 and would wrap.
     for (uint32_t i = 0; i < 2; ++i) {
