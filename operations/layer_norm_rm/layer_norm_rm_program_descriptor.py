@@ -27,6 +27,7 @@ from program import (
     Kernel,
     Program,
     TensorSlot,
+    div_up,
 )
 
 KERNEL_DIR = "operations/layer_norm_rm/kernels"
@@ -69,11 +70,11 @@ class Layout:
 
     @property
     def Wt(self) -> int:
-        return -(-self.W // TILE)
+        return div_up(self.W, TILE)
 
     @property
     def Ht(self) -> int:
-        return -(-self.H // TILE)
+        return div_up(self.H, TILE)
 
     @property
     def B(self) -> int:

@@ -38,6 +38,7 @@ from program import (
     Kernel,
     Program,
     TensorSlot,
+    div_up,
 )
 
 __all__ = ["DEFAULT_COMPUTE", "WORMHOLE_GRID", "WORMHOLE_L1_BUDGET", "Layout", "build_program", "check_shape",
@@ -65,11 +66,11 @@ class Layout:
 
     @property
     def Wt(self) -> int:
-        return -(-self.W // TILE)
+        return div_up(self.W, TILE)
 
     @property
     def Ht(self) -> int:
-        return -(-self.H // TILE)
+        return div_up(self.H, TILE)
 
     @property
     def B(self) -> int:
