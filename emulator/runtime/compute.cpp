@@ -4,6 +4,7 @@
 //
 // Number rules live in numerics.cpp (FPU, packer) and sfpu_math.cpp (SFPU), each citing its source;
 // emulator/README.md gathers them in the fidelity table.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -981,11 +982,63 @@ float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
     return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
 }
 
-float sfpu_binary_op(BinOp bin, float a, float b) {
-    if (numerics() == Numerics::Exact) {
-        return bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+// sfpu_unary_modelled over a whole tile for the operations that are one SFPMAD per datum (square and the
+// scalar binops), through sfpu_add_n / sfpu_mul_n; false for the others.
+bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
+    float k[kDatums];
+    switch (op) {
+        case Sfpu::Square:
+            sfpu_mul_n(d, d, d, kDatums);
+            break;
+        case Sfpu::AddScalar:
+        case Sfpu::SubScalar:
+            std::fill(k, k + kDatums, op == Sfpu::AddScalar ? s : negated(s));
+            sfpu_add_n(d, k, d, kDatums);
+            break;
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar:
+            std::fill(k, k + kDatums, s);
+            sfpu_mul_n(d, k, d, kDatums);
+            break;
+        case Sfpu::RsubScalar: {
+            float scalar[kDatums];
+            std::fill(scalar, scalar + kDatums, s);
+            for (uint32_t i = 0; i < kDatums; ++i) {
+                k[i] = negated(d[i]);
+            }
+            sfpu_add_n(scalar, k, d, kDatums);
+            break;
+        }
+        default:
+            return false;
     }
-    return bin == BinOp::Add ? sfpu_add(a, b) : bin == BinOp::Sub ? sfpu_add(a, negated(b)) : sfpu_mul(a, b);
+    if (!fp32 && (op == Sfpu::Square || op == Sfpu::RsubScalar)) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = bf16_rne_before_store(d[i], fp32);
+        }
+    }
+    return true;
+}
+
+// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand),
+// or IEEE fp32 under `exact`. `b` is scratch: a modelled subtraction negates it in place.
+void sfpu_binary_tile(BinOp bin, const float* a, float* b, float* out, bool exact) {
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = bin == BinOp::Mul ? a[i] * b[i] : bin == BinOp::Sub ? a[i] - b[i] : a[i] + b[i];
+        }
+        return;
+    }
+    if (bin == BinOp::Sub) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            b[i] = negated(b[i]);
+        }
+    }
+    if (bin == BinOp::Mul) {
+        sfpu_mul_n(a, b, out, kDatums);
+    } else {
+        sfpu_add_n(a, b, out, kDatums);
+    }
 }
 
 }  // namespace
@@ -1012,10 +1065,19 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     EMU_EVENT(sfpu_unary(op, approx));
     const bool exact = numerics() == Numerics::Exact;
-    for (float& v : cs().dst[idst]) {
-        const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
-        v = exact ? dst_value(r, Rounding::Truncate, fp32) : sfpu_store(r, fp32);
+    float* d = cs().dst[idst];
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = dst_value(sfpu_unary_exact(op, d[i], s, approx, fp32), Rounding::Truncate, fp32);
+        }
+        return;
     }
+    if (!sfpu_unary_one_mad(op, d, s, fp32)) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = sfpu_unary_modelled(op, d[i], s, approx, fp32);
+        }
+    }
+    sfpu_store_n(d, kDatums, fp32);
 }
 
 // sfpu_*_bcast_col needs fp32 DST: "Both source registers must contain FP32 data (compile with
@@ -1035,35 +1097,46 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     }
     ComputeState& s = cs();
     const bool exact = numerics() == Numerics::Exact;
-    float column[32];
-    bool column_undefined[32];
     const DatumMask& b_undefined = s.dst_undefined[idst1];
-    for (uint32_t r = 0; r < 32; ++r) {
-        float first8[8];
-        bool undefined = false;
-        for (uint32_t c = 0; c < 8; ++c) {
-            first8[c] = s.dst[idst1][datum_index(r, c)];
-            undefined |= (c == 0 || !exact) && b_undefined.test(datum_index(r, c));
-        }
-        column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
-        column_undefined[r] = undefined;
-    }
-    float out[kDatums];
     DatumMask out_undefined = s.dst_undefined[idst0];
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
-        out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
-    }
+    float b[kDatums];
     if (op == Sfpu::BcastCol) {
+        float column[32];
+        if (exact) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                column[r] = s.dst[idst1][datum_index(r, 0)];
+            }
+        } else {
+            sfpu_bcast_col_column(s.dst[idst1], column);
+        }
         for (uint32_t i = 0; i < kDatums; ++i) {
-            out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
+            b[i] = column[row_of(i)];
+        }
+        if (b_undefined.any()) {
+            bool column_undefined[32];
+            for (uint32_t r = 0; r < 32; ++r) {
+                column_undefined[r] = false;
+                for (uint32_t c = 0; c < (exact ? 1u : 8u); ++c) {
+                    column_undefined[r] |= b_undefined.test(datum_index(r, c));
+                }
+            }
+            for (uint32_t i = 0; i < kDatums; ++i) {
+                out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
+            }
         }
     } else {
+        std::memcpy(b, s.dst[idst1], sizeof b);
         out_undefined |= b_undefined;
     }
+    float* out = s.dst[odst];
+    sfpu_binary_tile(bin, s.dst[idst0], b, out, exact);
     const bool fp32 = dest_fp32();
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = dst_value(out[i], Rounding::Truncate, fp32);
+        }
+    } else {
+        sfpu_store_n(out, kDatums, fp32);
     }
     s.dst_undefined[odst] = out_undefined;
 }

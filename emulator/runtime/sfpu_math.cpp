@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "tile.h"
+
 namespace emu {
 
 namespace {
@@ -226,6 +228,75 @@ float sfpu_bcast_col_value(const float* row) {
         }
     }
     return lanes[0];
+}
+
+namespace {
+
+// Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254.
+inline uint32_t normal(uint32_t u) { return ((u >> 23) & 255u) - 1u < 254u; }
+inline uint32_t ieee_result(uint32_t u) { return ((u >> 23) & 255u) - 2u < 253u; }
+
+constexpr uint32_t kChunk = 64;
+
+// The shared shape of sfpu_add_n / sfpu_mul_n: per chunk, the IEEE results and whether every datum is in
+// the domain where they equal SFPMAD's (branch-free, vectorised); the rule itself for any that are not.
+template <typename Ieee, typename Rule>
+void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Ieee ieee, Rule rule) {
+    for (uint32_t begin = 0; begin < n; begin += kChunk) {
+        const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
+        float r[kChunk];
+        uint32_t outside = 0;
+        for (uint32_t i = 0; i < len; ++i) {
+            r[i] = ieee(a[begin + i], b[begin + i]);
+            const uint32_t ua = __builtin_bit_cast(uint32_t, a[begin + i]);
+            const uint32_t ub = __builtin_bit_cast(uint32_t, b[begin + i]);
+            outside |= (normal(ua) & normal(ub) & ieee_result(__builtin_bit_cast(uint32_t, r[i]))) ^ 1u;
+        }
+        if (outside) {
+            for (uint32_t i = 0; i < len; ++i) {
+                const uint32_t ua = __builtin_bit_cast(uint32_t, a[begin + i]);
+                const uint32_t ub = __builtin_bit_cast(uint32_t, b[begin + i]);
+                if (!(normal(ua) & normal(ub) & ieee_result(__builtin_bit_cast(uint32_t, r[i])))) {
+                    r[i] = rule(a[begin + i], b[begin + i]);
+                }
+            }
+        }
+        for (uint32_t i = 0; i < len; ++i) {
+            out[begin + i] = r[i];
+        }
+    }
+}
+
+}  // namespace
+
+void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) {
+    sfpu_mad_n(a, b, out, n, [](float x, float y) { return x + y; }, sfpu_add);
+}
+
+void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) {
+    sfpu_mad_n(a, b, out, n, [](float x, float y) { return x * y; }, sfpu_mul);
+}
+
+void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
+    const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : 0xFFFF0000u;
+    for (uint32_t i = 0; i < n; ++i) {
+        uint32_t u = __builtin_bit_cast(uint32_t, v[i]);
+        u = (u & 0x7FFFFFFFu) < 0x800000u ? u & 0x80000000u : u;
+        v[i] = __builtin_bit_cast(float, u & keep);
+    }
+}
+
+void sfpu_bcast_col_column(const float* tile, float* column) {
+    for (uint32_t r = 0; r < 32; ++r) {
+        float row[8];
+        uint32_t special = 0;
+        for (uint32_t c = 0; c < 8; ++c) {
+            row[c] = tile[datum_index(r, c)];
+            special |= c > 0 && ((__builtin_bit_cast(uint32_t, row[c]) >> 23) & 255u) == 255u;
+        }
+        column[r] = special ? sfpu_bcast_col_value(row)
+                            : sfpu_add(sfpu_add(sfpu_add(sfpu_mul(row[0], 1.0f), 0.0f), 0.0f), 0.0f);
+    }
 }
 
 }  // namespace emu
