@@ -74,16 +74,6 @@ const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float
 
 uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
 
-void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
-    const uint32_t packed = pack_datum(v, fp32_dest, fmt == DataFormat::Float32);
-    if (fmt == DataFormat::Float32) {
-        std::memcpy(out, &packed, 4);
-    } else {
-        const uint16_t h = static_cast<uint16_t>(packed);
-        std::memcpy(out, &h, 2);
-    }
-}
-
 bool dest_fp32() { return compute_config().fp32_dest_acc_en; }
 
 // --- checks ----------------------------------------------------------------------------------------
@@ -217,20 +207,11 @@ DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
 // unpack_to_dest_fp32 CB): exact. `undefined` receives the datums nothing wrote.
 void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, float* out, DatumMask& undefined) {
     const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        if (!needed(need, i)) {
-            out[i] = 0.0f;
-            continue;
+    unpack_tile_datums(page, fmt == DataFormat::Float32, to_dest, reg, out);
+    if (need != Needed::All) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = needed(need, i) ? out[i] : 0.0f;
         }
-        uint32_t bits;
-        if (fmt == DataFormat::Float32) {
-            std::memcpy(&bits, page + 4 * i, 4);
-        } else {
-            uint16_t half;
-            std::memcpy(&half, page + 2 * i, 2);
-            bits = uint32_t(half) << 16;
-        }
-        out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
     }
     undefined = unwritten_datums(page, datum_bytes(fmt), need);
 }
@@ -264,6 +245,15 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
 }
 
+// A datacopy into DST of a whole tile: dst_value(v, Truncate) per datum, branch-free (a 16-bit DST keeps
+// the top half of every datum).
+void dst_store_tile(float* v, bool fp32_dest) {
+    const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : kBf16Mask;
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        v[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, v[i]) & keep);
+    }
+}
+
 float apply(BinOp op, float a, float b, uint32_t fidelity) {
     switch (op) {
         case BinOp::Add: return elw_add(a, b);
@@ -289,11 +279,8 @@ void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
 // DST -> L1 through the packer's conversion (numerics.h pack_datum). An undefined datum is stored as
 // fresh L1 and stays unwritten there (l1.cpp store_undefined), so a later read of it is undefined too.
 void pack_into(const float* values, const DatumMask& undefined, DataFormat fmt, uint8_t* page) {
-    const bool fp32 = dest_fp32();
     const uint32_t bytes = datum_bytes(fmt);
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        write_packed(values[i], fp32, fmt, page + bytes * i);
-    }
+    pack_tile_datums(values, dest_fp32(), fmt == DataFormat::Float32, page);
     if (undefined.any()) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             if (undefined.test(i)) {
@@ -409,11 +396,8 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     require_dst(idst, "copy_tile");
     float v[kDatums];
     read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
-    const bool fp32 = dest_fp32();
-    float* d = cs().dst[idst];
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        d[i] = dst_value(v[i], Rounding::Truncate, fp32);
-    }
+    dst_store_tile(v, dest_fp32());
+    std::memcpy(cs().dst[idst], v, sizeof v);
 }
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -448,27 +432,33 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     const bool exact = unpacks_to_dest(icb);
     const uint8_t* written = written_bytes(rows);
+    const bool all_written = !written || !std::memchr(written, 0, uint64_t(32) * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
+        // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];
-        DatumMask undefined;
         for (uint32_t r = 0; r < 32; ++r) {
-            for (uint32_t c = 0; c < 32; ++c) {
-                const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
-                std::memcpy(staged + datum_index(r, c) * bytes, rows + at, bytes);
-                bool all = true;
-                for (uint32_t b = 0; b < bytes && written; ++b) {
-                    all &= written[at + b] != 0;
+            for (uint32_t half = 0; half < 2; ++half) {
+                std::memcpy(staged + datum_index(r, 16 * half) * bytes,
+                            rows + (r * row_datums + t * 32 + 16 * half) * bytes, 16 * bytes);
+            }
+        }
+        DatumMask undefined;
+        if (!all_written) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t c = 0; c < 32; ++c) {
+                    const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
+                    bool all = true;
+                    for (uint32_t b = 0; b < bytes; ++b) {
+                        all &= written[at + b] != 0;
+                    }
+                    undefined.set(datum_index(r, c), !all);
                 }
-                undefined.set(datum_index(r, c), !all);
             }
         }
         float v[kDatums];
-        DatumMask staged_undefined;  // none: staged is host memory; `undefined` above is the L1's
-        unpack_tile(staged, in.format, exact, Needed::All, v, staged_undefined);
-        const bool fp32 = dest_fp32();
-        for (float& x : v) {
-            x = dst_value(x, Rounding::Truncate, fp32);
-        }
+        const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+        unpack_tile_datums(staged, in.format == DataFormat::Float32, exact, reg, v);
+        dst_store_tile(v, dest_fp32());
         pack_into(v, undefined, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
     }
 }
@@ -525,14 +515,24 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
             float v[kDatums];
             DatumMask undefined;
             unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, v, undefined);
-            for (uint32_t i = 0; i < kDatums; ++i) {
-                const float d = dst_value(v[i], Rounding::Truncate, fp32);
-                const uint32_t row = rt * 32 + row_of(i);
-                const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                uint8_t* at = base + (uint64_t(row) * row_datums + col) * bytes;
-                write_packed(d, fp32, out.format, at);
-                if (undefined.test(i)) {
-                    store_undefined(at, bytes);
+            dst_store_tile(v, fp32);
+            // The packed tile's face rows (16 datums each) land as row segments of the row-major block.
+            uint8_t packed[kDatums * 4];
+            pack_tile_datums(v, fp32, out.format == DataFormat::Float32, packed);
+            const uint32_t col0 = (block_c_index * block_ct_dim + t) * 32;
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t half = 0; half < 2; ++half) {
+                    const uint32_t i = datum_index(r, 16 * half);
+                    uint8_t* at = base + (uint64_t(rt * 32 + r) * row_datums + col0 + 16 * half) * bytes;
+                    std::memcpy(at, packed + i * bytes, 16 * bytes);
+                }
+            }
+            if (undefined.any()) {
+                for (uint32_t i = 0; i < kDatums; ++i) {
+                    if (undefined.test(i)) {
+                        store_undefined(base + (uint64_t(rt * 32 + row_of(i)) * row_datums + col0 + col_of(i)) * bytes,
+                                        bytes);
+                    }
                 }
             }
         }

@@ -240,8 +240,13 @@ constexpr uint32_t kChunk = 64;
 
 // The shared shape of sfpu_add_n / sfpu_mul_n: per chunk, the IEEE results and whether every datum is in
 // the domain where they equal SFPMAD's (branch-free, vectorised); the rule itself for any that are not.
-template <typename Ieee, typename Rule>
+// `zero_ok`: an exact +0 result is in the domain too (an add of normals that cancels exactly: SFPMAD's
+// sum is 0 and it returns +0, as IEEE round-to-nearest does).
+template <bool zero_ok, typename Ieee, typename Rule>
 void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Ieee ieee, Rule rule) {
+    auto inside = [](uint32_t ua, uint32_t ub, uint32_t ur) {
+        return normal(ua) & normal(ub) & (ieee_result(ur) | uint32_t(zero_ok && ur == 0));
+    };
     for (uint32_t begin = 0; begin < n; begin += kChunk) {
         const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
         float r[kChunk];
@@ -250,13 +255,13 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Ieee iee
             r[i] = ieee(a[begin + i], b[begin + i]);
             const uint32_t ua = __builtin_bit_cast(uint32_t, a[begin + i]);
             const uint32_t ub = __builtin_bit_cast(uint32_t, b[begin + i]);
-            outside |= (normal(ua) & normal(ub) & ieee_result(__builtin_bit_cast(uint32_t, r[i]))) ^ 1u;
+            outside |= inside(ua, ub, __builtin_bit_cast(uint32_t, r[i])) ^ 1u;
         }
         if (outside) {
             for (uint32_t i = 0; i < len; ++i) {
                 const uint32_t ua = __builtin_bit_cast(uint32_t, a[begin + i]);
                 const uint32_t ub = __builtin_bit_cast(uint32_t, b[begin + i]);
-                if (!(normal(ua) & normal(ub) & ieee_result(__builtin_bit_cast(uint32_t, r[i])))) {
+                if (!inside(ua, ub, __builtin_bit_cast(uint32_t, r[i]))) {
                     r[i] = rule(a[begin + i], b[begin + i]);
                 }
             }
@@ -270,11 +275,11 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Ieee iee
 }  // namespace
 
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) {
-    sfpu_mad_n(a, b, out, n, [](float x, float y) { return x + y; }, sfpu_add);
+    sfpu_mad_n<true>(a, b, out, n, [](float x, float y) { return x + y; }, sfpu_add);
 }
 
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) {
-    sfpu_mad_n(a, b, out, n, [](float x, float y) { return x * y; }, sfpu_mul);
+    sfpu_mad_n<false>(a, b, out, n, [](float x, float y) { return x * y; }, sfpu_mul);
 }
 
 void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
@@ -294,8 +299,10 @@ void sfpu_bcast_col_column(const float* tile, float* column) {
             row[c] = tile[datum_index(r, c)];
             special |= c > 0 && ((__builtin_bit_cast(uint32_t, row[c]) >> 23) & 255u) == 255u;
         }
-        column[r] = special ? sfpu_bcast_col_value(row)
-                            : sfpu_add(sfpu_add(sfpu_add(sfpu_mul(row[0], 1.0f), 0.0f), 0.0f), 0.0f);
+        // That chain (x 1.0, then + 0.0 three times) returns a normal column-0 value unchanged.
+        column[r] = special                    ? sfpu_bcast_col_value(row)
+                    : normal(__builtin_bit_cast(uint32_t, row[0])) ? row[0]
+                    : sfpu_add(sfpu_add(sfpu_add(sfpu_mul(row[0], 1.0f), 0.0f), 0.0f), 0.0f);
     }
 }
 

@@ -19,7 +19,8 @@ from tests.emulator.harness import FACE_INDEX
 
 DRIVER = Path(__file__).parent / "fast_paths" / "driver.cpp"
 VARIANTS = {"pessimistic": 0, "isa": 1, "ttsim": 2, "exact": 3}
-OPS = {"add": 0, "mul": 1, "store": 2, "bcast_col": 3}
+OPS = {"add": 0, "mul": 1, "store": 2, "bcast_col": 3, "unpack_bf16": 4, "unpack_fp32": 5, "pack_bf16": 6,
+       "pack_fp32": 7}
 EDGES = [0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x00800000, 0x80800000, 0x00FFFFFF, 0x01000000,
          0x01800000, 0x3F800000, 0xBF800000, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x7FC00000,
          0xFFFFFFFF, 0x7F800001, 0x1F800000, 0x5F800000, 0x3F7FFFFF, 0x3F800001]
@@ -117,6 +118,20 @@ def test_bcast_col_column_equals_the_rule(driver):
     assert_same(reference, fast)
 
 
+@pytest.mark.parametrize("flag", [0, 1, 2], ids=["bf16_register", "to_dest", "tf32_register"])
+@pytest.mark.parametrize("op", ["unpack_bf16", "unpack_fp32"])
+def test_unpack_tile_equals_the_rule(driver, op, flag):
+    a = edge_weighted(np.random.default_rng(13), 256 * 1024)
+    assert_same(*run(driver, op, a, flag=flag), a)
+
+
+@pytest.mark.parametrize("fp32_dest", [True, False])
+@pytest.mark.parametrize("op", ["pack_bf16", "pack_fp32"])
+def test_pack_tile_equals_the_rule(driver, op, fp32_dest):
+    a = edge_weighted(np.random.default_rng(17), 256 * 1024)
+    assert_same(*run(driver, op, a, flag=int(fp32_dest)), a)
+
+
 # --- hypothesis: shrinking counterexamples -------------------------------------------------------------------
 
 datum = st.one_of(st.sampled_from(EDGES), st.integers(0, 2 ** 32 - 1),
@@ -150,3 +165,13 @@ def test_bcast_col_property(driver, rows):
     faces = np.empty(1024, dtype=np.uint32)
     faces[FACE_INDEX] = tile.reshape(-1)
     assert_same(*run(driver, "bcast_col", faces))
+
+
+@HYPOTHESIS
+@given(data=st.lists(datum, min_size=1, max_size=1024), op=st.sampled_from(["unpack_bf16", "unpack_fp32", "pack_bf16",
+                                                                           "pack_fp32"]),
+       flag=st.integers(0, 2), variant=st.sampled_from(list(VARIANTS)))
+def test_unpack_and_pack_tile_property(driver, data, op, flag, variant):
+    """The datums drawn, repeated to fill a tile."""
+    a = np.resize(np.array(data, dtype=np.uint32), 1024)
+    assert_same(*run(driver, op, a, flag=flag if op.startswith("unpack") else flag & 1, variant=variant), a)

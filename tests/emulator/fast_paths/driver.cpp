@@ -4,6 +4,8 @@
 //
 // stdin: u32 op, u32 numerics code, u32 flag, u32 n, then n u32 datums of operand a and n of operand b.
 // stdout: n u32 results of the per-datum rule, then n of the fast path (bcast_col: 32 each per tile).
+// flag: store and pack, 1 for an fp32 DST; unpack, bit 0 to_dest and bit 1 a TF32 (else bf16) register.
+// Unpack and pack take whole tiles (n a multiple of 1024); unpack_bf16 reads the low half of each datum.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -15,7 +17,7 @@
 
 namespace {
 
-enum Op : uint32_t { Add, Mul, Store, BcastCol };
+enum Op : uint32_t { Add, Mul, Store, BcastCol, UnpackBf16, UnpackFp32, PackBf16, PackFp32 };
 
 float as_float(uint32_t u) { return __builtin_bit_cast(float, u); }
 uint32_t as_bits(float f) { return __builtin_bit_cast(uint32_t, f); }
@@ -70,6 +72,35 @@ int main() {
                 }
                 reference.push_back(as_bits(emu::sfpu_bcast_col_value(row)));
                 fast.push_back(as_bits(column[r]));
+            }
+        }
+    } else if (op == UnpackBf16 || op == UnpackFp32) {
+        const bool to_dest = flag & 1;
+        const emu::SrcFormat reg = (flag & 2) ? emu::SrcFormat::Tf32 : emu::SrcFormat::Bf16;
+        for (uint32_t t = 0; t + emu::kDatums <= n; t += emu::kDatums) {
+            std::vector<uint8_t> page(emu::kDatums * 4);
+            float out[emu::kDatums];
+            for (uint32_t i = 0; i < emu::kDatums; ++i) {
+                const uint32_t u = a[t + i];
+                const uint16_t h = static_cast<uint16_t>(u);
+                op == UnpackFp32 ? std::memcpy(&page[4 * i], &u, 4) : std::memcpy(&page[2 * i], &h, 2);
+                reference.push_back(op == UnpackFp32 ? emu::unpack_fp32_datum(u, to_dest, reg) : uint32_t(h) << 16);
+            }
+            emu::unpack_tile_datums(page.data(), op == UnpackFp32, to_dest, reg, out);
+            for (float f : out) {
+                fast.push_back(as_bits(f));
+            }
+        }
+    } else if (op == PackBf16 || op == PackFp32) {
+        const bool out_fp32 = op == PackFp32;
+        for (uint32_t t = 0; t + emu::kDatums <= n; t += emu::kDatums) {
+            std::vector<uint8_t> page(emu::kDatums * 4);
+            emu::pack_tile_datums(&fa[t], flag != 0, out_fp32, page.data());
+            for (uint32_t i = 0; i < emu::kDatums; ++i) {
+                reference.push_back(emu::pack_datum(fa[t + i], flag != 0, out_fp32));
+                uint32_t u = 0;
+                std::memcpy(&u, &page[(out_fp32 ? 4 : 2) * i], out_fp32 ? 4 : 2);
+                fast.push_back(u);
             }
         }
     } else {
