@@ -42,7 +42,8 @@ float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 // or rounded with a sticky bit, the semi-sticky alignment drops only an addend below 1/8 ulp of the
 // other (which rounds away in IEEE too), and three guard bits round an add or multiply correctly; an add
 // that cancels exactly gives +0 in both. Those datums take the host's float arithmetic in a loop the
-// compiler vectorises; the others take sfpu_mad.
+// compiler vectorises, as do zero and denormal operands (which SFPMAD reads as zero: sfpu_math.cpp
+// AddKnown, MulKnown); the others take sfpu_mad.
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n);
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n);
 
