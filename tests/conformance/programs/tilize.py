@@ -2,7 +2,8 @@
 
 Factory: ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_single_core_program_factory.cpp
 (tenstorrent/tt-metal 050f24fa811f4f26798a78feaac8a319912f5f10) with the kernels of the 0.81.1 wheel: CBs
-c_0 and c_16, num_tiles_per_block tiles each (a whole row of tiles when it fits in L1); reader
+c_0 and c_16, num_tiles_per_block tiles each (a whole row of tiles when both CBs fit in half of L1 above
+the allocator's base, else the largest divisor of the row's tiles that does: `block_tiles`); reader
 reader_unary_stick_layout_split_rows_singlecore.cpp, which in the wheel takes named bindings: CTA
 tile_height = 32, RTAs num_sticks, num_tiles_per_block, block_width_size, num_full_blocks_in_row,
 start_stick_id = 0, dfb in (c_0), tensor src; compute tilize.cpp with compile-time args [c_0, c_16,
@@ -17,13 +18,24 @@ from tests.conformance.programs.common import TILE_BYTES, kernel_source
 
 ELEMENT = {"bfloat16": 2, "float32": 4}
 CORE = [CoreRange((0, 0), (0, 0))]
+# Wormhole's l1_size_per_core and the emulator's (and tt-metal's) L1 base of the allocator.
+L1_SIZE, L1_BASE = 1499136, 105824
+
+
+def block_tiles(tiles_in_row: int, dtype: str, l1_size: int = L1_SIZE, l1_base: int = L1_BASE) -> int:
+    """The factory's num_tiles_per_block: max_tiles = (L1 / 2 - base) / (input tile + output tile); the
+    whole row if it is no more, else the largest divisor of the row that is."""
+    max_tiles = (l1_size // 2 - l1_base) // (2 * TILE_BYTES[dtype])
+    if tiles_in_row <= max_tiles:
+        return tiles_in_row
+    return next(n for n in range(max_tiles, 0, -1) if tiles_in_row % n == 0)
 
 
 def program(sticks: int, width: int, dtype: str) -> Program:
     """Tilize a [sticks, width] ROW_MAJOR tensor (sticks and width multiples of 32)."""
     tiles_in_row = width // 32
     tiles = sticks * width // 1024
-    per_block = tiles_in_row  # the whole row fits in L1 for the sizes used here
+    per_block = block_tiles(tiles_in_row, dtype)
     tile = TILE_BYTES[dtype]
     fp32 = dtype == "float32"
     cbs = [CircularBuffer(0, dtype, tile, per_block, CORE, "src0"), CircularBuffer(16, dtype, tile, per_block, CORE, "out")]
