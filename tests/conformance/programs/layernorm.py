@@ -20,13 +20,16 @@ dataflow/writer_unary_interleaved_start_id_blocked.cpp), which take named bindin
   its fp32 bit pattern; CTAs block_size, W. Writer RTAs Wt, num_tile_rows, writer_start (the first tile,
   = tile-row * Wt, the factory's tile_offset); CTA block_size.
 - Rows (NC * Ht) split with split_work_to_cores(grid, rows, row_wise=true).
-The large-tensor kernels (chosen when the CBs exceed 95% of L1) are not mirrored: `program` refuses
-such a width with the reason (`fits_small_kernel`).
+When those CBs exceed 95% of L1 the factory switches to its large-tensor kernels
+(reader_unary_interleaved_ln_large_tensor.cpp, compute/layernorm_large_tensor.cpp, same writer), which
+stream a row in chunks: the row-sized CBs shrink to 56 tiles (with gamma/beta or a Float32 input) or 112,
+c_24 is allocated for RMS norm too, and c_26 (one tile, Float32 with float32_reduction, then also
+unpack-to-dest fp32) accumulates partial row sums. `program` mirrors that choice (`fits_small_kernel`).
 """
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from program import CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
 from tests.conformance.bindings import Bindings, bind
@@ -34,10 +37,12 @@ from tests.conformance.programs.common import TILE_BYTES, kernel_source
 from tests.conformance.work_split import split_work
 
 KERNELS = "normalization/layernorm/device/kernels/"
-IN, SCALER, EPS, GAMMA, BETA, OUT, EX, EX2, XMM2, EX2PE, FUSION, XMM = 0, 2, 3, 5, 6, 16, 18, 19, 20, 21, 22, 24
+IN, SCALER, EPS, GAMMA, BETA, OUT, EX, EX2, XMM2, EX2PE, FUSION, XMM, ACC = 0, 2, 3, 5, 6, 16, 18, 19, 20, 21, 22, 24, 26
 # Wormhole's L1 per core (tt-metal's l1_size_per_core for wormhole_b0) and the factory's 95% margin.
 L1_BYTES = 1499136
 L1_FRACTION = 0.95
+# The large-tensor kernels' row chunk (the factory's with_weights_max_size / without_weights_max_size).
+CHUNK_WITH_WEIGHTS, CHUNK_WITHOUT = 56, 112
 
 
 @dataclass(frozen=True)
@@ -64,19 +69,32 @@ class Norm:
         return "float32" if self.fp32_acc else "bfloat16"
 
 
+def row_pages(norm: Norm, wt: int) -> int:
+    """Pages of the row-sized CBs: Wt rounded up to the block, or the large-tensor chunk."""
+    if fits_small_kernel(norm, wt):
+        return -(-wt // norm.block) * norm.block
+    weighted = norm.gamma or norm.beta or norm.dtype == "float32"
+    return CHUNK_WITH_WEIGHTS if weighted else CHUNK_WITHOUT
+
+
 def cb_tiles(norm: Norm, wt: int) -> dict[int, tuple[str, int]]:
-    """CB index -> (format, pages), as create_descriptor sizes them for the small kernels."""
-    wt_up = -(-wt // norm.block) * norm.block
-    cbs = {IN: (norm.dtype, wt_up), OUT: (norm.dtype, 2 * norm.block), SCALER: ("bfloat16", 2),
-           EPS: ("bfloat16", 2), EX2: (norm.inner, 2), XMM2: (norm.inner, wt_up), EX2PE: (norm.inner, 8)}
+    """CB index -> (format, pages), as create_descriptor sizes them."""
+    row = row_pages(norm, wt)
+    large = not fits_small_kernel(norm, wt)
+    cbs = {IN: (norm.dtype, row), OUT: (norm.dtype, 2 * norm.block), SCALER: ("bfloat16", 2),
+           EPS: ("bfloat16", 2), EX2: (norm.inner, 2), XMM2: (norm.inner, row), EX2PE: (norm.inner, 8)}
     if not norm.rms:
-        cbs.update({EX: (norm.inner, 2), XMM: (norm.inner, wt_up)})
+        cbs[EX] = (norm.inner, 2)
+    if not norm.rms or large:
+        cbs[XMM] = (norm.inner, row)
+    if large:
+        cbs[ACC] = ("float32" if norm.fp32_acc else norm.inner, 1)
     if norm.gamma or norm.beta:
         cbs[FUSION] = (norm.inner, 2 * norm.block)
     if norm.gamma:
-        cbs[GAMMA] = (norm.dtype, wt_up)
+        cbs[GAMMA] = (norm.dtype, row)
     if norm.beta:
-        cbs[BETA] = (norm.dtype, wt_up)
+        cbs[BETA] = (norm.dtype, row)
     return cbs
 
 
@@ -95,18 +113,15 @@ def fits_small_kernel(norm: Norm, wt: int) -> bool:
 
 def program(norm: Norm, nc: int, ht: int, wt: int, grid: tuple[int, int], eps: float) -> Program:
     """The factory's Program for an [nc, ht*32, wt*32] TILE input; tensors src, [gamma], [beta], dst."""
-    if not fits_small_kernel(norm, wt):
-        raise ValueError(f"Wt={wt} ({norm.dtype}, fp32 accumulation {norm.fp32_acc}, gamma {norm.gamma}, beta "
-                         f"{norm.beta}): the factory would choose its large-tensor kernels (CBs over 95% of L1), "
-                         "which this mirror does not build")
+    large = not fits_small_kernel(norm, wt)
     work = [(core, n) for core, n in split_work(grid, nc * ht, row_wise=True) if n]
     cores = [CoreRange(c, c) for c, _ in work]
     cbs = [CircularBuffer(i, fmt, TILE_BYTES[fmt], n, cores) for i, (fmt, n) in sorted(cb_tiles(norm, wt).items())]
     params = [name for name, on in (("gamma", norm.gamma), ("beta", norm.beta)) if on]
     reader_defines = {"RMSNORM": "1"} if norm.rms else {}
     reader_defines.update({f"FUSE_{p.upper()}": "1" for p in params})
-    reader, rb = _reader(norm, wt, cores, params, reader_defines)
-    compute, cb = _compute(norm, wt, cores, reader_defines)
+    reader, rb = _reader(norm, wt, cores, params, reader_defines, large)
+    compute, cb = _compute(norm, wt, cores, reader_defines, large)
     writer, wb = _writer(norm, cores)
     eps_bits = struct.unpack("<I", struct.pack("<f", eps))[0]
     row = 0
@@ -123,21 +138,26 @@ def program(norm: Norm, nc: int, ht: int, wt: int, grid: tuple[int, int], eps: f
     return Program(name, cbs, [reader, compute, writer], tensors)
 
 
-def _reader(norm: Norm, wt: int, cores: list[CoreRange], params: list[str],
-            defines: dict[str, str]) -> tuple[Kernel, Bindings]:
+def _reader(norm: Norm, wt: int, cores: list[CoreRange], params: list[str], defines: dict[str, str],
+            large: bool) -> tuple[Kernel, Bindings]:
     dfb = {"in": IN, "scaler": SCALER, "eps": EPS}
     dfb.update({p: {"gamma": GAMMA, "beta": BETA}[p] for p in params})
     rb = Bindings(rta=["NCHt", "Wt", "reader_start", "eps"], cta={"block_size": norm.block, "W": wt * 32},
                   dfb=dfb, tensors=["src", *params])
-    kernel = Kernel("reader", "reader", kernel_source(KERNELS + "dataflow/reader_unary_interleaved_ln.cpp"), cores,
-                    defines=dict(defines))
+    source = "dataflow/reader_unary_interleaved_ln" + ("_large_tensor" if large else "") + ".cpp"
+    kernel = Kernel("reader", "reader", kernel_source(KERNELS + source), cores, defines=dict(defines))
     return bind(kernel, rb), rb
 
 
-def _compute(norm: Norm, wt: int, cores: list[CoreRange], defines: dict[str, str]) -> tuple[Kernel, Bindings]:
+def _compute(norm: Norm, wt: int, cores: list[CoreRange], defines: dict[str, str],
+             large: bool) -> tuple[Kernel, Bindings]:
     names = {"in": IN, "scaler": SCALER, "eps": EPS, "out": OUT, "xmm2": XMM2, "ex2": EX2, "ex2pe": EX2PE}
     if not norm.rms:
-        names.update({"xmm": XMM, "ex": EX})
+        names["ex"] = EX
+    if not norm.rms or large:
+        names["xmm"] = XMM
+    if large:
+        names["accumulate"] = ACC
     if norm.gamma or norm.beta:
         names["fusion"] = FUSION
     if norm.gamma:
@@ -148,8 +168,12 @@ def _compute(norm: Norm, wt: int, cores: list[CoreRange], defines: dict[str, str
            "fp32_dest_acc_en": int(norm.fp32_acc), "float32_reduction": int(norm.fp32_acc), "W": wt * 32,
            "tile_width": 32}
     cb = Bindings(rta=["NCHt"], cta=cta, dfb=names)
-    kernel = Kernel("compute", "compute", kernel_source(KERNELS + "compute/layernorm.cpp"), cores,
-                    defines=dict(defines), compute_config=norm.config)
+    config = norm.config
+    if large and norm.fp32_acc:  # float32_reduction: c_26 unpacks to DST in fp32
+        config = replace(config, unpack_to_dest_fp32=sorted({*config.unpack_to_dest_fp32, ACC}))
+    source = "compute/layernorm" + ("_large_tensor" if large else "") + ".cpp"
+    kernel = Kernel("compute", "compute", kernel_source(KERNELS + source), cores, defines=dict(defines),
+                    compute_config=config)
     return bind(kernel, cb), cb
 
 
