@@ -18,9 +18,10 @@ class _Device:
         raise AssertionError("a refused case must not allocate")
 
 
-def test_wide_rows_need_the_large_tensor_kernels_and_are_refused_with_the_reason() -> None:
-    x, gamma, beta = inputs([1, 1, 32, 4096], "bfloat16")
-    with pytest.raises(side_by_side.NotRunnable, match="Wt=128 .*large-tensor"):
+def test_an_untilize_whose_cbs_exceed_l1_is_refused_with_the_reason() -> None:
+    """[8,1,512,4096] fp32: two row-blocks a core, double-buffered 128-tile CBs of 4 KiB tiles = 2 MiB."""
+    x, gamma, beta = inputs([8, 1, 512, 4096], "float32")
+    with pytest.raises(side_by_side.NotRunnable, match="untilize: .*2097152 B of CBs per core at W=4096"):
         side_by_side.ttnn_stages(_Device(), x, gamma, beta)
 
 
