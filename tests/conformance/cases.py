@@ -98,6 +98,20 @@ def tilize_case(grid: tuple[int, int]) -> Case:
                 layouts={"src": "ROW_MAJOR"}, exact=True)
 
 
+def tilize_multicore_case(grid: tuple[int, int]) -> Case:
+    """test_tilize.py::test_tilize_test (as tilize_case) with use_multicore=True, ttnn.tilize's default:
+    the multi-core interleaved factory; [3, 1, 320, 384] is 30 tile-rows, so 8x8 leaves a cliff-free split
+    of one row per core on 30 cores. assert_equal (exact)."""
+    torch.manual_seed(0)
+    x = (torch.rand([3, 1, 320, 384]) * 200 - 100).to(torch.bfloat16).float()
+    return Case("tilize_multicore", tilize.program_multi_core(3 * 320, 384, "bfloat16", grid), {"src": x},
+                lambda inp: inp["src"], [3, 1, 320, 384], 1.0,
+                "ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_multi_core_interleaved_program_factory.cpp"
+                " (90095175)",
+                "tests/ttnn/unit_tests/operations/data_movement/test_tilize.py::test_tilize_test (use_multicore, "
+                "assert_equal)", layouts={"src": "ROW_MAJOR"}, exact=True)
+
+
 def untilize_case(grid: tuple[int, int]) -> Case:
     """tests/ttnn/unit_tests/operations/data_movement/test_untilize.py::
     test_untilize_multi_core_interleaved_to_interleaved (tt-metal 005c3528129fc4774d50b195d4906570b04bf9da),
@@ -283,6 +297,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
 
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
+    "tilize_multicore": tilize_multicore_case,
     "untilize": untilize_case,
     "reduce_w_sum": lambda g: reduce_w_case("sum", g),
     "reduce_w_max": lambda g: reduce_w_case("max", g),
