@@ -1,9 +1,10 @@
 """ttnn's own path for a ROW_MAJOR input side by side with layer_norm_rm (issue #12, item 6).
 
-ttnn has no row-major layer norm of its own here: a user tilizes, runs ttnn.layer_norm, untilizes. That
-path runs as three Programs built by the conformance mirrors (tests/conformance/programs: the wheel's
-single-core tilize, the layernorm factory with gamma and beta on, the multi-core untilize; the 0.81.1
-wheel's kernels, unmodified), chained on one emulated device. layer_norm_rm runs through the operations'
+The issue's comparison: ttnn's path for a ROW_MAJOR input is tilize, ttnn.layer_norm, untilize. It runs as
+three Programs built by the conformance mirrors (tests/conformance/programs: the multi-core tilize,
+ttnn.tilize's default; the layernorm factory with gamma and beta on; the multi-core untilize; the 0.81.1
+wheel's kernels, unmodified), chained on one emulated device. (The wheel's layernorm kernels also carry a
+fused ROW_MAJOR variant, TILIZE_IN / UNTILIZE_OUT, which is not mirrored.) layer_norm_rm runs through the operations'
 device API. Both get the same inputs (workload.inputs); each reports max |err| against float64 torch,
 the DRAM bytes and NOC transactions the emulator's runtime counted, the kernels built, the emulator's
 wall time (a second run, warm kernel cache) and the Wormhole n150 device-time estimate (cost model).
