@@ -161,7 +161,7 @@ def print_side_by_side(rows: list[dict[str, Any]]) -> None:
     print("   bytes and NOC transactions counted by the emulator's runtime; wall: a second run, warm kernel "
           "cache; device: Wormhole n150 estimate (sum over the path's programs)")
     print(f"{'shape':16} {'dtype':9} {'path':5} {'max|err|':>9} {'DRAM rd MB':>10} {'DRAM wr MB':>10} "
-          f"{'NOC txns':>9} {'kernels':>7} {'wall s':>7} {'device us':>10}")
+          f"{'NOC txns':>9} {'kernels':>7} {'wall s':>7} {'device us':>10}  per program")
     for r in rows:
         for path in PATHS:
             p = r[path]
@@ -171,7 +171,8 @@ def print_side_by_side(rows: list[dict[str, Any]]) -> None:
                 continue
             print(f"{head} {p['max_abs_err_vs_float64']:9.3g} {p['dram_bytes_read'] / 1e6:10.2f} "
                   f"{p['dram_bytes_written'] / 1e6:10.2f} {p['noc_transactions']:9} {p['kernels']:7} "
-                  f"{p['emulator_wall_s']:7.2f} {p['device_us']:10.1f}")
+                  f"{p['emulator_wall_s']:7.2f} {p['device_us']:10.1f}  "
+                  + " + ".join(f"{us:.1f}" for us in p["device_us_per_program"]))
 
 
 

@@ -36,9 +36,10 @@ def test_reference_is_float64_layer_norm_of_the_device_values() -> None:
 
 def test_table_prints_numbers_and_refusals(capsys: pytest.CaptureFixture[str]) -> None:
     figures = {"max_abs_err_vs_float64": 0.0156, "dram_bytes_read": 2228224, "dram_bytes_written": 2097152,
-               "noc_transactions": 16448, "kernels": 3, "emulator_wall_s": 0.74, "device_us": 696.2}
+               "noc_transactions": 16448, "kernels": 3, "emulator_wall_s": 0.74, "device_us": 696.2,
+               "device_us_per_program": [696.2]}
     side_by_side.print_side_by_side([{"shape": [1, 1, 1024, 1024], "dtype": "bfloat16",
                                       "ttnn": {"not_runnable": "because"}, "ours": figures}])
     out = capsys.readouterr().out
     assert "1x1x1024x1024    bfloat16  ttnn  not runnable: because" in out
-    assert "ours     0.0156       2.23       2.10     16448       3    0.74      696.2" in out
+    assert "ours     0.0156       2.23       2.10     16448       3    0.74      696.2  696.2" in out
