@@ -85,7 +85,7 @@ def ttnn_stages(device: Any, x: torch.Tensor, gamma: torch.Tensor, beta: torch.T
     y_tiles = device.allocate([tiles, 1024], dtype)
     y_rm = device.allocate([sticks, width], dtype)
     nc, ht = sticks // shape[-2], shape[-2] // 32
-    return [Stage(tilize.program(sticks, width, dtype), [x_rm, x_tiles]),
+    return [Stage(tilize.program_multi_core(sticks, width, dtype, device.grid), [x_rm, x_tiles]),
             Stage(layernorm.program(norm, nc, ht, wt, device.grid, EPSILON), [x_tiles, *params, y_tiles]),
             Stage(untilize_prog, [y_tiles, y_rm])]
 
