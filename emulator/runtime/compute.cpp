@@ -9,8 +9,9 @@
 
 #include "emu/compute.h"
 #include "numerics.h"
-#include "sfpu_math.h"
 #include "runtime.h"
+#include "sfpu_math.h"
+#include "tile.h"
 
 namespace emu {
 
@@ -38,11 +39,10 @@ struct ComputeState {
     bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
     float dst[16][1024] = {};
+    DatumMask dst_undefined[16];  // per DST tile: datums computed from L1 nothing wrote
 };
 
 namespace {
-
-constexpr uint32_t kDatums = 1024;
 
 ComputeState& cs() { return *t_self->compute_state; }
 
@@ -82,12 +82,6 @@ void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
         std::memcpy(out, &h, 2);
     }
 }
-
-// Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
-uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
-
-uint32_t row_of(uint32_t i) { return ((i >> 9) << 4) + ((i & 255) >> 4); }
-uint32_t col_of(uint32_t i) { return (((i >> 8) & 1) << 4) + (i & 15); }
 
 bool dest_fp32() { return compute_config().fp32_dest_acc_en; }
 
@@ -198,11 +192,29 @@ void configure_unpacker(Reg reg, uint32_t cb) {
     (reg == Reg::SrcA ? s.srca_cb : s.srcb_cb) = cb;
 }
 
+// Which datums of the tile at `page` nothing wrote: the unpacker reads whatever bits L1 holds, and the
+// compute model carries them on as undefined (README "Undefined datums"). None when `page` is not L1
+// (a host staging buffer) or every byte of it is written; datums `need` leaves out are never used.
+DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
+    DatumMask m;
+    const uint8_t* w = written_bytes(page);
+    if (!w || !std::memchr(w, 0, kDatums * bytes)) {
+        return m;
+    }
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        bool all = true;
+        for (uint32_t b = 0; b < bytes; ++b) {
+            all &= w[i * bytes + b] != 0;
+        }
+        m.set(i, !all && needed(need, i));
+    }
+    return m;
+}
+
 // A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
 // (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
-// unpack_to_dest_fp32 CB): exact.
-void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
-                 const char* call, float* out) {
+// unpack_to_dest_fp32 CB): exact. `undefined` receives the datums nothing wrote.
+void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, float* out, DatumMask& undefined) {
     const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
     for (uint32_t i = 0; i < kDatums; ++i) {
         if (!needed(need, i)) {
@@ -217,29 +229,27 @@ void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need,
             std::memcpy(&half, page + 2 * i, 2);
             bits = uint32_t(half) << 16;
         }
-        if (!l1_written(page + i * datum_bytes(fmt), datum_bytes(fmt))) {
-            fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
-                  row_of(i), col_of(i), tile, cb);
-        }
         out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
     }
+    undefined = unwritten_datums(page, datum_bytes(fmt), need);
 }
 
-void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out) {
+void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out,
+                  DatumMask& undefined) {
     check_tile_pages(cb, call);
     check_format(cb, reg, call);
     if (unpacks_to_dest(cb)) {
         fault("compute_misuse", "%s: CB %u is in unpack_to_dest_fp32 mode, which only copy/tilize/untilize can "
               "read; an FPU operand from it is unpacked wrongly on hardware", call, cb);
     }
-    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, false, need, cb, tile, call, out);
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, false, need, out, undefined);
 }
 
-void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
+void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out, DatumMask& undefined) {
     check_tile_pages(cb, call);
     check_format(cb, Reg::SrcA, call);
-    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, cb, tile,
-                call, out);
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, out,
+                undefined);
 }
 
 // --- DST writes -------------------------------------------------------------------------------------
@@ -275,11 +285,20 @@ void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
     }
 }
 
-// DST -> L1 through the packer's conversion (numerics.h pack_datum).
-void pack_into(const float* values, DataFormat fmt, uint8_t* page) {
+// DST -> L1 through the packer's conversion (numerics.h pack_datum). An undefined datum is stored as
+// fresh L1 and stays unwritten there (l1.cpp store_undefined), so a later read of it is undefined too.
+void pack_into(const float* values, const DatumMask& undefined, DataFormat fmt, uint8_t* page) {
     const bool fp32 = dest_fp32();
+    const uint32_t bytes = datum_bytes(fmt);
     for (uint32_t i = 0; i < kDatums; ++i) {
-        write_packed(values[i], fp32, fmt, page + datum_bytes(fmt) * i);
+        write_packed(values[i], fp32, fmt, page + bytes * i);
+    }
+    if (undefined.any()) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            if (undefined.test(i)) {
+                store_undefined(page + bytes * i, bytes);
+            }
+        }
     }
 }
 
@@ -325,6 +344,9 @@ void regs_acquire() {
     }
     std::memset(s.dst, 0, sizeof(s.dst[0]) * dst_capacity());
     std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
+    for (DatumMask& m : s.dst_undefined) {
+        m = DatumMask{};
+    }
     s.dst_state = DstState::Math;
 }
 
@@ -385,7 +407,7 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
     float v[kDatums];
-    read_for_copy(cb, itile, "copy_tile", v);
+    read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
     const bool fp32 = dest_fp32();
     float* d = cs().dst[idst];
     for (uint32_t i = 0; i < kDatums; ++i) {
@@ -424,25 +446,29 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
               block, icb, in.page_size, row_datums);
     }
     const bool exact = unpacks_to_dest(icb);
+    const uint8_t* written = written_bytes(rows);
     for (uint32_t t = 0; t < block; ++t) {
         uint8_t staged[kDatums * 4];
+        DatumMask undefined;
         for (uint32_t r = 0; r < 32; ++r) {
             for (uint32_t c = 0; c < 32; ++c) {
-                const uint8_t* datum = rows + (r * row_datums + t * 32 + c) * bytes;
-                if (!l1_written(datum, bytes)) {
-                    fault("uninitialised_read", "tilize_block reads row %u, column %u of CB %u, which nothing wrote",
-                          r, t * 32 + c, icb);
+                const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
+                std::memcpy(staged + datum_index(r, c) * bytes, rows + at, bytes);
+                bool all = true;
+                for (uint32_t b = 0; b < bytes && written; ++b) {
+                    all &= written[at + b] != 0;
                 }
-                std::memcpy(staged + datum_index(r, c) * bytes, datum, bytes);
+                undefined.set(datum_index(r, c), !all);
             }
         }
         float v[kDatums];
-        unpack_tile(staged, in.format, exact, Needed::All, icb, t, "tilize_block", v);
+        DatumMask staged_undefined;  // none: staged is host memory; `undefined` above is the L1's
+        unpack_tile(staged, in.format, exact, Needed::All, v, staged_undefined);
         const bool fp32 = dest_fp32();
         for (float& x : v) {
             x = dst_value(x, Rounding::Truncate, fp32);
         }
-        pack_into(v, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
+        pack_into(v, undefined, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
     }
 }
 
@@ -496,12 +522,17 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
         for (uint32_t t = 0; t < block_ct_dim; ++t) {
             const uint32_t tile = rt * block_ct_dim + t;
             float v[kDatums];
-            unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, icb, tile, call, v);
+            DatumMask undefined;
+            unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, v, undefined);
             for (uint32_t i = 0; i < kDatums; ++i) {
                 const float d = dst_value(v[i], Rounding::Truncate, fp32);
                 const uint32_t row = rt * 32 + row_of(i);
                 const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                write_packed(d, fp32, out.format, base + (uint64_t(row) * row_datums + col) * bytes);
+                uint8_t* at = base + (uint64_t(row) * row_datums + col) * bytes;
+                write_packed(d, fp32, out.format, at);
+                if (undefined.test(i)) {
+                    store_undefined(at, bytes);
+                }
             }
         }
     }
@@ -615,6 +646,33 @@ void reduce_col_sum(const float* scaler, const float* x, float* d, uint32_t phas
     }
 }
 
+// Which of reduce_tile's results are undefined (README "Undefined datums"): a result is when a data datum
+// of its row (REDUCE_ROW), column (REDUCE_COL) or tile (REDUCE_SCALAR) is, or a scaler datum it uses is,
+// or when it accumulates onto an undefined DST datum. Results use scaler row 0, except the modelled
+// REDUCE_ROW sum, whose DST column j (< 16) uses scaler row j (reduce_row_sum).
+void reduce_undefined(Dim dim, bool all_scaler_rows, bool accumulates, const DatumMask& x,
+                      const DatumMask& scaler, DatumMask& d) {
+    if (!x.any() && !scaler.any() && (accumulates || !d.any())) {
+        return;
+    }
+    auto land = [&](uint32_t slot, bool from_inputs) { d.set(slot, from_inputs || (accumulates && d.test(slot))); };
+    const bool scaler_row0 = scaler.row_any(0);
+    if (dim == Dim::Row) {
+        for (uint32_t r = 0; r < 32; ++r) {
+            const bool row = x.row_any(r);
+            for (uint32_t j = 0; j < (all_scaler_rows ? 16u : 1u); ++j) {
+                land(datum_index(r, j), row || scaler.row_any(j));
+            }
+        }
+    } else if (dim == Dim::Col) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            land(datum_index(0, c), x.col_any(c) || scaler_row0);
+        }
+    } else {
+        land(0, x.any() || scaler_row0);
+    }
+}
+
 }  // namespace
 
 // REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
@@ -633,13 +691,17 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
     }
     float x[kDatums], scaler[kDatums];
-    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler);
-    read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
+    DatumMask x_undefined, scaler_undefined;
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler, scaler_undefined);
+    read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x, x_undefined);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
-    if (!is_max && dim != Dim::Scalar && numerics() != Numerics::Exact) {
+    const bool modelled = !is_max && dim != Dim::Scalar && numerics() != Numerics::Exact;
+    reduce_undefined(dim, modelled && dim == Dim::Row, !is_max || s.reduce_touched[idst], x_undefined,
+                     scaler_undefined, s.dst_undefined[idst]);
+    if (modelled) {
         if (dim == Dim::Row) {
             decode_srcb(icb_scaler, icb, x);
             reduce_row_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
@@ -725,16 +787,25 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     const Needed need_b = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
                           : bcast == Bcast::Scalar ? Needed::First : Needed::All;
     float a[kDatums], b[kDatums];
-    read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
-    read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    DatumMask b_undefined;
+    DatumMask& undefined = s.dst_undefined[idst];
+    read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a, undefined);
+    read_operand(icb1, itile1, Reg::SrcB, need_b, name, b, b_undefined);
     decode_srcb(icb0, icb1, b);
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
+    // Each result datum depends on its SrcA datum and the SrcB datum the broadcast picks for it.
+    auto b_index = [bcast](uint32_t i) {
+        return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
+               : bcast == Bcast::Scalar ? 0 : i;
+    };
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const uint32_t r = row_of(i), c = col_of(i);
-        const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
-                         : bcast == Bcast::Scalar ? b[0] : b[i];
-        s.dst[idst][i] = dst_value(apply(op, a[i], bv, fidelity), Rounding::Nearest, fp32);
+        s.dst[idst][i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
+    }
+    if (b_undefined.any()) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            undefined.set(i, undefined.test(i) || b_undefined.test(b_index(i)));
+        }
     }
 }
 
@@ -792,9 +863,21 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
     require_dst(idst, "matmul_tiles");
     float in1[kDatums], in0[kDatums];
-    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1);
-    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0);
+    DatumMask in1_undefined, in0_undefined;
+    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1, in1_undefined);
+    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0, in0_undefined);
     decode_srcb(in1_cb, in0_cb, in0);
+    // DST (r, c) accumulates row r of in0 times column c of in1.
+    if (in0_undefined.any() || in1_undefined.any()) {
+        DatumMask& undefined = cs().dst_undefined[idst];
+        for (uint32_t r = 0; r < 32; ++r) {
+            const bool row = in0_undefined.row_any(r);
+            for (uint32_t c = 0; c < 32; ++c) {
+                const uint32_t i = datum_index(r, c);
+                undefined.set(i, undefined.test(i) || row || in1_undefined.col_any(c));
+            }
+        }
+    }
     const bool fp32 = dest_fp32();
     const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
     float* d = cs().dst[idst];
@@ -834,12 +917,15 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     const DataFormat fmt = cb_config(cb).format;
     const bool fp32 = dest_fp32();
     float v[kDatums];
-    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, cb,
-                itile, "transpose_tile", v);
+    DatumMask undefined;
+    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, v,
+                undefined);
     float* d = cs().dst[idst];
+    DatumMask& d_undefined = cs().dst_undefined[idst];
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             d[datum_index(r, c)] = dst_value(v[datum_index(c, r)], Rounding::Truncate, fp32);
+            d_undefined.set(datum_index(r, c), undefined.test(datum_index(c, r)));
         }
     }
 }
@@ -986,22 +1072,36 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     ComputeState& s = cs();
     const bool exact = numerics() == Numerics::Exact;
     float column[32];
+    bool column_undefined[32];
+    const DatumMask& b_undefined = s.dst_undefined[idst1];
     for (uint32_t r = 0; r < 32; ++r) {
         float first8[8];
+        bool undefined = false;
         for (uint32_t c = 0; c < 8; ++c) {
             first8[c] = s.dst[idst1][datum_index(r, c)];
+            undefined |= (c == 0 || !exact) && b_undefined.test(datum_index(r, c));
         }
         column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
+        column_undefined[r] = undefined;
     }
     float out[kDatums];
+    DatumMask out_undefined = s.dst_undefined[idst0];
     for (uint32_t i = 0; i < kDatums; ++i) {
         const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
         out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
+    }
+    if (op == Sfpu::BcastCol) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
+        }
+    } else {
+        out_undefined |= b_undefined;
     }
     const bool fp32 = dest_fp32();
     for (uint32_t i = 0; i < kDatums; ++i) {
         s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
     }
+    s.dst_undefined[odst] = out_undefined;
 }
 
 void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_tile_index) {
@@ -1025,15 +1125,17 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
     std::memcpy(v, s.dst[idst], sizeof v);
+    DatumMask undefined = s.dst_undefined[idst];
     if (s.reduce_mask) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             const bool keep = s.dim == Dim::Row ? col_of(i) == 0 : s.dim == Dim::Col ? row_of(i) == 0 : i == 0;
             if (!keep) {
                 v[i] = 0.0f;
+                undefined.set(i, false);
             }
         }
     }
-    pack_into(v, cb_config(ocb).format, cb_back_page(ocb, slot, "pack_tile"));
+    pack_into(v, undefined, cb_config(ocb).format, cb_back_page(ocb, slot, "pack_tile"));
 }
 
 }  // namespace emu
@@ -1061,9 +1163,16 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     }
     ComputeState& s = cs();
     float totals[32];
+    bool totals_undefined[32] = {};
     for (uint32_t t = 0; t < ct_dim; ++t) {
         float* d = s.dst[idst + t];
+        DatumMask& undefined = s.dst_undefined[idst + t];
         for (uint32_t r = 0; r < 32; ++r) {
+            const bool row_undefined = undefined.row_any(r);
+            totals_undefined[r] |= row_undefined;
+            for (uint32_t c = 0; c < 16; c += 2) {
+                undefined.set(datum_index(r, c), row_undefined);
+            }
             float lane[8];
             for (uint32_t k = 0; k < 8; ++k) {
                 const float left = d[datum_index(r, 2 * k)] + d[datum_index(r, 2 * k + 1)];
@@ -1084,6 +1193,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 16; c += 2) {
             s.dst[idst][datum_index(r, c)] = totals[r];
+            s.dst_undefined[idst].set(datum_index(r, c), totals_undefined[r]);
         }
     }
 }

@@ -98,40 +98,6 @@ void noc_write_barrier();
 uint32_t my_x();
 uint32_t my_y();
 
-// --- L1 written-map -------------------------------------------------------------------------------
-// Whether every byte of [p, p + size) was written since launch: by a NOC transfer that landed, by the
-// compute kernel's packer, or by a kernel's own stores (seen when it pushes the pages). Uninitialised
-// reads are found with this map, never by looking at the data, so every bit pattern is data.
-// The compute model asks per datum, so the check is inline over this table (filled by runtime/l1.cpp
-// before any kernel runs).
-struct L1WrittenMaps {
-    uintptr_t base;           // host address of core 0's L1; core i's is at base + (i << stride_shift)
-    uint32_t stride_shift;
-    uint32_t l1_size;
-    uint32_t cores;
-    uint8_t* const* written;  // per core: one byte per L1 byte, nonzero once written
-};
-extern L1WrittenMaps g_l1_written;
-
-inline bool l1_written(const void* p, uint32_t size) {
-    const L1WrittenMaps& m = g_l1_written;
-    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    const uintptr_t index = (a - m.base) >> m.stride_shift;
-    if (a < m.base || index >= m.cores) {
-        return true;  // not L1: host staging buffers of the compute model
-    }
-    const uintptr_t offset = a - m.base - (index << m.stride_shift);
-    if (offset >= m.l1_size) {
-        return true;
-    }
-    const uint8_t* w = m.written[index] + offset;
-    bool all = true;
-    for (uint32_t i = 0; i < size; ++i) {
-        all &= w[i] != 0;
-    }
-    return all;
-}
-
 // --- scheduling -----------------------------------------------------------------------------------
 // Kernels are cooperative fibers: one runs per worker thread until it blocks. An API call that waits
 // for another kernel (a CB, a semaphore, a polled L1 word) must call this inside its wait loop, or the
