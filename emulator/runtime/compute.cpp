@@ -834,14 +834,18 @@ void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
     const Needed need = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
                         : bcast == Bcast::Scalar ? Needed::First : Needed::All;
     float v[kDatums];
-    unpack_tile(cb_front_page(icb, itile, "unary_bcast"), cb_config(icb).format, unpacks_to_dest(icb), need, icb,
-                itile, "unary_bcast", v);
+    DatumMask src_undefined;
+    unpack_tile(cb_front_page(icb, itile, "unary_bcast"), cb_config(icb).format, unpacks_to_dest(icb), need, v,
+                src_undefined);
+    auto from = [bcast](uint32_t i) {
+        return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
+               : bcast == Bcast::Scalar ? 0 : i;
+    };
     const bool fp32 = dest_fp32();
+    DatumMask& undefined = s.dst_undefined[idst];
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const uint32_t r = row_of(i), c = col_of(i);
-        const float x = bcast == Bcast::Col ? v[datum_index(r, 0)] : bcast == Bcast::Row ? v[datum_index(0, c)]
-                        : bcast == Bcast::Scalar ? v[0] : v[i];
-        s.dst[idst][i] = dst_value(x, Rounding::Truncate, fp32);
+        s.dst[idst][i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
+        undefined.set(i, src_undefined.test(from(i)));
     }
 }
 
