@@ -255,11 +255,6 @@ NORM_CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
         "layer_norm_gamma_beta_bf16_dst", layernorm.Norm(gamma=True, beta=True, config=HIFI4_BF16_DST),
         [1, 2, 128, 512], g, 1e-12, (0.9998, None, None),
         "tests/ttnn/unit_tests/operations/test_layer_norm.py::test_layer_norm_with_weight_and_bias (tt-metal 09144436)"),
-    # test_large_layer_norm_with_weight_and_bias (w = 4096, use_welford False): bf16 x, gamma, beta; at
-    # W = 4096 the CBs exceed 95% of L1, so the factory takes its large-tensor kernels; h = 256 here.
-    "layer_norm_large_gamma_beta": lambda g: norm_case(
-        "layer_norm_large_gamma_beta", layernorm.Norm(gamma=True, beta=True), [1, 1, 256, 4096], g, 1e-12,
-        NORM_BOUND["bfloat16"], UNIT_TEST_NORM + "::test_large_layer_norm_with_weight_and_bias"),
     # tests/ttnn/unit_tests/operations/fused/test_rms_norm.py::test_rms_norm (tt-metal 7ced1bc7): bf16 x and
     # weight, ttnn.rms_norm(x, weight=w) (eps 1e-12, the layernorm default config), assert_with_pcc 0.9998.
     "rms_norm_gamma": lambda g: norm_case(
@@ -303,6 +298,7 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
     "reduce_w_max": lambda g: reduce_w_case("max", g),
     "reduce_h_sum": lambda g: reduce_h_case("sum", g),
     "reduce_h_max": lambda g: reduce_h_case("max", g),
+    **NORM_CASES,
 }
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).
@@ -310,15 +306,17 @@ SINGLE_CORE_FACTORIES = {"tilize"}
 
 # Mirrored programs that do not pass yet, outside the CI set, with the reason; run them with
 # CONFORMANCE_NOT_YET_PASSING=1 ./scripts/conformance.sh.
-UNINITIALISED_EPS = ("the emulator reports an uninitialised read: the kernel adds the whole eps tile, of which "
-                     "generate_bcast_col_scalar writes only column 0; hardware adds L1 garbage in columns 1..31 that "
-                     "no later step reads (E[..] + eps feeds a column broadcast). The emulator faults at the read "
-                     "instead of tracking the garbage to where it would matter.")
-UNRESERVED_PACK = ("; and the large-tensor compute kernel packs E[..] + eps into c_21 with ReservePolicy::None "
-                   "(compute/layernorm_large_tensor.cpp, the eltwise_chain before unary_bcast; nothing reserves c_21): "
-                   "hardware packs into free CB space without a reservation, the emulator faults (cb_back_page: "
-                   "only 0 pages were reserved)")
+LARGE_NORM_CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
+    # test_large_layer_norm_with_weight_and_bias (w = 4096, use_welford False): bf16 x, gamma, beta; at
+    # W = 4096 the CBs exceed 95% of L1, so the factory takes its large-tensor kernels; h = 256 here.
+    "layer_norm_large_gamma_beta": lambda g: norm_case(
+        "layer_norm_large_gamma_beta", layernorm.Norm(gamma=True, beta=True), [1, 1, 256, 4096], g, 1e-12,
+        NORM_BOUND["bfloat16"], UNIT_TEST_NORM + "::test_large_layer_norm_with_weight_and_bias"),
+}
 NOT_YET_PASSING: dict[str, tuple[Callable[[tuple[int, int]], Case], str]] = {
-    name: (builder, UNINITIALISED_EPS + (UNRESERVED_PACK if "large" in name else ""))
-    for name, builder in NORM_CASES.items()
+    name: (builder, "the large-tensor compute kernel packs E[..] + eps into c_21 with ReservePolicy::None "
+                    "(compute/layernorm_large_tensor.cpp, the eltwise_chain before unary_bcast; nothing reserves "
+                    "c_21): hardware packs into free CB space without a reservation, the emulator faults "
+                    "(cb_back_page: only 0 pages were reserved)")
+    for name, builder in LARGE_NORM_CASES.items()
 }
