@@ -25,6 +25,10 @@ When those CBs exceed 95% of L1 the factory switches to its large-tensor kernels
 stream a row in chunks: the row-sized CBs shrink to 56 tiles (with gamma/beta or a Float32 input) or 112,
 c_24 is allocated for RMS norm too, and c_26 (one tile, Float32 with float32_reduction, then also
 unpack-to-dest fp32) accumulates partial row sums. `program` mirrors that choice (`fits_small_kernel`).
+A later Metal 2.0 rewrite of the same factory in the index (DFB names cb_in, cb_scaler, ..., newer than
+the wheel's kernels, which bind in, scaler, ...) scales the chunk by the Float16_b / intermediate tile
+sizes (28 / 56 tiles with fp32 accumulation) and passes FUSE_GAMMA / FUSE_BETA to the compute kernel as
+this mirror does; whether 0.81.1 already scaled the chunk is not visible, so the 015365c6 sizes stay.
 """
 from __future__ import annotations
 
