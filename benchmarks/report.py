@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .side_by_side import print_side_by_side
 from .silicon_estimate import SOURCE, STAGES
 from .timing import TIMED_CALLS, WARMUP_CALLS
 
@@ -72,3 +73,5 @@ def print_report(report: dict[str, Any]) -> None:
         print_seed_matrix(report["seed_matrix"])
     print_traffic(report["traffic"])
     print_estimate(report["silicon_estimate"])
+    if "side_by_side" in report:
+        print_side_by_side(report["side_by_side"])

@@ -17,7 +17,7 @@
 namespace emu {
 
 enum class DstState : uint8_t { Free, Math, Committed, Pack };
-enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose, UnaryBcast };
 
 struct ComputeState {
     bool started = false;
@@ -807,6 +807,46 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
         for (uint32_t i = 0; i < kDatums; ++i) {
             undefined.set(i, undefined.test(i) || b_undefined.test(b_index(i)));
         }
+    }
+}
+
+// unary_bcast (tt-metal api/compute/bcast.h, 0.81.1 wheel): llk_unpack_A with the broadcast, then
+// llk_math_eltwise_unary_datacopy into DST; B2D (through SrcB) unless the CB unpacks to DST in fp32, then
+// A2D. COL copies column 0 across each row, ROW row 0 down each column, SCALAR datum [0][0] everywhere;
+// only those datums are read. The LLK pair is copy_tile's, so the cost model sees copy_init / copy_tile.
+void unary_bcast_init(Bcast bcast, uint32_t icb) {
+    set_call("unary_bcast_init(%u)", icb);
+    EMU_EVENT(init("copy_init", events::kUnpackMath));
+    begin_fpu_init(FpuMode::UnaryBcast, "unary_bcast_init");
+    cs().bcast = bcast;
+}
+
+void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
+    set_call("unary_bcast(cb=%u, tile=%u, dst=%u)", icb, itile, idst);
+    EMU_EVENT(tile_call("copy_tile", icb, 1, 1, unpacks_to_dest(icb)));
+    require_math("unary_bcast");
+    ComputeState& s = cs();
+    if (s.fpu != FpuMode::UnaryBcast || s.bcast != bcast) {
+        fault("compute_misuse", "unary_bcast without unary_bcast_init for the same broadcast");
+    }
+    require_dst(idst, "unary_bcast");
+    check_tile_pages(icb, "unary_bcast");
+    check_format(icb, Reg::SrcA, "unary_bcast");
+    const Needed need = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
+                        : bcast == Bcast::Scalar ? Needed::First : Needed::All;
+    float v[kDatums];
+    DatumMask src_undefined;
+    unpack_tile(cb_front_page(icb, itile, "unary_bcast"), cb_config(icb).format, unpacks_to_dest(icb), need, v,
+                src_undefined);
+    auto from = [bcast](uint32_t i) {
+        return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
+               : bcast == Bcast::Scalar ? 0 : i;
+    };
+    const bool fp32 = dest_fp32();
+    DatumMask& undefined = s.dst_undefined[idst];
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        s.dst[idst][i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
+        undefined.set(i, src_undefined.test(from(i)));
     }
 }
 
