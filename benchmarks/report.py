@@ -31,10 +31,15 @@ def print_throughput(rows: list[dict[str, Any]], repeats: int) -> None:
 
 
 def print_seed_matrix(m: dict[str, Any]) -> None:
-    print(f"\n== seed matrix ({m['cases']} cases, fresh kernel cache)")
+    print(f"\n== seed matrix ({m['cases']} cases, fresh kernel cache; wall s, CPU s of this process and its "
+          "children, 1-min load)")
+    r = m["runner_build"]
+    print(f"runner build: {r['seconds']:7.2f} s, CPU {r['cpu_seconds']:6.2f} s, load {r['load_average']}")
     for label in ("cold", "warm"):
-        print(f"{label:5} cache: {m[label]['seconds']:7.2f} s, kernels compiled {m[label]['compiled']}, "
-              f"cache hits {m[label]['cache_hits']}")
+        f = m[label]
+        print(f"{label:5} cache: {f['seconds']:7.2f} s, CPU {f['cpu_seconds']:6.2f} s, load {f['load_average']}, "
+              f"kernels compiled {f['compiled']}, cache hits {f['cache_hits']}")
+    print(f"cold including the runner build: {m['cold_with_runner_build_s']:.2f} s")
 
 
 def print_traffic(rows: list[dict[str, Any]]) -> None:

@@ -211,12 +211,24 @@ def cb_format_define(program: Program, kernel: Kernel) -> str:
 
 def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor], cache_dir: Path,
                      include_dirs: tuple[Path, ...]) -> list[build.KernelBuild]:
+    """Each kernel's object: cached ones at once, the rest compiled in parallel, each distinct build once."""
     resolver = EmulatorResolver()
-    jobs = [(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
-             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k), include_dirs)
+    jobs = [build.kernel_job(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
+                             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k),
+                             include_dirs)
             for k, source in zip(program.kernels, sources)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda job: build.kernel_object(*job), jobs))
+    missing = list({job.path: job for job in jobs if not job.path.exists()}.values())
+    if len(missing) > 1:
+        with ThreadPoolExecutor(max_workers=build.compile_jobs()) as pool:
+            compiled = list(pool.map(build.build_kernel, missing))
+    else:
+        compiled = [build.build_kernel(job) for job in missing]
+    fresh = {b.path for b in compiled if not b.cached}
+    builds = []
+    for job in jobs:
+        builds.append(build.KernelBuild(job.path, cached=job.path not in fresh))
+        fresh.discard(job.path)
+    return builds
 
 
 def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,

@@ -25,30 +25,22 @@ constexpr uint32_t get_ct_arg() {
 // -DKERNEL_COMPILE_TIME_ARG_MAP={"name",value},... (the wheel's api/compile_time_args.h, ttnn 0.81.1), and
 // get_named_compile_time_arg_val("name") looks the name up at compile time. A name the map lacks fails
 // the build at the call naming named_compile_time_arg_not_given.
-//
-// The names are compared as plain character arrays, not std::string_view: <string_view> drags in most of
-// the standard library's iterator machinery, which was about half of every kernel's compile time.
+#include <string_view>
+
 namespace emu_ct {
 struct NamedArg {
-    const char* name;
+    std::string_view name;
     uint32_t value;
 };
 #ifdef KERNEL_COMPILE_TIME_ARG_MAP
 constexpr NamedArg kNamed[] = {KERNEL_COMPILE_TIME_ARG_MAP};
 #else
-constexpr NamedArg kNamed[] = {{nullptr, 0}};
+constexpr NamedArg kNamed[] = {{std::string_view(), 0}};
 #endif
 uint32_t named_compile_time_arg_not_given();  // never defined: reached only for a missing name
-constexpr bool same_name(const char* a, const char* b) {
-    while (*a != '\0' && *a == *b) {
-        ++a;
-        ++b;
-    }
-    return *a == *b;
-}
-constexpr uint32_t named(const char* name) {
+constexpr uint32_t named(std::string_view name) {
     for (const NamedArg& arg : kNamed) {
-        if (arg.name != nullptr && same_name(arg.name, name)) {
+        if (!arg.name.empty() && arg.name == name) {
             return arg.value;
         }
     }

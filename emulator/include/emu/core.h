@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "emu/kernel_prelude.h"
+
 namespace emu {
 
 // tt::DataFormat's enumerators and values, from the shared code table (emu/codes.h). The kernel API's
@@ -165,9 +167,8 @@ int format_call(char* buf, size_t size, const CallRecord& record);
 
 namespace detail {
 
-// Every kernel includes this header, so it names no standard header beyond the C ones above: <utility>
-// and <type_traits> would add about a third to each kernel's compile time. Hence the compiler builtin
-// (GCC and Clang both have it) and this index sequence.
+// An index sequence and a compiler builtin (GCC and Clang) rather than <utility> and <type_traits>: what
+// the emulator's own headers need stays independent of the prelude, which is there for kernels.
 template <size_t... I>
 struct Indices {};
 template <size_t N, size_t... I>
