@@ -74,7 +74,12 @@ def _hash_kernel_includes(source: Path) -> str:
     """The kernel's own headers: every quoted include that resolves beside the file naming it or beside the
     kernel (as the compiler's -I of the kernel's folder finds it), followed transitively (a shared kernel
     library reached through "../../kernel_lib/x.h" included). Our API tree is covered by the emulator version,
-    and headers it names are not the kernel's."""
+    and headers it names are not the kernel's. Remembered per process while no file of the closure (source
+    included) and none of their folders changes its size or modification time, so a warm launch stats a
+    few paths instead of resolving and reading every include."""
+    known = _INCLUDE_HASHES.get(source)
+    if known is not None and all(_stamp(f) == stamp for f, stamp in known[0]):
+        return known[1]
     h = hashlib.sha256()
     seen: set[Path] = set()
     pending = [source]
@@ -90,7 +95,25 @@ def _hash_kernel_includes(source: Path) -> str:
                         h.update(name.encode())
                         h.update(header.read_bytes())
                     break
-    return h.hexdigest()
+    digest = h.hexdigest()
+    files = {source, *seen}
+    watched = files | {f.parent for f in files}  # a folder's stamp moves when a header appears in it
+    _INCLUDE_HASHES[source] = ([(f, _stamp(f)) for f in watched], digest)
+    return digest
+
+
+# source -> ([(file, stamp) of the source and every header it reaches], the headers' hash)
+_INCLUDE_HASHES: dict[Path, tuple[list[tuple[Path, tuple[int, int, int]]], str]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells a changed file here: modification time (ns), size and inode (an atomic replace makes a
+    new one); (-1, -1, -1) for a missing one."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1, -1)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @lru_cache(maxsize=1)

@@ -201,10 +201,10 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
 def cb_format_define(program: Program, kernel: Kernel) -> str:
     """EMU_CB_DATA_FORMATS for a kernel: the format code of each CB index on its first core (0xff: none).
     tt-metal's JIT compiles CB formats into the kernel, so a format change is a recompile here too."""
-    core = next(iter(cores_of(kernel.core_ranges)))
+    x, y = kernel.core_ranges[0].start
     codes = ["0xff"] * NUM_CIRCULAR_BUFFERS
     for cb in program.cbs:
-        if core in cores_of(cb.core_ranges):
+        if any(r.start[0] <= x <= r.end[0] and r.start[1] <= y <= r.end[1] for r in cb.core_ranges):
             codes[cb.index] = str(FORMAT_CODE[cb.data_format])
     return ",".join(codes)
 
