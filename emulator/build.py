@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 import shutil
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -235,8 +235,13 @@ def prelude_flags() -> list[str]:
 def prelude_header(cache_dir: Path) -> Path:
     """Where the cache keeps its copy of emu/kernel_prelude.h; the precompiled file sits beside it
     (`.gch`), where GCC looks for it when a kernel is compiled with `-include` of this path."""
-    key = hashlib.sha256("\0".join([settings.compiler(), *prelude_flags(), PRELUDE.read_text()]).encode())
-    return cache_dir / f"prelude-{key.hexdigest()[:16]}" / PRELUDE.name
+    return cache_dir / f"prelude-{_prelude_key(settings.compiler())}" / PRELUDE.name
+
+
+@lru_cache(maxsize=None)
+def _prelude_key(compiler: str) -> str:
+    """Per compiler, as emulator_version is per process: the prelude's text and flags do not change."""
+    return hashlib.sha256("\0".join([compiler, *prelude_flags(), PRELUDE.read_text()]).encode()).hexdigest()[:16]
 
 
 def _ensure_prelude(cache_dir: Path) -> None:
