@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Callable
 from emulator import build
 from operations import device as devices
 
+from .timing import cpu_seconds
 from .workload import DTYPES, inputs, launch_program
 
 SEED_SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
@@ -28,12 +28,6 @@ Case = tuple[list[int], str, bool, bool]  # shape, dtype, gamma on, beta on
 def seed_cases() -> list[Case]:
     """Every shape x dtype x gamma on/off x beta on/off."""
     return list(itertools.product(SEED_SHAPES, DTYPES, [False, True], [False, True]))
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process and of its waited-for children (compilers, runners)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:

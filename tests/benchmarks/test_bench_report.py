@@ -41,6 +41,7 @@ def test_throughput_rows_carry_samples_and_an_accurate_output(run) -> None:
     for r in rows:
         assert len(r["emulator_samples_s"]) == len(r["torch_warm_means_s"]) == 1
         assert r["ratio"] == pytest.approx(r["emulator_s"] / r["torch_warm_s"])
+        assert len(r["emulator_cpu_samples_s"]) == 1 and r["emulator_cpu_s"] > 0
         # A sanity bound (the op's own tests hold the tight ones): outputs are below ~4 in magnitude, where a
         # bf16 ulp is 1/64, so 0.1 is a few ulps; float32 keeps ~1e-6.
         assert r["max_abs_err_vs_float64"] < (0.1 if r["dtype"] == "bfloat16" else 1e-3)
