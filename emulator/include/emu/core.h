@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <type_traits>
-#include <utility>
+
+#include "emu/kernel_prelude.h"
 
 namespace emu {
 
@@ -133,9 +133,20 @@ int format_call(char* buf, size_t size, const CallRecord& record);
 
 namespace detail {
 
+// An index sequence and a compiler builtin (GCC and Clang) rather than <utility> and <type_traits>: what
+// the emulator's own headers need stays independent of the prelude, which is there for kernels.
+template <size_t... I>
+struct Indices {};
+template <size_t N, size_t... I>
+struct MakeIndices : MakeIndices<N - 1, N - 1, I...> {};
+template <size_t... I>
+struct MakeIndices<0, I...> {
+    using type = Indices<I...>;
+};
+
 template <typename T>
 uint64_t call_arg_bits(T value) {
-    static_assert(sizeof(T) <= sizeof(uint64_t) && std::is_trivially_copyable_v<T>,
+    static_assert(sizeof(T) <= sizeof(uint64_t) && __is_trivially_copyable(T),
                   "set_call arguments must be scalars or pointers to static strings");
     uint64_t bits = 0;
     std::memcpy(&bits, &value, sizeof(T));
@@ -150,7 +161,7 @@ T call_arg_value(uint64_t bits) {
 }
 
 template <typename... A, size_t... I>
-int format_args(char* buf, size_t size, const CallRecord& r, std::index_sequence<I...>) {
+int format_args(char* buf, size_t size, const CallRecord& r, Indices<I...>) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
@@ -160,7 +171,7 @@ int format_args(char* buf, size_t size, const CallRecord& r, std::index_sequence
 
 template <typename... A>
 int format_record(char* buf, size_t size, const CallRecord& r) {
-    return format_args<A...>(buf, size, r, std::index_sequence_for<A...>{});
+    return format_args<A...>(buf, size, r, typename MakeIndices<sizeof...(A)>::type{});
 }
 
 // Never called: gives the runtime's set_call sites printf format checking (runtime.h).
