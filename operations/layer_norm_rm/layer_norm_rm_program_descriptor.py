@@ -44,13 +44,13 @@ DEFAULT_COMPUTE = ComputeConfig(math_fidelity="HiFi3", fp32_dest_acc_en=True, ma
 
 # CB indices: 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates (tt-metal convention).
 CB_IN_RM, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM = 0, 1, 2, 3, 4
-CB_EPS, CB_SHIFT, CB_MASK = 9, 10, 11
+CB_EPS, CB_MASK, CB_ONES = 9, 11, 12
 CB_OUT_RM, CB_OUT = 16, 17
 CB_X, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 28, 29, 30
 # fp32 CBs that compute only copies into DST: unpacked straight to DST, exact (not TF32).
 EXACT_FP32_CBS = [CB_EPS, CB_MASK, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD]
 # CBs in the input format that are only copied, tilized or untilized: exact too when that is fp32.
-EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_SHIFT, CB_OUT, CB_X]
+EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_OUT, CB_X]
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,13 @@ class CoreWork:
 
 @dataclass(frozen=True)
 class Layout:
-    """What the kernels need to know of the shape: true sizes and tile counts."""
+    """What the kernels need to know of the shape: true sizes and tile counts; `dest16`: the compute config
+    has a 16-bit DST (fp32_dest_acc_en False), which changes how row means are made (compute kernel header)."""
     H: int
     W: int
     dtype: str
     plan: str
+    dest16: bool = False
 
     @property
     def Wt(self) -> int:
@@ -85,10 +87,6 @@ class Layout:
         """How often the reader sends the input: once resident, twice streamed."""
         return 1 if self.plan == "resident" else 2
 
-    @property
-    def shift_cb(self) -> int:
-        """The resident shift comes from the reader (input format), the streamed one from compute (fp32)."""
-        return CB_SHIFT if self.plan == "resident" else CB_CENTER
 
 
 def float_bits(value: float) -> int:
@@ -138,11 +136,14 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
     ]
     if layout.W % TILE:
         table.append((CB_MASK, "float32", tile_f32, 1, "1.0 in the W % 32 valid columns of the last tile, else 0"))
+    if layout.dest16:
+        table.append((CB_ONES, "float32", tile_f32, 1, "16-bit DST: 1.0 in every datum (matmul row sums)"))
+    table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
     if resident:
-        table.append((CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"))
         table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (until normalized)"))
+        if layout.dest16:
+            table.append((CB_ACC, "float32", tile_f32, 1, "16-bit DST: a row-sum tile on its way to the matmul"))
     else:
-        table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
         table.append((CB_ACC, "float32", tile_f32, 1, "running element-wise sum of d, once per block"))
         table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2, once per block"))
     stick_bytes = (Wt if resident else B) * TILE * ELEMENT_SIZE[dtype]
@@ -160,15 +161,15 @@ def l1_bytes_per_core(cbs: list[CircularBuffer]) -> int:
     return sum(cb.total_size for cb in cbs)
 
 
-def resident_l1_bytes(dtype: str, W: int, has_gamma: bool, has_beta: bool) -> int:
-    layout = Layout(TILE, W, dtype, "resident")
+def resident_l1_bytes(dtype: str, W: int, has_gamma: bool, has_beta: bool, dest16: bool = False) -> int:
+    layout = Layout(TILE, W, dtype, "resident", dest16)
     return l1_bytes_per_core(circular_buffers(layout, has_gamma, has_beta, [CoreRange((0, 0), (0, 0))]))
 
 
-def max_resident_width(dtype: str, has_gamma: bool, has_beta: bool, l1_budget: int) -> int:
+def max_resident_width(dtype: str, has_gamma: bool, has_beta: bool, l1_budget: int, dest16: bool = False) -> int:
     """The widest W (a multiple of 32) whose resident plan fits `l1_budget`."""
     Wt = 1
-    while resident_l1_bytes(dtype, (Wt + 1) * TILE, has_gamma, has_beta) <= l1_budget:
+    while resident_l1_bytes(dtype, (Wt + 1) * TILE, has_gamma, has_beta, dest16) <= l1_budget:
         Wt += 1
     return Wt * TILE
 
@@ -183,29 +184,45 @@ def check_shape(shape: list[int]) -> tuple[int, int]:
     return H, shape[-1]
 
 
-def choose_plan(dtype: str, H: int, W: int, has_gamma: bool, has_beta: bool, l1_budget: int) -> Layout:
-    """Resident when it fits L1 (reads the input once), else streamed (reads it twice)."""
+def choose_plan(dtype: str, H: int, W: int, has_gamma: bool, has_beta: bool, l1_budget: int,
+                dest16: bool = False) -> Layout:
+    """Resident when it fits L1 (reads the input once), else streamed (reads it twice). A 16-bit DST has the
+    resident plan only: the streamed plan's running sums cross L1 once per block, so with bf16 storage their
+    rounding error would grow with W / (32 * block) (no pairwise order across blocks)."""
     for plan in PLANS:
-        layout = Layout(H, W, dtype, plan)
+        layout = Layout(H, W, dtype, plan, dest16)
         cbs = circular_buffers(layout, has_gamma, has_beta, [CoreRange((0, 0), (0, 0))])
         if l1_bytes_per_core(cbs) <= l1_budget:
             return layout
+        if dest16:
+            widest = max_resident_width(dtype, has_gamma, has_beta, l1_budget, dest16)
+            raise ValueError(f"W={W} ({dtype}) with compute_kernel_config.fp32_dest_acc_en=False: a 16-bit DST "
+                             f"needs the resident plan, which fits W <= {widest} here; use fp32_dest_acc_en=True "
+                             f"(the default) for wider rows")
     raise ValueError(f"W={W} ({dtype}): even the streamed plan needs {l1_bytes_per_core(cbs)} bytes of L1 per "
                      f"core, the device offers {l1_budget}")
 
 
 def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool, epsilon: float = 1e-5,
                   grid: tuple[int, int] = WORMHOLE_GRID, l1_budget: int = WORMHOLE_L1_BUDGET,
-                  param_shape: list[int] | None = None, compute: ComputeConfig | None = None,
+                  param_shape: list[int] | None = None, compute: ComputeConfig | dict | None = None,
                   plan: str | None = None) -> Program:
-    """`param_shape` is gamma's and beta's shape, [W] unless given (any [1, ..., 1, W]); `plan` forces
+    """`param_shape` is gamma's and beta's shape, [W] unless given (any [1, ..., 1, W]); `compute` a
+    ComputeConfig or its fields as a dict (the spec's representative cases are JSON); `plan` forces
     a plan (tests), else the resident plan is chosen when it fits `l1_budget`."""
+    if isinstance(compute, dict):
+        compute = ComputeConfig(**compute)
     if dtype not in ELEMENT_SIZE:
         raise ValueError(f"dtype={dtype!r}: expected 'bfloat16' or 'float32'")
     if plan is not None and plan not in PLANS:
         raise ValueError(f"plan={plan!r}: expected one of {PLANS}")
+    if plan == "streamed" and compute is not None and not compute.fp32_dest_acc_en:
+        raise ValueError("plan='streamed' with fp32_dest_acc_en=False: a 16-bit DST has the resident plan only")
     H, W = check_shape(shape)
-    layout = Layout(H, W, dtype, plan) if plan else choose_plan(dtype, H, W, has_gamma, has_beta, l1_budget)
+    compute = compute or DEFAULT_COMPUTE
+    dest16 = not compute.fp32_dest_acc_en
+    layout = (Layout(H, W, dtype, plan, dest16) if plan
+              else choose_plan(dtype, H, W, has_gamma, has_beta, l1_budget, dest16))
     work = split_tile_rows(layout.Ht, tuple(grid))
     ranges = core_ranges([w.core for w in work], grid[0])
     cbs = circular_buffers(layout, has_gamma, has_beta, ranges)
@@ -218,14 +235,15 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
     tensors += [TensorSlot(n, list(param_shape or [W]), dtype, "input") for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     tensors.append(TensorSlot("output", list(shape), dtype, "output"))
     flags = (("FUSE_GAMMA", has_gamma), ("FUSE_BETA", has_beta), ("STREAMED", layout.plan == "streamed"),
-             ("PARTIAL_W", W % TILE != 0))
+             ("PARTIAL_W", W % TILE != 0), ("DEST_16BIT", dest16))
     defines = {name: "1" for name, used in flags if used}
     kernels = [
         _reader(layout, epsilon, has_gamma, has_beta, work, ranges, defines),
-        _compute(layout, work, ranges, defines, compute or DEFAULT_COMPUTE),
+        _compute(layout, work, ranges, defines, compute),
         _writer(layout, work, ranges),
     ]
-    program = Program(name=f"layer_norm_rm[{layout.plan}, L1 {needed} B/core]", cbs=cbs, kernels=kernels,
+    dest = ", 16-bit DST" if dest16 else ""
+    program = Program(name=f"layer_norm_rm[{layout.plan}{dest}, L1 {needed} B/core]", cbs=cbs, kernels=kernels,
                       tensors=tensors)
     program.validate()
     return program
@@ -233,8 +251,8 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
 
 def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, work: list[CoreWork],
             ranges: list[CoreRange], defines: dict[str, str]) -> Kernel:
-    ct: list = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
-                layout.Wt, ELEMENT_SIZE[layout.dtype], layout.passes, AccessorArgs("input")]
+    ct: list = [CB_IN_RM, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
+                layout.Wt, ELEMENT_SIZE[layout.dtype], layout.passes, CB_ONES, AccessorArgs("input")]
     ct += [AccessorArgs(n) for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     gamma = BufferAddress("gamma") if has_gamma else 0
     beta = BufferAddress("beta") if has_beta else 0
@@ -246,11 +264,12 @@ def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, wor
 
 def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defines: dict[str, str],
              compute: ComputeConfig) -> Kernel:
-    ct = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
-          CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.Wt, layout.passes]
+    ct = [CB_IN_RM, CB_CENTER, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
+          CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.Wt, layout.passes, CB_ONES]
     rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE))]
           for w in work}
-    exact = EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
+    # Unpacking straight to DST keeps 32 bits only where DST has them: none with a 16-bit DST.
+    exact = [] if layout.dest16 else EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,
                            math_approx_mode=compute.math_approx_mode, unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/layer_norm_rm_compute.cpp", list(ranges), ct, rt,

@@ -23,10 +23,16 @@
 //      mean_d = rowsum(acc)/W, var = rowsum(acc2)/W - mean_d^2, rstd = rsqrt(var + eps)
 //   2  per block: tilize x again; d; ((d - mean_d) * rstd) [* gamma] [+ beta] -> untilize
 //
+// 16-bit DST (DEST_16BIT, compute_kernel_config.fp32_dest_acc_en = false, as ttnn allows): the same data
+// path, but every DST value is a bf16 and the SFPU column broadcast and the fp32 sfpu_reduce are not
+// available there (they need fp32 DST). Row means come from one FPU matmul by an all-ones tile, full width
+// (kernel_lib/row_reduce.h), so mean, rstd and the streamed shift are applied element-wise; a resident row
+// sum leaves DST through cb_acc for that matmul. The error bound this costs is derived in the spec.
+//
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
 //   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, Wt, passes (1 resident, 2 streamed; the reader's
-//   count, unused here: STREAMED selects the code). Streamed: cb_shift is an fp32 CB computed here.
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding).
+//   count, unused here: STREAMED selects the code), cb_ones. Streamed: cb_shift is an fp32 CB computed here.
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding), DEST_16BIT (below).
 // Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W), inv_first_bits (of 1/min(W, 32)).
 #include <cstdint>
 
@@ -34,7 +40,6 @@
 #include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/eltwise_binary_sfpu.h"
 #include "api/compute/eltwise_unary/rsqrt.h"
-#include "api/compute/sfpu_binary_bcast.h"
 #include "../../kernel_lib/compute_tiles.h"
 #include "../../kernel_lib/row_reduce.h"
 #include "../../kernel_lib/tile_blocks.h"
@@ -55,16 +60,50 @@ constexpr uint32_t cb_mean = get_compile_time_arg_val(10);
 constexpr uint32_t cb_rstd = get_compile_time_arg_val(11);
 constexpr uint32_t cb_out = get_compile_time_arg_val(12);
 constexpr uint32_t cb_out_rm = get_compile_time_arg_val(13);
+constexpr uint32_t cb_ones = get_compile_time_arg_val(17);  // 16-bit DST: an all-ones tile (matmul row sums)
 constexpr uint32_t B = get_compile_time_arg_val(14);   // tiles per width block (tilize/untilize batch)
 constexpr uint32_t Wt = get_compile_time_arg_val(15);  // tiles per tile-row
 constexpr uint32_t num_blocks = Wt / B;
 
 using kernel_lib::add_dst;
 using kernel_lib::load;
+using kernel_lib::mul_col;
 using kernel_lib::mul_dst;
 using kernel_lib::pack_to;
-using kernel_lib::row_mean_in_place;
+using kernel_lib::sub_col;
 using kernel_lib::take;
+
+#ifndef DEST_16BIT
+using kernel_lib::row_mean_in_place;
+
+// DST `dst` (an open acquire) <- the row means of DST `dst`, column 0.
+void finish_row_mean(uint32_t dst, uint32_t inv_bits) { row_mean_in_place(dst, inv_bits); }
+
+// DST `dst` <- the row means of the running CB `cb`'s front tile, which is popped.
+void row_mean_of(uint32_t cb, uint32_t dst, uint32_t inv_bits) {
+    take(cb, dst);
+    row_mean_in_place(dst, inv_bits);
+}
+#else
+constexpr uint32_t kInv32Bits = 0x3D000000u;  // 1/32 in fp32
+
+void row_mean_of(uint32_t cb, uint32_t dst, uint32_t inv_bits) {
+    cb_wait_front(cb, 1);
+    kernel_lib::row_mean_broadcast(cb, 0, cb_ones, dst, inv_bits);
+    cb_pop_front(cb, 1);
+}
+
+// The row sums of DST `dst` leave DST through cb_acc for the matmul; the acquire is open again after, with
+// the full-width means in DST `dst` (every other DST tile is lost).
+void finish_row_mean(uint32_t dst, uint32_t inv_bits) {
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(dst, cb_acc);
+    tile_regs_release();
+    tile_regs_acquire();
+    row_mean_of(cb_acc, dst, inv_bits);
+}
+#endif
 
 void tilize_block_of_x() { kernel_lib::tilize_block_into<B>(cb_in_rm, cb_x); }
 
@@ -72,18 +111,15 @@ void tilize_block_of_x() { kernel_lib::tilize_block_into<B>(cb_in_rm, cb_x); }
 void shifted_into_dst0(uint32_t i) {
     load(cb_x, i, 0);
     load(cb_shift, 0, 1);
-    sfpu_sub_bcast_col_init();
-    sfpu_sub_bcast_col(0, 1);
+    sub_col(0, 1);
 }
 
 // DST 0 = ((DST 0 - mean) * rstd) [* gamma tile i] [+ beta tile i] (DST 1 is scratch).
 void normalize_dst0(uint32_t i) {
     load(cb_mean, 0, 1);
-    sfpu_sub_bcast_col_init();
-    sfpu_sub_bcast_col(0, 1);
+    sub_col(0, 1);
     load(cb_rstd, 0, 1);
-    sfpu_mul_bcast_col_init();
-    sfpu_mul_bcast_col(0, 1);
+    mul_col(0, 1);
 #ifdef FUSE_GAMMA
     load(cb_gamma, i, 1);
     mul_dst(0, 1, 0);
@@ -127,14 +163,49 @@ void normalize_block(uint32_t block, bool from_x) {
     untilize_output_block();
 }
 
+// The row shift: the mean of the row's first tile (padding masked), fp32 in cb_shift. Needs the tilized
+// first block in cb_x.
+void center_from_first_tile(uint32_t inv_first_bits) {
+    tile_regs_acquire();
+#ifndef DEST_16BIT
+    load(cb_x, 0, 0);
+#ifdef PARTIAL_W
+    if (Wt == 1) {
+        load(cb_mask, 0, 1);
+        mul_dst(0, 1, 0);
+    }
+#endif
+    row_mean_in_place(0, inv_first_bits);
+#else
+    // All 32 columns: padding holds the row's first datum (the reader's fill), so this is a weighted mean of
+    // the row's own values, as good a shift as the masked one.
+    (void)inv_first_bits;
+    kernel_lib::row_mean_broadcast(cb_x, 0, cb_ones, 0, kInv32Bits);
+#endif
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_to(0, cb_shift);
+    tile_regs_release();
+    cb_wait_front(cb_shift, 1);
+}
+
 #ifndef STREAMED
-// Pass A for one block: d = x - shift -> the resident cb_d.
-void shift_block() {
+// Pass A for one block: d = x - shift [* mask on a partial last tile] -> the resident cb_d (padding d = 0).
+void shift_block(uint32_t block, uint32_t inv_first_bits) {
     tilize_block_of_x();
     cb_wait_front(cb_x, B);
+    if (block == 0) {
+        center_from_first_tile(inv_first_bits);
+    }
     for (uint32_t i = 0; i < B; ++i) {
         tile_regs_acquire();
         shifted_into_dst0(i);
+#ifdef PARTIAL_W
+        if (block * B + i == Wt - 1) {
+            load(cb_mask, 0, 1);
+            mul_dst(0, 1, 0);
+        }
+#endif
         tile_regs_commit();
         tile_regs_wait();
         pack_to(0, cb_d);
@@ -143,62 +214,95 @@ void shift_block() {
     cb_pop_front(cb_x, B);
 }
 
-// DST 2 = element-wise sum over the row's tiles of d (centred = false) or of ((d - mean) [* mask])^2,
-// all in one acquire: the sum never leaves DST. DST 0, 1 and 3 are scratch.
-void sum_tiles_into_dst2(bool centred) {
+#ifdef DEST_16BIT
+constexpr uint32_t kLevels = 5;  // DST holds 8 bf16 tiles: 0 term, 1 mean, 3 mask; 2, 4..7 partial sums
+#else
+constexpr uint32_t kLevels = 1;  // fp32 DST holds 4 tiles: one running sum (fp32 additions)
+#endif
+
+// The DST tile holding the partial sum of cascade level k.
+constexpr uint32_t level_slot(uint32_t k) { return k == 0 ? 2 : k + 3; }
+
+// DST `slot` = tile t's term: d (centred = false) or ((d - mean) [* mask])^2 (DST 1 holds the mean).
+void term_into(uint32_t t, bool centred, uint32_t slot) {
+    load(cb_d, t, slot);
+    if (centred) {
+        sub_col(slot, 1);
+#ifdef PARTIAL_W
+        if (t == Wt - 1) {
+            load(cb_mask, 0, 3);
+            mul_dst(slot, 3, slot);
+        }
+#endif
+        mul_dst(slot, slot, slot);
+    }
+}
+
+// The element-wise sum over the row's tiles of their terms, all in one acquire (the sum never leaves DST);
+// returns the DST tile holding it. A cascade: level k holds the sum of 2^k consecutive terms, two equal
+// levels merge into the next, and the top level (kLevels - 1) adds on sequentially. With fp32 DST that is
+// one level, a running fp32 sum; with bf16 DST the pairwise order makes the rounding error grow with
+// log2(Wt) rather than Wt (the bound in the spec).
+uint32_t sum_tiles(bool centred) {
     if (centred) {
         load(cb_mean, 0, 1);
     }
+    uint32_t occupied = 0;
     for (uint32_t t = 0; t < Wt; ++t) {
-        const uint32_t dst = centred || t > 0 ? 0 : 2;
-        load(cb_d, t, dst);
-        if (centred) {
-            sfpu_sub_bcast_col_init();
-            sfpu_sub_bcast_col(0, 1);
-#ifdef PARTIAL_W
-            if (t == Wt - 1) {
-                load(cb_mask, 0, 3);
-                mul_dst(0, 3, 0);
-            }
-#endif
-            mul_dst(0, 0, t == 0 ? 2 : 0);
+        uint32_t k = 0;
+        while (k + 1 < kLevels && ((occupied >> k) & 1u)) {
+            ++k;
         }
-        if (t > 0) {
-            add_dst(0, 2, 2);
+        const bool onto_top = (occupied >> k) & 1u;
+        term_into(t, centred, k == 0 && !onto_top ? level_slot(0) : 0);
+        for (uint32_t j = 0; j < k; ++j) {
+            add_dst(level_slot(j), 0, j + 1 == k && !onto_top ? level_slot(k) : 0);
+        }
+        if (onto_top) {
+            add_dst(level_slot(k), 0, level_slot(k));
+        }
+        occupied = (occupied & ~((1u << k) - 1u)) | (1u << k);
+    }
+    uint32_t total = kLevels;  // none yet
+    for (uint32_t k = 0; k < kLevels; ++k) {
+        if ((occupied >> k) & 1u) {
+            if (total != kLevels) {
+                add_dst(level_slot(k), total, level_slot(k));
+            }
+            total = level_slot(k);
         }
     }
+    return total;
 }
 
 // mean = rowsum(d) / W -> cb_mean; then rstd = rsqrt(rowsum((d - mean)^2) / W + eps) -> cb_rstd.
 void resident_statistics(uint32_t inv_width_bits) {
     cb_wait_front(cb_d, Wt);
     tile_regs_acquire();
-    sum_tiles_into_dst2(false);
-    row_mean_in_place(2, inv_width_bits);
+    const uint32_t sum = sum_tiles(false);
+    finish_row_mean(sum, inv_width_bits);
     tile_regs_commit();
     tile_regs_wait();
-    pack_to(2, cb_mean);
+    pack_to(sum, cb_mean);
     tile_regs_release();
 
     cb_wait_front(cb_mean, 1);
     tile_regs_acquire();
-    sum_tiles_into_dst2(true);
-    row_mean_in_place(2, inv_width_bits);
+    const uint32_t squares = sum_tiles(true);
+    finish_row_mean(squares, inv_width_bits);
     load(cb_eps, 0, 1);
-    add_dst(2, 1, 2);
+    add_dst(squares, 1, squares);
     rsqrt_tile_init();
-    rsqrt_tile<RsqrtMode::Default>(2);
+    rsqrt_tile<RsqrtMode::Default>(squares);
     tile_regs_commit();
     tile_regs_wait();
-    pack_to(2, cb_rstd);
+    pack_to(squares, cb_rstd);
     tile_regs_release();
 }
 
 void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
-    (void)inv_first_bits;
-    cb_wait_front(cb_shift, 1);
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        shift_block();
+        shift_block(block, inv_first_bits);
     }
     cb_pop_front(cb_shift, 1);
     resident_statistics(inv_width_bits);
@@ -209,23 +313,6 @@ void tile_row(uint32_t inv_width_bits, uint32_t inv_first_bits) {
     cb_pop_front(cb_d, Wt);
 }
 #else
-// Streamed shift: the mean of the row's first tile (padding masked), fp32 in cb_shift.
-void center_from_first_tile(uint32_t inv_first_bits) {
-    tile_regs_acquire();
-    load(cb_x, 0, 0);
-#ifdef PARTIAL_W
-    if (Wt == 1) {
-        load(cb_mask, 0, 1);
-        mul_dst(0, 1, 0);
-    }
-#endif
-    row_mean_in_place(0, inv_first_bits);
-    tile_regs_commit();
-    tile_regs_wait();
-    pack_to(0, cb_shift);
-    tile_regs_release();
-    cb_wait_front(cb_shift, 1);
-}
 
 // Pass 1 for one block, in one acquire: the running element-wise sums of d (DST 2 <-> cb_acc) and of
 // d^2 (DST 3 <-> cb_acc2) leave DST once per block. DST 0 and 1 are scratch.
@@ -245,8 +332,7 @@ void sum_block(uint32_t block, uint32_t inv_first_bits) {
         const uint32_t d = first ? 2 : 0;
         load(cb_x, i, d);
         load(cb_shift, 0, 1);
-        sfpu_sub_bcast_col_init();
-        sfpu_sub_bcast_col(d, 1);
+        sub_col(d, 1);
 #ifdef PARTIAL_W
         if (block * B + i == Wt - 1) {
             load(cb_mask, 0, 1);
@@ -270,10 +356,8 @@ void sum_block(uint32_t block, uint32_t inv_first_bits) {
 // mean of d -> cb_mean; rsqrt(E[d^2] - mean^2 + eps) -> cb_rstd.
 void shifted_statistics(uint32_t inv_width_bits) {
     tile_regs_acquire();
-    take(cb_acc, 0);
-    take(cb_acc2, 1);
-    row_mean_in_place(0, inv_width_bits);
-    row_mean_in_place(1, inv_width_bits);
+    row_mean_of(cb_acc, 0, inv_width_bits);
+    row_mean_of(cb_acc2, 1, inv_width_bits);
     mul_dst(0, 0, 2);
     sub_binary_tile_init();
     sub_binary_tile(1, 2, 1);
@@ -317,6 +401,9 @@ void kernel_main() {
 #ifdef PARTIAL_W
     cb_wait_front(cb_mask, 1);
 #endif
+#ifdef DEST_16BIT
+    cb_wait_front(cb_ones, 1);
+#endif
     for (uint32_t row = 0; row < num_tile_rows; ++row) {
         tile_row(inv_width_bits, inv_first_bits);
         cb_pop_front(cb_mean, 1);
@@ -325,5 +412,8 @@ void kernel_main() {
     cb_pop_front(cb_eps, 1);
 #ifdef PARTIAL_W
     cb_pop_front(cb_mask, 1);
+#endif
+#ifdef DEST_16BIT
+    cb_pop_front(cb_ones, 1);
 #endif
 }

@@ -1,24 +1,23 @@
 // layer_norm_rm reader (RISCV_1): feeds the compute kernel one tile-row (32 sticks) at a time.
 //
 // Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) the mask tile (1.0
-// in the W % 32 valid columns), and in the resident plan gamma / beta sticks, which stay in L1.
+// in the W % 32 valid columns), with a 16-bit DST an all-ones tile (fp32), and in the resident plan gamma / beta sticks, which stay in L1.
 // Per tile-row, for each pass the compute kernel makes over the input (one resident, two streamed):
 //   * the valid sticks in width blocks of block_tiles tiles, each block landing as 32 rows of
 //     block_tiles * 32 datums (what tilize_block expects). Only the tensor's bytes are read: the last
 //     block of a stick may be partial and the last tile-row may hold fewer than 32 sticks. Padding
-//     columns get the row's first datum (the shift: d = 0 there), padding rows get zeros, written
-//     into L1 by this core, so padding never enters a statistic;
-//   * resident plan, with the first block: the shift tile, every datum of row r is x[r][0] (the
-//     streamed plan's compute kernel makes its own shift);
+//     columns get the row's first datum (a value of the row's own scale; the compute kernel masks it
+//     out of every statistic), padding rows get zeros, written into L1 by this core;
 //   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
 //     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
 //     stick[32t .. 32t+31], zeros past W.
 // Stick I/O, its NOC alignment and the aligned page stride: kernel_lib/stick_io.h; constant, parameter
 // and padding tiles: kernel_lib/tile_fill.h.
 //
-// Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
-//   block_tiles, Wt, elem_bytes, passes, then TensorAccessorArgs of input [, gamma] [, beta].
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0).
+// Compile-time args: cb_in_rm, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
+//   block_tiles, Wt, elem_bytes, passes, cb_ones, then TensorAccessorArgs of input [, gamma] [, beta].
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0), DEST_16BIT (16-bit DST: the
+//   compute kernel's row sums need an all-ones tile, pushed once per core).
 // Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
 #include <stdint.h>
 
@@ -34,17 +33,17 @@ using kernel_lib::push_filled_fp32_tile;
 using kernel_lib::tile_datum;
 
 constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
-constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
-constexpr uint32_t cb_eps = get_compile_time_arg_val(2);
-constexpr uint32_t cb_mask = get_compile_time_arg_val(3);
-constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
-constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
-constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(6);
-constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
-constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
-constexpr uint32_t Wt = get_compile_time_arg_val(9);
-constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
-constexpr uint32_t num_passes = get_compile_time_arg_val(11);  // 1 resident, 2 streamed
+constexpr uint32_t cb_eps = get_compile_time_arg_val(1);
+constexpr uint32_t cb_mask = get_compile_time_arg_val(2);
+constexpr uint32_t cb_gamma = get_compile_time_arg_val(3);
+constexpr uint32_t cb_beta = get_compile_time_arg_val(4);
+constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(5);
+constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(6);
+constexpr uint32_t block_tiles = get_compile_time_arg_val(7);
+constexpr uint32_t Wt = get_compile_time_arg_val(8);
+constexpr uint32_t elem_bytes = get_compile_time_arg_val(9);
+constexpr uint32_t num_passes = get_compile_time_arg_val(10);  // 1 resident, 2 streamed
+constexpr uint32_t cb_ones = get_compile_time_arg_val(11);
 using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
 constexpr uint32_t block_datums = Blocks::datums;
 constexpr uint32_t block_bytes = Blocks::bytes;
@@ -52,23 +51,13 @@ constexpr uint32_t num_blocks = Wt / block_tiles;
 using Datum = kernel_lib::DatumOf<elem_bytes>;
 constexpr Datum kZero = 0;
 
-// shift[r] = x[r][0] (the first datum of row r of a block in L1), zero on padding rows.
-void read_shifts(uint32_t rows_l1, uint32_t valid_rows, Datum* shift) {
+// first[r] = x[r][0] (the first datum of row r of a block in L1, the padding value of its partial last
+// tile), zero on padding rows.
+void read_first_datums(uint32_t rows_l1, uint32_t valid_rows, Datum* first) {
     for (uint32_t r = 0; r < kTileDim; ++r) {
         const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * block_bytes);
-        shift[r] = r < valid_rows ? row[0] : kZero;
+        first[r] = r < valid_rows ? row[0] : kZero;
     }
-}
-
-void push_shift_tile(const Datum* shift) {
-    cb_reserve_back(cb_shift, 1);
-    volatile Datum* tile = reinterpret_cast<volatile Datum*>(get_write_ptr(cb_shift));
-    for (uint32_t r = 0; r < kTileDim; ++r) {
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            tile[tile_datum(r, c)] = shift[r];
-        }
-    }
-    cb_push_back(cb_shift, 1);
 }
 
 uint32_t valid_datums(uint32_t block, uint32_t width) { return Blocks::valid_datums(block, width); }
@@ -138,6 +127,9 @@ void kernel_main() {
 #ifdef PARTIAL_W
     push_filled_fp32_tile(cb_mask, 0x3F800000u, width % kTileDim);
 #endif
+#ifdef DEST_16BIT
+    push_filled_fp32_tile(cb_ones, 0x3F800000u, kTileDim);
+#endif
 #ifdef FUSE_GAMMA
     const auto gamma = TensorAccessor(gamma_args, get_arg_val<uint32_t>(1));
     load_resident_stick(cb_gamma_rm, gamma, width);
@@ -147,7 +139,7 @@ void kernel_main() {
     load_resident_stick(cb_beta_rm, beta, width);
 #endif
 
-    Datum shift[kTileDim];
+    Datum first[kTileDim];
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
         const uint32_t first_stick = tile_row * kTileDim;
         const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
@@ -157,12 +149,9 @@ void kernel_main() {
                 const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
                 Blocks::read_rows(input, first_stick, valid_rows, block, width, rows_l1);
                 if (pass == 0 && block == 0) {
-                    read_shifts(rows_l1, valid_rows, shift);
-#ifndef STREAMED
-                    push_shift_tile(shift);
-#endif
+                    read_first_datums(rows_l1, valid_rows, first);
                 }
-                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), shift);
+                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), first);
                 cb_push_back(cb_in_rm, block_tiles);
 #if defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
                 if (pass == 1) {
