@@ -24,20 +24,21 @@ void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_out = get_compile_time_arg_val(12);
     [[maybe_unused]] constexpr uint32_t cb_out_rm = get_compile_time_arg_val(13);
     [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(14);
-    [[maybe_unused]] constexpr uint32_t Wt = get_compile_time_arg_val(15);
-    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(16);
-    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(17);
+    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(15);
+    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(16);
     [[maybe_unused]] const uint32_t num_tile_rows = get_arg_val<uint32_t>(0);
     [[maybe_unused]] const uint32_t inv_width_bits = get_arg_val<uint32_t>(1);
     [[maybe_unused]] const uint32_t inv_first_bits = get_arg_val<uint32_t>(2);
+    [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(3);
+    [[maybe_unused]] const uint32_t params_once = get_arg_val<uint32_t>(4);
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute
 #if defined(FUSE_GAMMA)
-        stub_consume(1, (Wt), (B));  // CB 1 cb_gamma: reader -> compute
+        stub_consume(1, ((1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
 #endif
 #if defined(FUSE_BETA)
-        stub_consume(2, (Wt), (B));  // CB 2 cb_beta: reader -> compute
+        stub_consume(2, ((1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
 #endif
         stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer
         stub_cycle(17, (Wt), (B));  // CB 17 cb_out: compute -> compute
@@ -57,6 +58,12 @@ void kernel_main() {
     }
 
     // per-core pages, consumed once at the end
+#if defined(FUSE_GAMMA)
+    stub_consume(1, (params_once*Wt), (params_once*Wt));  // CB 1 cb_gamma: reader -> compute
+#endif
+#if defined(FUSE_BETA)
+    stub_consume(2, (params_once*Wt), (params_once*Wt));  // CB 2 cb_beta: reader -> compute
+#endif
     stub_consume(9, (1), (1));  // CB 9 cb_eps: reader -> compute
 #if defined(PARTIAL_W)
     stub_consume(11, (1), (1));  // CB 11 cb_mask: reader -> compute
