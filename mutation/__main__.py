@@ -3,16 +3,19 @@
     python -m mutation                    # every mutant
     python -m mutation --only numerics    # one area
     python -m mutation --sample 8         # a random sample (seeded)
+    python -m mutation --id noc-dram-overrun-accepted   # named mutants only (repeatable)
     python -m mutation --check            # only verify that every mutant still finds its text
     python -m mutation --mutmut           # also run mutmut over the audit's Python (pyproject [tool.mutmut])
     python -m mutation --only audit-mutmut --mutmut-only 'agents.core.chain*'   # mutmut alone, some mutants
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -22,13 +25,21 @@ from mutation.judge import SelectionError, Verdict, check_baseline, judge
 from mutation.scratch import applied, scratch_copy
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CACHE = Path.home() / ".cache" / "ttnn-opbuilder" / "mutation"
 
 
 @click.command()
 @click.option("--only", "area", default=None, help="Run the mutants of this area only.")
+@click.option("--id", "ids", multiple=True, metavar="ID", help="Run only the mutant with this id (repeatable).")
 @click.option("--sample", type=click.IntRange(min=1), default=None, help="Run a random sample of N mutants.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds per test selection.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="pytest-xdist workers for an area's suite (the mutant's own tests run in one process).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=DEFAULT_CACHE, show_default=True,
+              help="Kernel/runner build cache of the runs (content-keyed, so a mutant's builds are reused "
+                   "by the next run of the same mutant); --fresh-cache uses a temporary one instead.")
+@click.option("--fresh-cache", is_flag=True, help="Build everything anew in a temporary cache.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=ROOT / "mutation" / "results" / "latest.json",
               show_default=True, help="Where to write the results.")
 @click.option("--check", is_flag=True, help="Only check that every mutant's text occurs once; run nothing.")
@@ -40,8 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
               help="mutmut's --max-children (parallel test processes).")
 @click.option("--mutmut-timeout", type=float, default=7200.0, show_default=True,
               help="Seconds for the whole mutmut run.")
-def main(area: str | None, sample: int | None, seed: int, timeout: float, json_path: Path, check: bool,
-         use_mutmut: bool, mutmut_names: tuple[str, ...], mutmut_children: int, mutmut_timeout: float) -> None:
+def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, timeout: float, workers: int,
+         cache_dir: Path, fresh_cache: bool, json_path: Path, check: bool, use_mutmut: bool,
+         mutmut_names: tuple[str, ...], mutmut_children: int, mutmut_timeout: float) -> None:
     """Exit codes: 0 every judged mutant killed; 1 some survived; 2 bad options or a broken catalogue.
 
     --only audit-mutmut runs mutmut alone; --sample applies to the curated mutants (narrow mutmut
@@ -57,41 +69,51 @@ def main(area: str | None, sample: int | None, seed: int, timeout: float, json_p
         click.echo(f"{len(cat.mutants)} mutants in {len(cat.areas)} areas; every text found exactly once")
         return
     with_mutmut = use_mutmut or bool(mutmut_names) or area == mutmut_run.AREA
-    chosen = [] if area == mutmut_run.AREA else _choose(cat, area, sample, seed)
+    chosen = [] if area == mutmut_run.AREA else _choose(cat, area, ids, sample, seed)
     mutmut = (mutmut_names, mutmut_children, mutmut_timeout) if with_mutmut else None
-    verdicts = _run(cat, chosen, timeout, mutmut)
+    start = time.monotonic()
+    verdicts = _run(cat, chosen, timeout, workers, None if fresh_cache else cache_dir, mutmut)
+    wall = time.monotonic() - start
     click.echo(report.table(verdicts))
-    report.write_json(verdicts, json_path, {"only": area, "sample": sample, "seed": seed, "mutmut": with_mutmut,
-                                            "mutmut_only": list(mutmut_names)})
+    click.echo(f"\nwall time {wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
+    report.write_json(verdicts, json_path, {"only": area, "id": list(ids), "sample": sample, "seed": seed,
+                                            "workers": workers, "mutmut": with_mutmut,
+                                            "mutmut_only": list(mutmut_names)}, wall)
     click.echo(f"\nwrote {json_path}")
     sys.exit(0 if all(v.outcome != "survived" for v in verdicts) else 1)
 
 
-def _choose(cat: catalogue.Catalogue, area: str | None, sample: int | None, seed: int) -> list[catalogue.Mutant]:
+def _choose(cat: catalogue.Catalogue, area: str | None, ids: tuple[str, ...], sample: int | None,
+            seed: int) -> list[catalogue.Mutant]:
     if area is not None and area not in cat.areas:
         raise click.BadParameter(f"{area!r}; known areas: {sorted(cat.areas) + [mutmut_run.AREA]}",
                                  param_hint="--only")
-    chosen = [m for m in cat.mutants if area in (None, m.area)]
+    unknown = sorted(set(ids) - {m.id for m in cat.mutants})
+    if unknown:
+        raise click.BadParameter(f"no mutant with id {unknown}; `python -m mutation --check` counts them",
+                                 param_hint="--id")
+    chosen = [m for m in cat.mutants if area in (None, m.area) and (not ids or m.id in ids)]
     if sample is not None and sample < len(chosen):
         chosen = random.Random(seed).sample(chosen, sample)
     return chosen
 
 
-def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: float,
-         mutmut: tuple[tuple[str, ...], int, float] | None) -> list[Verdict]:
+def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: float, workers: int,
+         cache_dir: Path | None, mutmut: tuple[tuple[str, ...], int, float] | None) -> list[Verdict]:
     """The curated mutants one at a time in a scratch copy, then mutmut there when `mutmut` is given
-    as (its name globs, its parallel children, its timeout)."""
-    cache = Path(tempfile.mkdtemp(prefix="mutation-cache-"))
+    as (its name globs, its parallel children, its timeout). `cache_dir` None: a temporary build cache."""
+    cache = cache_dir or Path(tempfile.mkdtemp(prefix="mutation-cache-"))
+    cache.mkdir(parents=True, exist_ok=True)
     verdicts = []
     try:
         with scratch_copy(ROOT) as copy:
-            _baselines(cat, chosen, copy, timeout, cache)
+            _baselines(cat, chosen, copy, timeout, workers, cache)
             for m in chosen:
                 if m.equivalent:
                     verdicts.append(Verdict(m.id, m.area, "equivalent", "", 0.0, m.equivalent))
                     continue
                 with applied(m, copy):
-                    verdict = judge(m, cat.areas[m.area], copy, ROOT, timeout, cache)
+                    verdict = judge(m, cat.areas[m.area], copy, ROOT, timeout, cache, workers=workers)
                 click.echo(f"{verdict.outcome:9} {m.id} ({verdict.seconds:.1f} s)", err=True)
                 verdicts.append(verdict)
             if mutmut is not None:
@@ -104,22 +126,24 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
     except (SelectionError, mutmut_run.MutmutError) as err:
         raise click.ClickException(str(err)) from None
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
+        if cache_dir is None:
+            shutil.rmtree(cache, ignore_errors=True)
     return verdicts
 
 
 def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: Path, timeout: float,
-               cache: Path) -> None:
+               workers: int, cache: Path) -> None:
     """Every selection the chosen mutants use passes unmutated (checked once each)."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for m in chosen:
         if m.equivalent:
             continue
         area = cat.areas[m.area]
-        for selection in ([m.tests] if m.tests else []) + [area.suite]:
+        stages = ([(m.tests, 1)] if m.tests else []) + [(area.suite, workers)]
+        for selection, n in stages:
             if (area.name, selection) not in seen:
                 seen.add((area.name, selection))
-                check_baseline(selection, copy, area, ROOT, timeout, cache)
+                check_baseline(selection, copy, area, ROOT, timeout, cache, workers=n)
 
 
 if __name__ == "__main__":
