@@ -47,13 +47,17 @@ DEFAULT_CACHE = Path.home() / ".cache" / "ttnn-opbuilder" / "mutation"
               help=f"Also run mutmut over the audit's Python (area {mutmut_run.AREA!r}); takes long.")
 @click.option("--mutmut-only", "mutmut_names", multiple=True, metavar="GLOB",
               help="Run only the mutmut mutants matching this mutmut name glob (repeatable); implies --mutmut.")
+@click.option("--mutmut-tests", "mutmut_tests", multiple=True, metavar="PATH",
+              help="Judge the mutmut mutants by these tests only (repeatable; default: pyproject's selection, "
+                   "tests/builder, whose whole-build fixtures cost minutes per surviving mutant).")
 @click.option("--mutmut-children", type=click.IntRange(min=1), default=1, show_default=True,
               help="mutmut's --max-children (parallel test processes).")
 @click.option("--mutmut-timeout", type=float, default=7200.0, show_default=True,
               help="Seconds for the whole mutmut run.")
 def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, timeout: float, workers: int,
          cache_dir: Path, fresh_cache: bool, json_path: Path, check: bool, use_mutmut: bool,
-         mutmut_names: tuple[str, ...], mutmut_children: int, mutmut_timeout: float) -> None:
+         mutmut_names: tuple[str, ...], mutmut_tests: tuple[str, ...], mutmut_children: int,
+         mutmut_timeout: float) -> None:
     """Exit codes: 0 every judged mutant killed; 1 some survived; 2 bad options or a broken catalogue.
 
     --only audit-mutmut runs mutmut alone; --sample applies to the curated mutants (narrow mutmut
@@ -70,7 +74,7 @@ def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, 
         return
     with_mutmut = use_mutmut or bool(mutmut_names) or area == mutmut_run.AREA
     chosen = [] if area == mutmut_run.AREA else _choose(cat, area, ids, sample, seed)
-    mutmut = (mutmut_names, mutmut_children, mutmut_timeout) if with_mutmut else None
+    mutmut = (mutmut_names, mutmut_tests, mutmut_children, mutmut_timeout) if with_mutmut else None
     start = time.monotonic()
     verdicts = _run(cat, chosen, timeout, workers, None if fresh_cache else cache_dir, mutmut)
     wall = time.monotonic() - start
@@ -78,7 +82,8 @@ def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, 
     click.echo(f"\nwall time {wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
     report.write_json(verdicts, json_path, {"only": area, "id": list(ids), "sample": sample, "seed": seed,
                                             "workers": workers, "mutmut": with_mutmut,
-                                            "mutmut_only": list(mutmut_names)}, wall)
+                                            "mutmut_only": list(mutmut_names),
+                                            "mutmut_tests": list(mutmut_tests)}, wall)
     click.echo(f"\nwrote {json_path}")
     sys.exit(0 if all(v.outcome != "survived" for v in verdicts) else 1)
 
@@ -99,9 +104,9 @@ def _choose(cat: catalogue.Catalogue, area: str | None, ids: tuple[str, ...], sa
 
 
 def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: float, workers: int,
-         cache_dir: Path | None, mutmut: tuple[tuple[str, ...], int, float] | None) -> list[Verdict]:
+         cache_dir: Path | None, mutmut: tuple[tuple[str, ...], tuple[str, ...], int, float] | None) -> list[Verdict]:
     """The curated mutants one at a time in a scratch copy, then mutmut there when `mutmut` is given
-    as (its name globs, its parallel children, its timeout). `cache_dir` None: a temporary build cache."""
+    as (its name globs, its test selection, its parallel children, its timeout). `cache_dir` None: a temporary build cache."""
     cache = cache_dir or Path(tempfile.mkdtemp(prefix="mutation-cache-"))
     cache.mkdir(parents=True, exist_ok=True)
     verdicts = []
@@ -117,9 +122,9 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
                 click.echo(f"{verdict.outcome:9} {m.id} ({verdict.seconds:.1f} s)", err=True)
                 verdicts.append(verdict)
             if mutmut is not None:
-                names, children, seconds = mutmut
+                names, tests, children, seconds = mutmut
                 click.echo("running mutmut (pyproject.toml [tool.mutmut]) ...", err=True)
-                judged, note = mutmut_run.run(copy, names, seconds, children, cat.mutmut_equivalent)
+                judged, note = mutmut_run.run(copy, names, seconds, children, cat.mutmut_equivalent, tests)
                 verdicts += judged
                 if note:
                     click.echo(f"warning: {note}", err=True)
@@ -133,7 +138,8 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
 
 def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: Path, timeout: float,
                workers: int, cache: Path) -> None:
-    """Every selection the chosen mutants use passes unmutated (checked once each)."""
+    """Every selection the chosen mutants use passes unmutated (checked once per interpreter, e.g. once
+    for the numerics and cb-noc-runner areas that share tests/emulator)."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for m in chosen:
         if m.equivalent:
@@ -141,8 +147,8 @@ def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: P
         area = cat.areas[m.area]
         stages = ([(m.tests, 1)] if m.tests else []) + [(area.suite, workers)]
         for selection, n in stages:
-            if (area.name, selection) not in seen:
-                seen.add((area.name, selection))
+            if (area.python, selection) not in seen:
+                seen.add((area.python, selection))
                 check_baseline(selection, copy, area, ROOT, timeout, cache, workers=n)
 
 
