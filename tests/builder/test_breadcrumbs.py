@@ -7,6 +7,8 @@ import json
 import os
 import re
 import stat
+import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -32,6 +34,26 @@ def test_run_ids_and_timestamps_have_their_documented_shape():
     assert m and int(m.group(1)) == os.getpid()
     assert breadcrumbs.new_run_id() != breadcrumbs.new_run_id()
     assert TIMESTAMP.match(breadcrumbs.utc_now())
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch):
+    """The process's local time zone 5 h 30 min away from UTC (restored afterwards)."""
+    monkeypatch.setenv("TZ", "IST-05:30")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_run_ids_and_timestamps_are_in_utc_whatever_the_local_zone(far_from_utc):
+    assert time.localtime().tm_gmtoff == 5 * 3600 + 1800
+    before = datetime.now(timezone.utc)
+    stamp = datetime.strptime(breadcrumbs.new_run_id()[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    logged = datetime.fromisoformat(breadcrumbs.utc_now().replace("Z", "+00:00"))
+    after = datetime.now(timezone.utc)
+    # Within the seconds this test takes, not 5.5 hours off: the stamps are UTC, as their "Z" says.
+    assert before.replace(microsecond=0) <= stamp <= after and before <= logged <= after
 
 
 def test_each_line_has_its_fields_in_order_and_links_to_the_one_before(tmp_path):
@@ -60,6 +82,11 @@ def test_a_refused_breadcrumb_is_not_written_and_leaves_no_gap(tmp_path):
     crumbs = Breadcrumbs(tmp_path, "copy_op")
     with pytest.raises(BreadcrumbError, match=r"^refusing to log an invalid breadcrumb: .*'no_such_event'"):
         crumbs.emit("no_such_event", "spec", "builtin")
+    with pytest.raises(BreadcrumbError) as info:
+        crumbs.emit("phase_completed", "nowhere", "builtin")  # a bad phase and missing fields: several issues
+    message = str(info.value)
+    assert message.startswith(f"refusing to log an invalid breadcrumb: {crumbs.path}: ")
+    assert f"; {crumbs.path}: " in message
     assert not crumbs.path.exists()
     where = crumbs.emit("error", "spec", "builtin", message="m")
     [line] = lines(crumbs)
@@ -70,7 +97,8 @@ def test_a_failed_write_names_the_log_and_leaves_no_gap(tmp_path):
     blocker = tmp_path / "logs"
     blocker.write_text("a file where the log folder should be")
     crumbs = Breadcrumbs(blocker / "copy_op", "copy_op")
-    with pytest.raises(BreadcrumbError, match=rf"^cannot write the breadcrumb log {re.escape(str(crumbs.path))}: "):
+    with pytest.raises(BreadcrumbError,
+                       match=rf"^cannot write the breadcrumb log {re.escape(str(crumbs.path))}: Not a directory$"):
         crumbs.emit("error", "spec", "builtin", message="m")
     blocker.unlink()
     where = crumbs.emit("error", "spec", "builtin", message="m")
@@ -83,10 +111,10 @@ def test_a_short_append_is_an_error_naming_the_byte_counts(tmp_path, monkeypatch
     with pytest.raises(BreadcrumbError) as info:
         crumbs.emit("error", "spec", "builtin", message="m")
     message = str(info.value)
-    assert re.fullmatch(rf"{re.escape(str(crumbs.path))}: short append \(3 of \d+ bytes\); the disk may be full",
-                        message)
     monkeypatch.undo()
     assert crumbs.emit("error", "spec", "builtin", message="m")["seq"] == 1
+    [line] = lines(crumbs)  # the same event again: same length (fixed-width stamp, same seq, pid and prev)
+    assert message == f"{crumbs.path}: short append (3 of {len(line) + 1} bytes); the disk may be full"
 
 
 def test_lines_are_appended_to_what_the_file_holds_with_mode_644(tmp_path):
@@ -134,10 +162,12 @@ def test_with_a_key_every_line_is_signed_and_verifies(tmp_path, monkeypatch):
 def test_check_writable_names_a_folder_it_cannot_create(tmp_path):
     (tmp_path / "logs").write_text("a file")
     crumbs = Breadcrumbs(tmp_path / "logs" / "copy_op", "copy_op")
-    with pytest.raises(BreadcrumbError, match=rf"^cannot create the log folder {re.escape(str(crumbs.path.parent))}: "):
+    with pytest.raises(BreadcrumbError,
+                       match=rf"^cannot create the log folder {re.escape(str(crumbs.path.parent))}: Not a directory$"):
         crumbs.check_writable()
     ok = Breadcrumbs(tmp_path / "fine" / "copy_op", "copy_op")
     ok.check_writable()
+    ok.check_writable()  # a folder that exists already is fine
     assert ok.path.parent.is_dir() and not ok.path.exists()
 
 

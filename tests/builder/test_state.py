@@ -56,8 +56,11 @@ def test_save_writes_every_recorded_phase_in_phase_order_and_load_reads_it_back(
 def test_save_refuses_an_invalid_record_and_leaves_the_file_as_it_was(op):
     state.save(op, {"spec": record()})
     before = op.state_file.read_bytes()
-    with pytest.raises(StateError, match=r"^refusing to write an invalid state file: .*'bogus'"):
-        state.save(op, {"spec": record("bogus")})
+    with pytest.raises(StateError, match=r"^refusing to write an invalid state file: .*'bogus'") as info:
+        state.save(op, {"spec": record("bogus", pid=0)})
+    message = str(info.value)
+    assert message.startswith("refusing to write an invalid state file: fakeops/copy_op/.builder/state.json")
+    assert "; fakeops/copy_op/.builder/state.json" in message  # two issues (status, pid), each naming the file
     assert op.state_file.read_bytes() == before
 
 
@@ -69,10 +72,13 @@ def test_a_damaged_state_file_is_refused_naming_the_file_and_the_way_out(op):
     message = str(info.value)
     assert message.startswith("the state file is damaged; delete it to start the op's phases over:\n  ")
     assert "fakeops/copy_op/.builder/state.json" in message
-    op.state_file.write_text(json.dumps({"version": 1, "op": "copy_op", "phases": {"spec": {"status": "done"}}}))
+    op.state_file.write_text(json.dumps({"version": 2, "op": "copy_op", "phases": {"spec": {"status": "done"}}}))
     with pytest.raises(StateError, match="the state file is damaged") as info:
         state.load(op)
-    assert "run_id" in str(info.value)  # the schema names what the record lacks
+    head, *issues = str(info.value).split("\n")
+    assert len(issues) >= 2  # the version and the record's missing fields, one per line, each naming the file
+    assert all(line.startswith("  fakeops/copy_op/.builder/state.json") for line in issues), issues
+    assert "run_id" in str(info.value)
 
 
 def test_changes_name_each_moved_or_missing_artifact(op):
@@ -103,6 +109,7 @@ def test_evaluate_gives_every_phase_its_status_and_reasons(op):
     assert by_phase["spec"].record is spec
     assert (by_phase["descriptor"].status, by_phase["descriptor"].reasons) == ("done", [])
     assert (by_phase["stubs"].status, by_phase["stubs"].reasons) == ("failed", ["gate: no"])
+    assert by_phase["stubs"].record is records["stubs"]
     assert (by_phase["kernels"].status, by_phase["kernels"].reasons) == ("failed", ["it failed"])
     assert by_phase["tests"].status == "stale"
     assert by_phase["tests"].reasons == ["earlier phase 'stubs' is failed", "earlier phase 'kernels' is failed"]
@@ -130,9 +137,15 @@ def test_a_running_phase_is_running_while_its_builder_lives_and_interrupted_afte
     mine = record("running", pid=os.getpid())
     [status] = [s for s in state.evaluate(op, {"spec": mine}) if s.phase == "spec"]
     assert (status.status, status.reasons) == ("running", [f"builder pid {os.getpid()} is running it since {T0}"])
-    parent = record("running", pid=os.getppid())  # alive, and not this process
-    [status] = [s for s in state.evaluate(op, {"spec": parent}) if s.phase == "spec"]
-    assert status.status == "running" and status.record is parent
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other = record("running", pid=sleeper.pid)  # alive, and not this process
+        [status] = [s for s in state.evaluate(op, {"spec": other}) if s.phase == "spec"]
+        assert status.status == "running" and status.record is other
+        assert sleeper.poll() is None, "asking whether a builder lives must not signal it (signal 0 only)"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
     gone = finished_pid()
     dead = record("running", pid=gone, run_id="run-9")
     [status] = [s for s in state.evaluate(op, {"spec": dead}) if s.phase == "spec"]
