@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -75,15 +76,17 @@ def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, 
     with_mutmut = use_mutmut or bool(mutmut_names) or area == mutmut_run.AREA
     chosen = [] if area == mutmut_run.AREA else _choose(cat, area, ids, sample, seed)
     mutmut = (mutmut_names, mutmut_tests, mutmut_children, mutmut_timeout) if with_mutmut else None
+    options = {"only": area, "id": list(ids), "sample": sample, "seed": seed, "workers": workers,
+               "mutmut": with_mutmut, "mutmut_only": list(mutmut_names), "mutmut_tests": list(mutmut_tests)}
     start = time.monotonic()
-    verdicts = _run(cat, chosen, timeout, workers, None if fresh_cache else cache_dir, mutmut)
-    wall = time.monotonic() - start
+
+    def save(verdicts: list[Verdict], complete: bool = False) -> None:
+        report.write_json(verdicts, json_path, options, time.monotonic() - start, complete)
+
+    verdicts = _run(cat, chosen, timeout, workers, None if fresh_cache else cache_dir, mutmut, save)
+    save(verdicts, complete=True)
     click.echo(report.table(verdicts))
-    click.echo(f"\nwall time {wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
-    report.write_json(verdicts, json_path, {"only": area, "id": list(ids), "sample": sample, "seed": seed,
-                                            "workers": workers, "mutmut": with_mutmut,
-                                            "mutmut_only": list(mutmut_names),
-                                            "mutmut_tests": list(mutmut_tests)}, wall)
+    click.echo(f"\nwall time {time.monotonic() - start:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
     click.echo(f"\nwrote {json_path}")
     sys.exit(0 if all(v.outcome != "survived" for v in verdicts) else 1)
 
@@ -104,9 +107,11 @@ def _choose(cat: catalogue.Catalogue, area: str | None, ids: tuple[str, ...], sa
 
 
 def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: float, workers: int,
-         cache_dir: Path | None, mutmut: tuple[tuple[str, ...], tuple[str, ...], int, float] | None) -> list[Verdict]:
+         cache_dir: Path | None, mutmut: tuple[tuple[str, ...], tuple[str, ...], int, float] | None,
+         save: Callable[[list[Verdict]], None] = lambda verdicts: None) -> list[Verdict]:
     """The curated mutants one at a time in a scratch copy, then mutmut there when `mutmut` is given
-    as (its name globs, its test selection, its parallel children, its timeout). `cache_dir` None: a temporary build cache."""
+    as (its name globs, its test selection, its parallel children, its timeout). `cache_dir` None: a temporary build cache.
+    `save` gets the verdicts so far after each mutant (a long run's JSON shows its progress)."""
     cache = cache_dir or Path(tempfile.mkdtemp(prefix="mutation-cache-"))
     cache.mkdir(parents=True, exist_ok=True)
     verdicts = []
@@ -121,6 +126,7 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
                     verdict = judge(m, cat.areas[m.area], copy, ROOT, timeout, cache, workers=workers)
                 click.echo(f"{verdict.outcome:9} {m.id} ({verdict.seconds:.1f} s)", err=True)
                 verdicts.append(verdict)
+                save(verdicts)
             if mutmut is not None:
                 names, tests, children, seconds = mutmut
                 click.echo("running mutmut (pyproject.toml [tool.mutmut]) ...", err=True)

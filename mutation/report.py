@@ -38,9 +38,11 @@ def table(verdicts: list[Verdict]) -> str:
     return "\n".join(lines)
 
 
-def write_json(verdicts: list[Verdict], path: Path, options: dict, wall_seconds: float | None = None) -> None:
-    """Atomically write the verdicts, the rates and how they were obtained (machine, its load, wall time)."""
-    data = {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+def write_json(verdicts: list[Verdict], path: Path, options: dict, wall_seconds: float | None = None,
+               complete: bool = True) -> None:
+    """Atomically write the verdicts, the rates and how they were obtained (machine, its load, wall time);
+    `complete` False while a run is still going (the rates then cover the mutants judged so far)."""
+    data = {"complete": complete, "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
                         "load_average": [round(x, 2) for x in os.getloadavg()]},
             "options": options, "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1), "rates": kill_rates(verdicts), "mutants": [v.__dict__ for v in verdicts]}
     path.parent.mkdir(parents=True, exist_ok=True)

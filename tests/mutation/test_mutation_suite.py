@@ -137,3 +137,32 @@ def test_mutmut_verdicts_tell_killed_from_survived_and_apply_equivalents(tmp_pat
     survivor = next(name for name, outcome in outcomes.items() if outcome == "survived")
     again, _ = mutmut_run.run(root, (survivor,), 600, 1, {survivor: "why"})
     assert [(v.id, v.outcome, v.detail) for v in again] == [(survivor, "equivalent", "why")]
+
+
+def test_an_unknown_mutant_id_is_refused_by_name() -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import main
+    result = CliRunner().invoke(main, ["--id", "no-such-mutant"])
+    assert result.exit_code == 2
+    assert "no mutant with id ['no-such-mutant']" in result.output
+
+
+def test_mutmut_test_selection_is_rewritten_in_the_copy_only(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.mutmut]\nsource_paths = ["a"]\npytest_add_cli_args_test_selection = ["tests/x"]\n')
+    mutmut_run.select_tests(pyproject, ("tests/a.py", "tests/b.py"))
+    assert pyproject.read_text() == ('[tool.mutmut]\nsource_paths = ["a"]\n'
+                                     'pytest_add_cli_args_test_selection = ["tests/a.py", "tests/b.py"]\n')
+    pyproject.write_text('[tool.mutmut]\nsource_paths = ["a"]\n')
+    with pytest.raises(mutmut_run.MutmutError, match="expected one pytest_add_cli_args_test_selection line"):
+        mutmut_run.select_tests(pyproject, ("tests/a.py",))
+
+
+def test_a_partial_report_says_it_is_incomplete(tmp_path: Path) -> None:
+    import json
+    path = tmp_path / "r.json"
+    report.write_json([Verdict("a", "x", "killed", "tests", 1)], path, {"only": None}, 12.0, complete=False)
+    data = json.loads(path.read_text())
+    assert data["complete"] is False and data["wall_seconds"] == 12.0 and data["rates"]["x"]["killed"] == 1
+    assert len(data["machine"]["load_average"]) == 3
