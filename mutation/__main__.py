@@ -117,13 +117,19 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
     verdicts = []
     try:
         with scratch_copy(ROOT) as copy:
-            _baselines(cat, chosen, copy, timeout, workers, cache)
+            checked = _baselines(cat, chosen, copy, timeout, cache)
             for m in chosen:
                 if m.equivalent:
                     verdicts.append(Verdict(m.id, m.area, "equivalent", "", 0.0, m.equivalent))
                     continue
-                with applied(m, copy):
-                    verdict = judge(m, cat.areas[m.area], copy, ROOT, timeout, cache, workers=workers)
+                area = cat.areas[m.area]
+                with applied(m, copy) as reverted:
+                    def suite_baseline() -> None:
+                        if (area.python, area.suite) not in checked:
+                            with reverted():
+                                check_baseline(area.suite, copy, area, ROOT, timeout, cache, workers=workers)
+                            checked.add((area.python, area.suite))
+                    verdict = judge(m, area, copy, ROOT, timeout, cache, workers=workers, before_suite=suite_baseline)
                 click.echo(f"{verdict.outcome:9} {m.id} ({verdict.seconds:.1f} s)", err=True)
                 verdicts.append(verdict)
                 save(verdicts)
@@ -143,19 +149,18 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
 
 
 def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: Path, timeout: float,
-               workers: int, cache: Path) -> None:
-    """Every selection the chosen mutants use passes unmutated (checked once per interpreter, e.g. once
-    for the numerics and cb-noc-runner areas that share tests/emulator)."""
+               cache: Path) -> set[tuple[str, tuple[str, ...]]]:
+    """The mutants' own test selections pass unmutated (checked once per interpreter and selection); an
+    area's suite is checked later, unmutated, when a mutant first survives its own tests. Returns what
+    was checked."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for m in chosen:
-        if m.equivalent:
-            continue
         area = cat.areas[m.area]
-        stages = ([(m.tests, 1)] if m.tests else []) + [(area.suite, workers)]
-        for selection, n in stages:
-            if (area.python, selection) not in seen:
-                seen.add((area.python, selection))
-                check_baseline(selection, copy, area, ROOT, timeout, cache, workers=n)
+        if m.equivalent or not m.tests or (area.python, m.tests) in seen:
+            continue
+        seen.add((area.python, m.tests))
+        check_baseline(m.tests, copy, area, ROOT, timeout, cache)
+    return seen
 
 
 if __name__ == "__main__":

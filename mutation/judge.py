@@ -7,6 +7,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from mutation.catalogue import Area, Mutant
 
@@ -49,13 +50,16 @@ def run_selection(selection: tuple[str, ...], copy: Path, area: Area, root: Path
 
 
 def judge(mutant: Mutant, area: Area, copy: Path, root: Path, timeout: float, cache_dir: Path,
-          workers: int = 1) -> Verdict:
+          workers: int = 1, before_suite: Callable[[], None] | None = None) -> Verdict:
     """Run the mutant's own tests (one process: they are few), then its area's suite (over `workers`
-    xdist processes); the first failing selection kills it."""
+    xdist processes); the first failing selection kills it. `before_suite` runs first when the suite is
+    needed (the caller checks the suite's baseline there, only for mutants that get that far)."""
     start = time.monotonic()
     stages = [("tests", mutant.tests, 1)] if mutant.tests else []
     stages.append(("suite", area.suite, workers))
     for stage, selection, n in stages:
+        if stage == "suite" and before_suite is not None:
+            before_suite()
         code, tail = run_selection(selection, copy, area, root, timeout, cache_dir, n)
         if code is None:
             return Verdict(mutant.id, mutant.area, "timeout", stage, time.monotonic() - start, tail)

@@ -166,3 +166,19 @@ def test_a_partial_report_says_it_is_incomplete(tmp_path: Path) -> None:
     data = json.loads(path.read_text())
     assert data["complete"] is False and data["wall_seconds"] == 12.0 and data["rates"]["x"]["killed"] == 1
     assert len(data["machine"]["load_average"]) == 3
+
+
+def test_the_suite_hook_runs_only_for_mutants_that_survive_their_own_tests(tiny_repo: Path, tmp_path: Path) -> None:
+    area = Area("calc", ("test_calc.py",))
+    killed = Mutant("sign", "calc", "calc.py", "if x < 0:", "if x > 0:", tests=("test_calc.py",))
+    survivor = Mutant("scale", "calc", "calc.py", "return x * 1", "return x * 2", tests=("test_calc.py",))
+    calls: list[str] = []
+    with scratch_copy(tiny_repo) as copy:
+        for m in (killed, survivor):
+            with applied(m, copy) as reverted:
+                def hook() -> None:
+                    with reverted():
+                        calls.append((copy / "calc.py").read_text())
+                judge(m, area, copy, tiny_repo, 120, tmp_path, before_suite=hook)
+            assert "return x * 1" in (copy / "calc.py").read_text()
+    assert calls == [(tiny_repo / "calc.py").read_text()]  # once, for the survivor, with the original text back
