@@ -117,7 +117,7 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
     verdicts = []
     try:
         with scratch_copy(ROOT) as copy:
-            checked = _baselines(cat, chosen, copy, timeout, cache)
+            checked = _baselines(cat, chosen, copy, timeout, workers, cache)
             for m in chosen:
                 if m.equivalent:
                     verdicts.append(Verdict(m.id, m.area, "equivalent", "", 0.0, m.equivalent))
@@ -149,8 +149,9 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
 
 
 def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: Path, timeout: float,
-               cache: Path) -> set[tuple[str, tuple[str, ...]]]:
-    """The mutants' own test selections pass unmutated (checked once per interpreter and selection); an
+               workers: int, cache: Path) -> set[tuple[str, tuple[str, ...]]]:
+    """The mutants' own test selections pass unmutated (checked once per interpreter and selection, over
+    `workers` processes: a baseline runs every test, a mutant's run mostly stops at its first failure); an
     area's suite is checked later, unmutated, when a mutant first survives its own tests. Returns what
     was checked."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -159,7 +160,7 @@ def _baselines(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], copy: P
         if m.equivalent or not m.tests or (area.python, m.tests) in seen:
             continue
         seen.add((area.python, m.tests))
-        check_baseline(m.tests, copy, area, ROOT, timeout, cache)
+        check_baseline(m.tests, copy, area, ROOT, timeout, cache, workers=workers)
     return seen
 
 
