@@ -5,6 +5,8 @@
     python -m mutation --sample 8         # a random sample (seeded)
     python -m mutation --id noc-dram-overrun-accepted   # named mutants only (repeatable)
     python -m mutation --check            # only verify that every mutant still finds its text
+    python -m mutation --only numerics --shard 1/2 --json a.json   # half of an area (run shards side by side)
+    python -m mutation --combine a.json b.json --json all.json     # one table from several runs' JSON
     python -m mutation --mutmut           # also run mutmut over the audit's Python (pyproject [tool.mutmut])
     python -m mutation --only audit-mutmut --mutmut-only 'agents.core.chain*'   # mutmut alone, some mutants
 """
@@ -34,6 +36,9 @@ DEFAULT_CACHE = Path.home() / ".cache" / "ttnn-opbuilder" / "mutation"
 @click.option("--id", "ids", multiple=True, metavar="ID", help="Run only the mutant with this id (repeatable).")
 @click.option("--sample", type=click.IntRange(min=1), default=None, help="Run a random sample of N mutants.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
+@click.option("--shard", default=None, metavar="K/N", help="Run the K-th of N interleaved parts of the chosen mutants.")
+@click.option("--combine", "combine", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run nothing: print one table from these runs' JSON files (repeatable) and write it to --json.")
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds per test selection.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="pytest-xdist workers for an area's suite (the mutant's own tests run in one process).")
@@ -55,7 +60,8 @@ DEFAULT_CACHE = Path.home() / ".cache" / "ttnn-opbuilder" / "mutation"
               help="mutmut's --max-children (parallel test processes).")
 @click.option("--mutmut-timeout", type=float, default=7200.0, show_default=True,
               help="Seconds for the whole mutmut run.")
-def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, timeout: float, workers: int,
+def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, shard: str | None,
+         combine: tuple[Path, ...], timeout: float, workers: int,
          cache_dir: Path, fresh_cache: bool, json_path: Path, check: bool, use_mutmut: bool,
          mutmut_names: tuple[str, ...], mutmut_tests: tuple[str, ...], mutmut_children: int,
          mutmut_timeout: float) -> None:
@@ -73,10 +79,16 @@ def main(area: str | None, ids: tuple[str, ...], sample: int | None, seed: int, 
     if check:
         click.echo(f"{len(cat.mutants)} mutants in {len(cat.areas)} areas; every text found exactly once")
         return
+    if combine:
+        verdicts, wall = report.read_json(combine)
+        click.echo(report.table(verdicts))
+        report.write_json(verdicts, json_path, {"combined": [str(p) for p in combine]}, wall)
+        click.echo(f"\nwrote {json_path}")
+        sys.exit(0 if all(v.outcome != "survived" for v in verdicts) else 1)
     with_mutmut = use_mutmut or bool(mutmut_names) or area == mutmut_run.AREA
-    chosen = [] if area == mutmut_run.AREA else _choose(cat, area, ids, sample, seed)
+    chosen = [] if area == mutmut_run.AREA else _shard(_choose(cat, area, ids, sample, seed), shard)
     mutmut = (mutmut_names, mutmut_tests, mutmut_children, mutmut_timeout) if with_mutmut else None
-    options = {"only": area, "id": list(ids), "sample": sample, "seed": seed, "workers": workers,
+    options = {"only": area, "id": list(ids), "sample": sample, "seed": seed, "shard": shard, "workers": workers,
                "mutmut": with_mutmut, "mutmut_only": list(mutmut_names), "mutmut_tests": list(mutmut_tests)}
     start = time.monotonic()
 
@@ -104,6 +116,18 @@ def _choose(cat: catalogue.Catalogue, area: str | None, ids: tuple[str, ...], sa
     if sample is not None and sample < len(chosen):
         chosen = random.Random(seed).sample(chosen, sample)
     return chosen
+
+
+def _shard(chosen: list[catalogue.Mutant], shard: str | None) -> list[catalogue.Mutant]:
+    if shard is None:
+        return chosen
+    try:
+        k, n = (int(x) for x in shard.split("/"))
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise click.BadParameter(f"{shard!r}: expected K/N with 1 <= K <= N, e.g. 1/2", param_hint="--shard")
+    return chosen[k - 1::n]
 
 
 def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: float, workers: int,

@@ -50,3 +50,15 @@ def write_json(verdicts: list[Verdict], path: Path, options: dict, wall_seconds:
     with os.fdopen(fd, "w") as f:
         json.dump(data, f, indent=2)
     os.replace(tmp, path)
+
+
+def read_json(paths: tuple[Path, ...]) -> tuple[list[Verdict], float]:
+    """The verdicts of several runs' JSON files (as write_json wrote them) and the longest wall time: runs
+    made side by side (areas or shards at once) took as long as the slowest."""
+    verdicts: list[Verdict] = []
+    wall = 0.0
+    for path in paths:
+        data = json.loads(path.read_text())
+        verdicts += [Verdict(**m) for m in data["mutants"]]
+        wall = max(wall, data.get("wall_seconds") or 0.0)
+    return verdicts, wall

@@ -182,3 +182,30 @@ def test_the_suite_hook_runs_only_for_mutants_that_survive_their_own_tests(tiny_
                 judge(m, area, copy, tiny_repo, 120, tmp_path, before_suite=hook)
             assert "return x * 1" in (copy / "calc.py").read_text()
     assert calls == [(tiny_repo / "calc.py").read_text()]  # once, for the survivor, with the original text back
+
+
+def test_runs_side_by_side_combine_into_one_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import main
+    a, b, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "all.json"
+    report.write_json([Verdict("m1", "x", "killed", "tests", 3)], a, {}, 40.0)
+    report.write_json([Verdict("m2", "x", "survived", "", 5), Verdict("m3", "y", "equivalent", "", 0, "why")], b,
+                      {}, 70.0)
+    result = CliRunner().invoke(main, ["--combine", str(a), "--combine", str(b), "--json", str(out)])
+    assert result.exit_code == 1  # a survivor
+    import json
+    data = json.loads(out.read_text())
+    assert data["rates"]["x"] == {"judged": 2, "killed": 1, "survived": 1, "equivalent": 0, "kill_rate": 0.5}
+    assert data["wall_seconds"] == 70.0 and [m["id"] for m in data["mutants"]] == ["m1", "m2", "m3"]
+
+
+def test_shards_split_the_chosen_mutants_and_bad_shards_are_refused() -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import _shard, main
+    ms = [Mutant(str(i), "a", "f", "x", "y") for i in range(5)]
+    assert [m.id for m in _shard(ms, "1/2")] == ["0", "2", "4"] and [m.id for m in _shard(ms, "2/2")] == ["1", "3"]
+    assert _shard(ms, None) == ms
+    result = CliRunner().invoke(main, ["--shard", "3/2"])
+    assert result.exit_code == 2 and "expected K/N with 1 <= K <= N" in result.output
