@@ -134,8 +134,9 @@ def _run(cat: catalogue.Catalogue, chosen: list[catalogue.Mutant], timeout: floa
          cache_dir: Path | None, mutmut: tuple[tuple[str, ...], tuple[str, ...], int, float] | None,
          save: Callable[[list[Verdict]], None] = lambda verdicts: None) -> list[Verdict]:
     """The curated mutants one at a time in a scratch copy, then mutmut there when `mutmut` is given
-    as (its name globs, its test selection, its parallel children, its timeout). `cache_dir` None: a temporary build cache.
-    `save` gets the verdicts so far after each mutant (a long run's JSON shows its progress)."""
+    as (its name globs, its test selection, its parallel children, its timeout). `cache_dir` None: a
+    temporary build cache. `save` gets the verdicts so far after each mutant (a long run's JSON shows its
+    progress)."""
     cache = cache_dir or Path(tempfile.mkdtemp(prefix="mutation-cache-"))
     cache.mkdir(parents=True, exist_ok=True)
     verdicts = []
