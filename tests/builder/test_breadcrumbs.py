@@ -179,7 +179,7 @@ def test_check_writable_names_a_folder_it_may_not_write(tmp_path, monkeypatch):
         seen.append(mode)
         return False
     monkeypatch.setattr(breadcrumbs.os, "access", no_write)
-    with pytest.raises(BreadcrumbError,
-                       match=rf"^cannot write to the log folder {re.escape(str(tmp_path / 'logs'))}: permission denied$"):
+    folder = re.escape(str(tmp_path / "logs"))
+    with pytest.raises(BreadcrumbError, match=rf"^cannot write to the log folder {folder}: permission denied$"):
         crumbs.check_writable()
     assert seen == [os.W_OK | os.X_OK]

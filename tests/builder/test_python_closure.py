@@ -56,8 +56,8 @@ def test_rms_norm_rm_reaches_layer_norm_rm_modules():
 def test_a_module_the_op_imports_from_outside_is_recorded_and_its_edit_makes_the_phases_stale(built):
     shared = write(built.root / "fakeops" / "sizes.py", "PAGES = 2\n")
     descriptor = built.op_dir / "copy_op_program_descriptor.py"
-    descriptor.write_text(descriptor.read_text().replace("import math\n", "import math\n\nfrom fakeops.sizes import PAGES\n")
-                          .replace("stick_bytes, 2, list(CORE)", "stick_bytes, PAGES, list(CORE)"))
+    text = descriptor.read_text().replace("import math\n", "import math\n\nfrom fakeops.sizes import PAGES\n")
+    descriptor.write_text(text.replace("stick_bytes, 2, list(CORE)", "stick_bytes, PAGES, list(CORE)"))
     result = cli("run", "--op", str(built.op_dir))
     assert result.exit_code == 0, result.output + result.stderr
     records = state.load(built)
