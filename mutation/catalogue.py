@@ -25,6 +25,7 @@ class Area:
     name: str
     suite: tuple[str, ...]
     python: str = ""  # an interpreter relative to the repository root; default: the current one
+    parallel: bool = True  # whether its suite may run over pytest-xdist workers (the interpreter has xdist)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def load(path: Path = CATALOGUE) -> Catalogue:
     data = tomllib.loads(path.read_text())
     if data.get("version") != FORMAT_VERSION:
         raise CatalogueError(f"{path}: version must be {FORMAT_VERSION}, got {data.get('version')!r}")
-    areas = {name: Area(name, tuple(a["suite"]), a.get("python", "")) for name, a in data.get("area", {}).items()}
+    areas = {name: Area(name, tuple(a["suite"]), a.get("python", ""), a.get("parallel", True))
+             for name, a in data.get("area", {}).items()}
     mutants = [_mutant(entry, areas, path) for entry in data.get("mutant", [])]
     ids = [m.id for m in mutants]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

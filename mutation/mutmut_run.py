@@ -9,6 +9,7 @@ it first on sys.path) and hand it on to the builder processes they start (tests/
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ AREA = "audit-mutmut"
 OUTCOME = {"killed": "killed", "segfault": "killed", "timeout": "timeout", "survived": "survived",
            "no tests": "survived", "suspicious": "survived"}
 _RESULT = re.compile(r"^\s+(\S+): (.+)$")
+_SELECTION = re.compile(r"^pytest_add_cli_args_test_selection = .*$", re.MULTILINE)
 
 
 class MutmutError(RuntimeError):
@@ -32,12 +34,15 @@ class MutmutError(RuntimeError):
 
 
 def run(copy: Path, names: tuple[str, ...], timeout: float, children: int,
-        equivalent: dict[str, str]) -> tuple[list[Verdict], str]:
+        equivalent: dict[str, str], tests: tuple[str, ...] = ()) -> tuple[list[Verdict], str]:
     """Run mutmut in the copy (over every configured mutant, or those matching `names`, mutmut's own
     globs such as 'agents.core.chain*'); one verdict per judged mutant (those in `equivalent`, by
     name, are equivalent with the catalogue's reason), and a note when the run was
     cut short by the timeout (then only the mutants mutmut finished are judged: it saves each result
-    as it goes)."""
+    as it goes). `tests`, when given, replaces the configured test selection in the copy's
+    pyproject.toml: mutmut then judges each mutant by those tests alone."""
+    if tests:
+        select_tests(copy / "pyproject.toml", tests)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     start = time.monotonic()
@@ -62,6 +67,15 @@ def run(copy: Path, names: tuple[str, ...], timeout: float, children: int,
     share = seconds / len(verdicts)
     return [Verdict(v.id, v.area, "equivalent", v.stage, share, equivalent[v.id]) if v.id in equivalent else
             Verdict(v.id, v.area, v.outcome, v.stage, share, v.detail) for v in verdicts], note
+
+
+def select_tests(pyproject: Path, tests: tuple[str, ...]) -> None:
+    """Point [tool.mutmut]'s test selection at `tests` (a scratch copy's file, never the work tree's)."""
+    text = pyproject.read_text()
+    if len(_SELECTION.findall(text)) != 1:
+        raise MutmutError(f"{pyproject}: expected one pytest_add_cli_args_test_selection line in [tool.mutmut]")
+    pyproject.write_text(_SELECTION.sub(lambda _: f"pytest_add_cli_args_test_selection = {json.dumps(list(tests))}",
+                                        text))
 
 
 def _results(copy: Path, env: dict[str, str]) -> list[Verdict]:

@@ -38,12 +38,27 @@ def table(verdicts: list[Verdict]) -> str:
     return "\n".join(lines)
 
 
-def write_json(verdicts: list[Verdict], path: Path, options: dict) -> None:
-    """Atomically write the verdicts, the rates and how they were obtained."""
-    data = {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
-            "options": options, "rates": kill_rates(verdicts), "mutants": [v.__dict__ for v in verdicts]}
+def write_json(verdicts: list[Verdict], path: Path, options: dict, wall_seconds: float | None = None,
+               complete: bool = True) -> None:
+    """Atomically write the verdicts, the rates and how they were obtained (machine, its load, wall time);
+    `complete` False while a run is still going (the rates then cover the mutants judged so far)."""
+    data = {"complete": complete, "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                        "load_average": [round(x, 2) for x in os.getloadavg()]},
+            "options": options, "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1), "rates": kill_rates(verdicts), "mutants": [v.__dict__ for v in verdicts]}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
         json.dump(data, f, indent=2)
     os.replace(tmp, path)
+
+
+def read_json(paths: tuple[Path, ...]) -> tuple[list[Verdict], float]:
+    """The verdicts of several runs' JSON files (as write_json wrote them) and the longest wall time: runs
+    made side by side (areas or shards at once) took as long as the slowest."""
+    verdicts: list[Verdict] = []
+    wall = 0.0
+    for path in paths:
+        data = json.loads(path.read_text())
+        verdicts += [Verdict(**m) for m in data["mutants"]]
+        wall = max(wall, data.get("wall_seconds") or 0.0)
+    return verdicts, wall

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 from mutation.catalogue import CatalogueError, Mutant
 
@@ -34,14 +34,25 @@ def scratch_copy(root: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def applied(mutant: Mutant, copy: Path) -> Iterator[None]:
-    """The mutant applied to the copy for the duration of the block, then the original restored."""
+def applied(mutant: Mutant, copy: Path) -> Iterator[Callable[[], ContextManager[None]]]:
+    """The mutant applied to the copy for the duration of the block, then the original restored. Yields
+    `reverted`, a context in which the original text is back (to check a baseline mid-judgement)."""
     target = copy / mutant.file
     original = target.read_text()
     if original.count(mutant.find) != 1:
         raise CatalogueError(f"{mutant.id}: the text to mutate does not occur exactly once in {mutant.file}")
-    target.write_text(original.replace(mutant.find, mutant.replace, 1))
+    mutated = original.replace(mutant.find, mutant.replace, 1)
+
+    @contextmanager
+    def reverted() -> Iterator[None]:
+        target.write_text(original)
+        try:
+            yield
+        finally:
+            target.write_text(mutated)
+
+    target.write_text(mutated)
     try:
-        yield
+        yield reverted
     finally:
         target.write_text(original)

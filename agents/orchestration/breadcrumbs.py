@@ -72,7 +72,6 @@ class Breadcrumbs:
 
     def __init__(self, logs_dir: Path, op: str, run_id: str | None = None) -> None:
         self.run_id = run_id or new_run_id()
-        self.op = op
         self.path = logs_dir / f"{self.run_id}.jsonl"
         self.signed = settings.log_key() is not None
         self._sink = _AppendSink(self.path, settings.log_key())
@@ -82,7 +81,7 @@ class Breadcrumbs:
             self._sink,
             processors=[self._stamp, self._check, structlog.processors.JSONRenderer(sort_keys=False)],
             wrapper_class=structlog.BoundLogger,
-        ).bind(run_id=self.run_id, op=op)
+        ).bind(op=op)  # _stamp puts it in place; the run id, seq and pid it adds itself
 
     def emit(self, event: str, phase: str, agent: str, **fields: Any) -> dict[str, Any]:
         """Append one event line (fields follow schemas/breadcrumb.schema.json); returns where it

@@ -20,7 +20,7 @@ from agents.core import schemas
 from agents.core.files import atomic_write_text
 from agents.phases.base import Context, Phase, PhaseFailed
 from agents.core.fingerprints import Artifact
-from agents.phases.shared import load_program, program_model, validate_structure
+from agents.phases.shared import load_program, program_model, python_imports, validate_structure
 from program import ProgramError
 
 WORKER_TIMEOUT_S = 300
@@ -83,7 +83,7 @@ class DescriptorPhase(Phase):
         return [descriptor_file(ctx, ctx.spec())]
 
     def closure(self, ctx: Context) -> list[Artifact]:
-        return [program_model(ctx)]
+        return [program_model(ctx), *python_imports(ctx)]
 
     def after_agent(self, ctx: Context) -> None:
         """The dumps always come from the module the agent wrote, built by the builder itself."""

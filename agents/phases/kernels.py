@@ -13,7 +13,7 @@ from typing import Any
 from agents.phases.base import Context, Phase
 from agents.core.fingerprints import Artifact
 from agents.phases.shared import (emulator_api, kernel_includes, op_sources, program_model, pytest_gate,
-                                  root_conftest, run_cases)
+                                  python_imports, root_conftest, run_cases)
 from program import Program
 
 
@@ -38,7 +38,7 @@ class KernelsPhase(Phase):
 
     def closure(self, ctx: Context) -> list[Artifact]:
         return [*kernel_includes(ctx, ctx.kernel_sources()), emulator_api(ctx), program_model(ctx),
-                op_sources(ctx, ctx.test_file()), *root_conftest(ctx)]
+                op_sources(ctx, ctx.test_file()), *python_imports(ctx), *root_conftest(ctx)]
 
     def expected_outputs(self, ctx: Context) -> list[Path]:
         return list(ctx.kernel_sources().values())

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from agents.core import settings
 from agents.core.fingerprints import Artifact, compiler_artifact, file_artifact, tree_artifact
 from agents.core.paths import EMULATOR_API, PACKAGE_ROOT, PROGRAM_MODEL
+from agents.core.python_imports import imported_files
 from agents.core.runs import IncludeError, IncludesRunner, ProgramRunner, PytestOutcome, PytestRunner
 from agents.phases.base import Context, PhaseFailed
 from program import Program
@@ -123,6 +124,17 @@ def op_sources(ctx: Context, *leave_out: Path) -> Artifact:
     exclude = [ctx.paths.programs_dir, ctx.paths.stubs_dir, *leave_out]
     return tree_artifact(ctx.paths, ctx.paths.op_dir,
                          tuple(sorted(p.relative_to(ctx.paths.op_dir).as_posix() for p in exclude)))
+
+
+# Recorded otherwise (the program model and emulator API as trees), or the builder itself: not followed.
+BUILDER_OWN = (PROGRAM_MODEL, PACKAGE_ROOT / "emulator", PACKAGE_ROOT / "ttnn_backend", PACKAGE_ROOT / "agents")
+
+
+def python_imports(ctx: Context) -> list[Artifact]:
+    """The Python files outside the op folder that the op's Python imports, transitively (another op's
+    modules it reuses, shared helpers): a change there changes what the op builds and tests."""
+    return [file_artifact(ctx.paths, f, "input")
+            for f in imported_files(ctx.paths.op_dir, ctx.paths.root, BUILDER_OWN)]
 
 
 def root_conftest(ctx: Context) -> list[Artifact]:

@@ -13,7 +13,8 @@ from typing import Any
 
 from agents.phases.base import Context, Phase
 from agents.core.fingerprints import Artifact
-from agents.phases.shared import emulator_api, kernel_includes, op_sources, program_model, pytest_gate, root_conftest
+from agents.phases.shared import (emulator_api, kernel_includes, op_sources, program_model, pytest_gate,
+                                  python_imports, root_conftest)
 
 
 class TestsPhase(Phase):
@@ -36,7 +37,7 @@ class TestsPhase(Phase):
 
     def closure(self, ctx: Context) -> list[Artifact]:
         return [*kernel_includes(ctx, ctx.kernel_sources()), emulator_api(ctx), program_model(ctx), op_sources(ctx),
-                *root_conftest(ctx)]
+                *python_imports(ctx), *root_conftest(ctx)]
 
     def produce(self, ctx: Context) -> None:
         ctx.require_files([ctx.test_file()], "the op's test file")

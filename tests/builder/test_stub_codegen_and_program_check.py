@@ -1,4 +1,6 @@
-"""Stub generation from the CB table, and the descriptor gate's spec-vs-Program checks."""
+"""Stub generation from the CB table, and the descriptor gate's spec-vs-Program checks, on fixture programs
+of their own: copy_op (one CB) and tile_rows (conditional CBs, per-core pages, a compute-internal CB,
+multi-pass traffic), never on a real op's spec, so the op can change without these tests noticing."""
 from __future__ import annotations
 
 import copy
@@ -8,23 +10,31 @@ from pathlib import Path
 
 import pytest
 
-from agents.spec_tools import program_check
+from agents.core import schemas
+from agents.spec_tools import program_check, rules
 from agents.spec_tools import stub_codegen
 from agents.phases.descriptor import load_program
 from builder_helpers import FIXTURE
-from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program as build_layer_norm
 
-REPO = Path(__file__).resolve().parents[2]
-LN_DIR = REPO / "operations" / "layer_norm_rm"
-LN_SPEC = json.loads((LN_DIR / "spec.json").read_text())
+TILE_ROWS = Path(__file__).resolve().parent / "fixtures" / "tile_rows"
+RICH_SPEC = json.loads((TILE_ROWS / "spec.json").read_text())
 COPY_SPEC = json.loads((FIXTURE / "spec.json").read_text())
 
 
-def copy_program(shape=(4, 64), dtype="bfloat16"):
-    spec = importlib.util.spec_from_file_location("copy_desc", FIXTURE / "copy_op_program_descriptor.py")
+def descriptor(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.build_program(list(shape), dtype)
+    return module
+
+
+def copy_program(shape=(4, 64), dtype="bfloat16"):
+    return descriptor(FIXTURE / "copy_op_program_descriptor.py").build_program(list(shape), dtype)
+
+
+def build_rich(shape, dtype, has_weight, streamed):
+    return descriptor(TILE_ROWS / "tile_rows_program_descriptor.py").build_program(list(shape), dtype, has_weight,
+                                                                                 streamed)
 
 
 def body(spec, name):
@@ -33,50 +43,67 @@ def body(spec, name):
     return text[text.index("void kernel_main()"):]
 
 
+def test_the_rich_fixture_spec_is_a_valid_spec():
+    assert schemas.validate(RICH_SPEC, "op_spec", "tile_rows/spec.json") == []
+    assert rules.check(RICH_SPEC, "tile_rows/spec.json", "tile_rows") == []
+
+
 def test_stub_reads_args_by_name_at_spec_indices():
-    text = body(LN_SPEC, "writer")
-    assert "constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);" in text
+    text = body(RICH_SPEC, "writer")
+    assert "constexpr uint32_t cb_out = get_compile_time_arg_val(0);" in text
     assert "constexpr uint32_t B = get_compile_time_arg_val(1);" in text
-    assert "const uint32_t W = get_arg_val<uint32_t>(3);" in text
+    assert "const uint32_t num_tile_rows = get_arg_val<uint32_t>(2);" in text
     assert "for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {" in text
 
 
 def test_stub_moves_pages_in_table_order_with_conditions():
-    lines = [line.strip() for line in body(LN_SPEC, "reader").splitlines()]
+    lines = [line.strip() for line in body(RICH_SPEC, "reader").splitlines()]
     start = lines.index("// per-core pages, produced once at the start")
     loop = next(i for i, line in enumerate(lines) if line.startswith("for (uint32_t stub_row"))
     end = lines.index("// per-core pages, consumed once at the end")
     assert lines[start + 1:loop - 1] == [
-        "#if defined(FUSE_GAMMA)",
-        "stub_produce(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader", "#endif",
-        "#if defined(FUSE_BETA)",
-        "stub_produce(4, (2 - passes), (2 - passes));  // CB 4 cb_beta_rm: reader -> reader", "#endif",
-        "stub_produce(9, (1), (1));  // CB 9 cb_eps: reader -> compute",
-        "#if defined(PARTIAL_W)", "stub_produce(11, (1), (1));  // CB 11 cb_mask: reader -> compute", "#endif"]
-    assert lines[loop + 1] == "stub_produce(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute"
-    assert "stub_consume(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader" in lines[end:]
+        "#if defined(FUSE_WEIGHT)",
+        "stub_produce(3, (2 - passes), (2 - passes));  // CB 3 cb_weight_rm: reader -> reader", "#endif",
+        "stub_produce(9, (1), (1));  // CB 9 cb_scaler: reader -> compute"]
+    assert lines[loop + 1:end - 2] == [
+        "stub_produce(0, (passes*Wt), (B));  // CB 0 cb_in: reader -> compute",
+        "#if defined(FUSE_WEIGHT)", "stub_produce(1, (Wt), (B));  // CB 1 cb_weight: reader -> compute", "#endif",
+        "#if defined(FUSE_WEIGHT)",
+        "stub_cycle(3, ((passes - 1)*Wt/B), (1));  // CB 3 cb_weight_rm: reader -> reader", "#endif"]
+    assert "stub_consume(3, (2 - passes), (2 - passes));  // CB 3 cb_weight_rm: reader -> reader" in lines[end:]
 
 
 def test_compute_internal_cbs_cycle_and_consumers_consume():
-    text = body(LN_SPEC, "compute")
-    assert "stub_cycle(25, (Wt), (1));  // CB 25 cb_d: compute -> compute" in text
-    assert "stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute" in text
-    assert "stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer" in text
+    text = body(RICH_SPEC, "compute")
+    assert "stub_cycle(24, (Wt), (1));  // CB 24 cb_acc: compute -> compute" in text
+    assert "stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in: reader -> compute" in text
+    assert "stub_produce(16, (Wt), (B));  // CB 16 cb_out: compute -> writer" in text
     assert text.rindex("stub_consume(9, (1), (1))") > text.index("for (uint32_t stub_row")
-    header = stub_codegen.generate(LN_SPEC, LN_SPEC["kernels"][1], "x/spec.json")
+    header = stub_codegen.generate(RICH_SPEC, RICH_SPEC["kernels"][1], "x/spec.json")
     assert '#include "api/compute/cb_api.h"' in header and "dataflow_api.h" not in header
 
 
-def test_layer_norm_programs_agree_with_their_spec():
-    for case in LN_SPEC["descriptor"]["representative_cases"]:
-        assert program_check.check(LN_SPEC, build_layer_norm(**case["kwargs"]), LN_DIR) == [], case["name"]
+def test_fixture_programs_agree_with_their_spec():
+    for case in RICH_SPEC["descriptor"]["representative_cases"]:
+        assert program_check.check(RICH_SPEC, build_rich(**case["kwargs"]), TILE_ROWS) == [], case["name"]
+
+
+def test_a_conditional_cb_left_in_the_program_is_named():
+    program = build_rich([1, 1, 64, 64], "bfloat16", True, False)
+    program.kernels[0].defines.pop("FUSE_WEIGHT")
+    problems = program_check.check(RICH_SPEC, program, TILE_ROWS)
+    assert problems[0] == ("CB 1 (cb_weight): present in the Program, but its condition (defined(FUSE_WEIGHT)) is "
+                           "false for kernel 'reader'")
 
 
 def test_traffic_counts_pages_per_cb():
-    program = build_layer_norm([1, 1, 64, 128], "float32", True, False)
-    pages = program_check.traffic(LN_SPEC, program)
+    program = build_rich([1, 1, 64, 128], "float32", True, False)
+    pages = program_check.traffic(RICH_SPEC, program)
     assert pages[0] == {"pages": 8, "cores": 2}  # 2 tile-rows x Wt=4, one tile-row per core
-    assert pages[25]["pages"] == 8 and 2 not in pages  # cb_d: Wt per row; no beta CB without beta
+    assert pages[24]["pages"] == 8 and pages[9] == {"pages": 2, "cores": 2}  # cb_acc per row; the scaler per core
+    assert 1 not in program_check.traffic(RICH_SPEC, build_rich([1, 1, 64, 128], "float32", False, False))
+    streamed = program_check.traffic(RICH_SPEC, build_rich([1, 1, 64, 128], "float32", True, True))
+    assert streamed[0]["pages"] == 16 and streamed[3]["pages"] == 2 * (4 // 2)  # input twice; a weight block per block
 
 
 def test_kernel_name_and_source_mismatches_are_named():
@@ -136,7 +163,10 @@ def test_copy_op_stub_moves_one_page_per_stick(kernel):
 
 
 def test_dumped_relative_sources_are_anchored_at_the_op_root(tmp_path):
-    data = build_layer_norm([1, 1, 32, 32], "bfloat16", False, False).to_dict()
-    assert data["kernels"][0]["source"] == "operations/layer_norm_rm/kernels/layer_norm_rm_reader.cpp"
+    data = build_rich([1, 1, 32, 32], "bfloat16", False, False).to_dict()
+    for kernel in data["kernels"]:
+        kernel["source"] = "fakeops/tile_rows/kernels/" + Path(kernel["source"]).name
     program = load_program(tmp_path, data)
-    assert Path(program.kernels[0].source) == tmp_path / "operations/layer_norm_rm/kernels/layer_norm_rm_reader.cpp"
+    assert Path(program.kernels[0].source) == tmp_path / "fakeops/tile_rows/kernels/tile_rows_reader.cpp"
+    absolute = build_rich([1, 1, 32, 32], "bfloat16", False, False).to_dict()
+    assert load_program(tmp_path, absolute).kernels[0].source == absolute["kernels"][0]["source"]

@@ -137,3 +137,75 @@ def test_mutmut_verdicts_tell_killed_from_survived_and_apply_equivalents(tmp_pat
     survivor = next(name for name, outcome in outcomes.items() if outcome == "survived")
     again, _ = mutmut_run.run(root, (survivor,), 600, 1, {survivor: "why"})
     assert [(v.id, v.outcome, v.detail) for v in again] == [(survivor, "equivalent", "why")]
+
+
+def test_an_unknown_mutant_id_is_refused_by_name() -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import main
+    result = CliRunner().invoke(main, ["--id", "no-such-mutant"])
+    assert result.exit_code == 2
+    assert "no mutant with id ['no-such-mutant']" in result.output
+
+
+def test_mutmut_test_selection_is_rewritten_in_the_copy_only(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.mutmut]\nsource_paths = ["a"]\npytest_add_cli_args_test_selection = ["tests/x"]\n')
+    mutmut_run.select_tests(pyproject, ("tests/a.py", "tests/b.py"))
+    assert pyproject.read_text() == ('[tool.mutmut]\nsource_paths = ["a"]\n'
+                                     'pytest_add_cli_args_test_selection = ["tests/a.py", "tests/b.py"]\n')
+    pyproject.write_text('[tool.mutmut]\nsource_paths = ["a"]\n')
+    with pytest.raises(mutmut_run.MutmutError, match="expected one pytest_add_cli_args_test_selection line"):
+        mutmut_run.select_tests(pyproject, ("tests/a.py",))
+
+
+def test_a_partial_report_says_it_is_incomplete(tmp_path: Path) -> None:
+    import json
+    path = tmp_path / "r.json"
+    report.write_json([Verdict("a", "x", "killed", "tests", 1)], path, {"only": None}, 12.0, complete=False)
+    data = json.loads(path.read_text())
+    assert data["complete"] is False and data["wall_seconds"] == 12.0 and data["rates"]["x"]["killed"] == 1
+    assert len(data["machine"]["load_average"]) == 3
+
+
+def test_the_suite_hook_runs_only_for_mutants_that_survive_their_own_tests(tiny_repo: Path, tmp_path: Path) -> None:
+    area = Area("calc", ("test_calc.py",))
+    killed = Mutant("sign", "calc", "calc.py", "if x < 0:", "if x > 0:", tests=("test_calc.py",))
+    survivor = Mutant("scale", "calc", "calc.py", "return x * 1", "return x * 2", tests=("test_calc.py",))
+    calls: list[str] = []
+    with scratch_copy(tiny_repo) as copy:
+        for m in (killed, survivor):
+            with applied(m, copy) as reverted:
+                def hook() -> None:
+                    with reverted():
+                        calls.append((copy / "calc.py").read_text())
+                judge(m, area, copy, tiny_repo, 120, tmp_path, before_suite=hook)
+            assert "return x * 1" in (copy / "calc.py").read_text()
+    assert calls == [(tiny_repo / "calc.py").read_text()]  # once, for the survivor, with the original text back
+
+
+def test_runs_side_by_side_combine_into_one_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import main
+    a, b, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "all.json"
+    report.write_json([Verdict("m1", "x", "killed", "tests", 3)], a, {}, 40.0)
+    report.write_json([Verdict("m2", "x", "survived", "", 5), Verdict("m3", "y", "equivalent", "", 0, "why")], b,
+                      {}, 70.0)
+    result = CliRunner().invoke(main, ["--combine", str(a), "--combine", str(b), "--json", str(out)])
+    assert result.exit_code == 1  # a survivor
+    import json
+    data = json.loads(out.read_text())
+    assert data["rates"]["x"] == {"judged": 2, "killed": 1, "survived": 1, "equivalent": 0, "kill_rate": 0.5}
+    assert data["wall_seconds"] == 70.0 and [m["id"] for m in data["mutants"]] == ["m1", "m2", "m3"]
+
+
+def test_shards_split_the_chosen_mutants_and_bad_shards_are_refused() -> None:
+    from click.testing import CliRunner
+
+    from mutation.__main__ import _shard, main
+    ms = [Mutant(str(i), "a", "f", "x", "y") for i in range(5)]
+    assert [m.id for m in _shard(ms, "1/2")] == ["0", "2", "4"] and [m.id for m in _shard(ms, "2/2")] == ["1", "3"]
+    assert _shard(ms, None) == ms
+    result = CliRunner().invoke(main, ["--shard", "3/2"])
+    assert result.exit_code == 2 and "expected K/N with 1 <= K <= N" in result.output
