@@ -65,12 +65,13 @@ def test_tables_show_each_case_and_the_estimate_label(run) -> None:
 def test_estimate_row_counts_bytes_and_the_readers_own_stores(run) -> None:
     # [1,1,64,128] bf16 on 2 cores, one tile-row each (Wt = 4). DRAM: input + output and one gamma and one
     # beta stick (128 x 2 bytes) per core. The reader's own stores per core (layer_norm_rm_reader.cpp,
-    # resident plan, W a multiple of 32 so no mask tile and no padding): the fp32 epsilon tile (1024 datums),
-    # then per tile-row one shift tile and Wt gamma and Wt beta row-repeated tiles: 1024 * (1 + 1 + 2 * 4).
+    # resident plan, W a multiple of 32 so no mask tile and no padding, fp32 DST so no ones tile): the fp32
+    # epsilon tile (1024 datums) only; the row shift is computed in the compute kernel and the gamma/beta
+    # row-repeated tiles are built once per core by local NOC copies (kernel_lib/tile_fill.h).
     _, report = run
     row = next(r for r in report["silicon_estimate"] if r["dtype"] == "bfloat16")
     assert row["dram_bytes"] == 2 * 64 * 128 * 2 + 2 * 2 * 128 * 2 and row["cores"] == 2
-    assert row["riscv_datums_slowest_core"] == 1024 * (1 + 1 + 2 * 4)
+    assert row["riscv_datums_slowest_core"] == 1024
     assert row["without_riscv"]["device_us"] <= row["device_us"]
     assert row["stage_us"]["reader"] > row["without_riscv"]["stage_us"]["reader"]
 

@@ -16,7 +16,9 @@ per Program (defines select #ifdef branches):
 
 A light reader, not a compiler: `#ifdef`, `#ifndef`, `#if` over `defined(X)` with `!`, `&&`, `||`,
 `#else` and `#endif` are followed; any other conditional is refused by name, so nothing is silently
-mis-read.
+mis-read. A quoted `#include` that names a file next to the including one (an op's shared kernel body in
+operations/kernel_lib, say) is read in its place, folded onto the include's line so line numbers stay the
+kernel file's; includes found on the include path (the kernel API) are not ours to read.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from typing import Any
 from program import AccessorArgs, Kernel, Program
 from tests.ttnn_checks.kernel_surface import strip_comments_only
 
+LOCAL_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"[ \t]*$')
 CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif|define)\b[ \t]*([^\n]*)$", re.M)
 DEFINED = re.compile(r"\bdefined\s*(?:\(\s*(\w+)\s*\)|\s(\w+))")
 BOOLEAN = re.compile(r"[\s()]*(?:(?:True|False|and|or|not)\b[\s()]*)+")
@@ -65,8 +68,9 @@ class ArgReads:
     events: list[tuple[int, str, Any]] = field(default_factory=list)  # source order: constants and accessors
 
 
-def active_text(path: Path, defines: dict[str, str]) -> str:
-    """The source with comments and the inactive branches of #ifdef-style conditionals blanked (lines kept)."""
+def active_text(path: Path, defines: dict[str, str], _seen: frozenset[Path] = frozenset()) -> str:
+    """The source with comments and the inactive branches of #ifdef-style conditionals blanked (lines kept);
+    local quoted includes are read in place (each at most once along an include chain)."""
     text = strip_comments_only(path.read_text())
     defined = set(defines)
     lines = text.split("\n")
@@ -76,7 +80,7 @@ def active_text(path: Path, defines: dict[str, str]) -> str:
         m = CONDITIONAL.match(line)
         parent = all(active for active, _ in stack)
         if not m:
-            out.append(line if parent else "")
+            out.append(_included(path, line, defines, _seen) if parent else "")
             continue
         word, rest = m.group(1), m.group(2).strip()
         if word == "define":
@@ -97,6 +101,15 @@ def active_text(path: Path, defines: dict[str, str]) -> str:
     if stack:
         raise ValueError(f"{path}: {len(stack)} #if without #endif")
     return "\n".join(out)
+
+
+def _included(path: Path, line: str, defines: dict[str, str], seen: frozenset[Path]) -> str:
+    """`line` itself, or, for `#include "x"` naming a file beside `path`, that file's active text on one line."""
+    m = LOCAL_INCLUDE.match(line)
+    header = (path.parent / m.group(1)).resolve() if m else None
+    if header is None or not header.is_file() or header in seen:
+        return line
+    return " ".join(active_text(header, defines, seen | {header}).split("\n"))
 
 
 def _top(path: Path, number: int, stack: list[tuple[bool, bool]]) -> tuple[bool, bool]:

@@ -112,3 +112,16 @@ def test_conditionals_follow_the_defines_and_others_are_refused(tmp_path):
     source.write_text("#if FUSE_GAMMA > 1\nA\n#endif\n")
     with pytest.raises(ValueError, match=r"k.cpp:1: #if FUSE_GAMMA > 1: only #ifdef, #ifndef and #if over defined"):
         kernel_args.active_text(source, {})
+
+
+def test_a_local_include_is_read_in_place_on_its_line(tmp_path):
+    """The ops' writer is a one-line kernel including kernel_lib/row_major_writer.h: the header's reads count,
+    at the include's line; a header on the include path (the kernel API) is not read, nor a cycle twice."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "body.h").write_text('#pragma once\n#include "body.h"\n#ifdef FUSE_GAMMA\n'
+                                             "uint32_t g = get_arg_val<uint32_t>(4);\n#endif\n"
+                                             "uint32_t a = get_arg_val<uint32_t>(3);\n")
+    source = tmp_path / "k.cpp"
+    source.write_text('// kernel\n#include "api/dataflow/dataflow_api.h"\n#include "lib/body.h"\n')
+    assert kernel_args.read_args(source, {}).runtime == [(3, 3)]
+    assert kernel_args.read_args(source, {"FUSE_GAMMA": "1"}).runtime == [(3, 4), (3, 3)]
