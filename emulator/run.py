@@ -198,7 +198,11 @@ def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int
 
 
 class EmulatorResolver:
-    """The program.TensorResolver of emulated tensors."""
+    """The program.TensorResolver of emulated tensors. One serves one launch and remembers each tensor's
+    address: every core's runtime args name the same few buffers (_check_io has found them usable)."""
+
+    def __init__(self) -> None:
+        self._addresses: dict[int, int] = {}
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
         """tt-metal's compile-time words for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
@@ -207,7 +211,10 @@ class EmulatorResolver:
         return words
 
     def buffer_address(self, tensor: EmulatedTensor) -> int:
-        return tensor.buffer_address()
+        address = self._addresses.get(id(tensor))
+        if address is None:
+            address = self._addresses[id(tensor)] = tensor.buffer_address()
+        return address
 
 
 def _compute_defines(kernel: Kernel) -> dict[str, str]:
@@ -264,7 +271,8 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
     cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,
             "num_pages": cb.num_pages, "offset": layout[core][cb.index]}
            for cb in program.cbs for core in _cores(cb.core_ranges)]
-    kernels = [_kernel_plan(program, kernel, obj, io) for kernel, obj in zip(program.kernels, objects)]
+    resolver = EmulatorResolver()
+    kernels = [_kernel_plan(program, kernel, obj, io, resolver) for kernel, obj in zip(program.kernels, objects)]
     return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
                          events=str(events) if events is not None else None,
                          watchdog=watchdog, device=device_section,
@@ -272,16 +280,17 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                          cbs=cbs, kernels=kernels)
 
 
-def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedTensor]) -> dict[str, Any]:
+def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedTensor],
+                 resolver: EmulatorResolver) -> dict[str, Any]:
     c = kernel.compute_config
     config = None if c is None else {
         "math_fidelity": c.math_fidelity, "fp32_dest_acc_en": bool(c.fp32_dest_acc_en),
         "math_approx_mode": bool(c.math_approx_mode), "dst_full_sync_en": bool(c.dst_full_sync_en),
         "unpack_to_dest_fp32": [int(i) for i in c.unpack_to_dest_fp32]}
-    launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, EmulatorResolver())}
+    launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, resolver)}
                 for core in _cores(kernel.core_ranges)]
     return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
-            "common_args": common_runtime_args(program, kernel, io, EmulatorResolver()), "compute_config": config,
+            "common_args": common_runtime_args(program, kernel, io, resolver), "compute_config": config,
             "launches": launches}
 
 
