@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .side_by_side import print_side_by_side
 from .silicon_estimate import SOURCE, STAGES
 from .timing import TIMED_CALLS, WARMUP_CALLS
 
@@ -24,17 +25,24 @@ def print_throughput(rows: list[dict[str, Any]], repeats: int) -> None:
     print(f"\n== emulator vs warm torch CPU layer_norm, gamma and beta on (medians of {repeats} interleaved rounds)")
     print(f"   emulator: one call a round, upload + op + read-back, warm kernel cache; torch: mean of "
           f"{TIMED_CALLS} calls right after {WARMUP_CALLS} untimed ones")
-    print(f"{'shape':16} {'dtype':9} {'emulator ms':>12} {'torch ms':>9} {'ratio':>8} {'max|err| vs f64':>16}")
+    print("   emulator CPU: of this process and the runner per call (load inflates wall time far more)")
+    print(f"{'shape':16} {'dtype':9} {'emulator ms':>12} {'emu CPU ms':>11} {'torch ms':>9} {'ratio':>8} "
+          f"{'max|err| vs f64':>16}")
     for r in rows:
-        print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['emulator_s'] * 1e3:12.1f} {r['torch_warm_s'] * 1e3:9.3f} "
-              f"{r['ratio']:8.1f} {r['max_abs_err_vs_float64']:16.3g}")
+        print(f"{_shape(r['shape']):16} {r['dtype']:9} {r['emulator_s'] * 1e3:12.1f} {r['emulator_cpu_s'] * 1e3:11.1f} "
+              f"{r['torch_warm_s'] * 1e3:9.3f} {r['ratio']:8.1f} {r['max_abs_err_vs_float64']:16.3g}")
 
 
 def print_seed_matrix(m: dict[str, Any]) -> None:
-    print(f"\n== seed matrix ({m['cases']} cases, fresh kernel cache)")
+    print(f"\n== seed matrix ({m['cases']} cases, fresh kernel cache; wall s, CPU s of this process and its "
+          "children, 1-min load)")
+    r = m["runner_build"]
+    print(f"runner build: {r['seconds']:7.2f} s, CPU {r['cpu_seconds']:6.2f} s, load {r['load_average']}")
     for label in ("cold", "warm"):
-        print(f"{label:5} cache: {m[label]['seconds']:7.2f} s, kernels compiled {m[label]['compiled']}, "
-              f"cache hits {m[label]['cache_hits']}")
+        f = m[label]
+        print(f"{label:5} cache: {f['seconds']:7.2f} s, CPU {f['cpu_seconds']:6.2f} s, load {f['load_average']}, "
+              f"kernels compiled {f['compiled']}, cache hits {f['cache_hits']}")
+    print(f"cold including the runner build: {m['cold_with_runner_build_s']:.2f} s")
 
 
 def print_traffic(rows: list[dict[str, Any]]) -> None:
@@ -72,3 +80,5 @@ def print_report(report: dict[str, Any]) -> None:
         print_seed_matrix(report["seed_matrix"])
     print_traffic(report["traffic"])
     print_estimate(report["silicon_estimate"])
+    if "side_by_side" in report:
+        print_side_by_side(report["side_by_side"])

@@ -6,12 +6,13 @@ output from that run is also compared with float64 torch, so a fast but wrong em
 """
 from __future__ import annotations
 
+import statistics
 import time
 from typing import Any
 
 import torch
 
-from .timing import Clock, against_warm_baseline
+from .timing import Clock, against_warm_baseline, cpu_seconds
 from .workload import inputs, run_op, run_torch
 
 
@@ -22,12 +23,20 @@ def max_abs_error(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, got:
 
 
 def throughput_row(device: Any, shape: list[int], dtype: str, repeats: int,
-                   clock: Clock = time.perf_counter) -> dict[str, Any]:
-    """One shape and dtype, gamma and beta on: medians, ratio, every sample, and the output's error."""
+                   clock: Clock = time.perf_counter, cpu_clock: Clock = cpu_seconds) -> dict[str, Any]:
+    """One shape and dtype, gamma and beta on: medians, ratio, every sample, the emulator's CPU time per
+    call (this process and the runner; the figure load moves least), and the output's error."""
     x, gamma, beta = inputs(shape, dtype)
     error = max_abs_error(x, gamma, beta, run_op(device, x, gamma, beta))
-    c = against_warm_baseline(lambda: run_op(device, x, gamma, beta), lambda: run_torch(x, gamma, beta),
-                              repeats, clock)
+    cpu_samples: list[float] = []
+
+    def emulator_call() -> None:
+        start = cpu_clock()
+        run_op(device, x, gamma, beta)
+        cpu_samples.append(cpu_clock() - start)
+
+    c = against_warm_baseline(emulator_call, lambda: run_torch(x, gamma, beta), repeats, clock)
     return {"shape": shape, "dtype": dtype, "emulator_s": c.subject_s, "torch_warm_s": c.baseline_s,
             "ratio": c.ratio, "emulator_samples_s": c.subject_samples_s, "torch_warm_means_s": c.baseline_means_s,
+            "emulator_cpu_s": statistics.median(cpu_samples), "emulator_cpu_samples_s": cpu_samples,
             "max_abs_err_vs_float64": error}

@@ -8,6 +8,7 @@ is being timed, and the clock is a parameter, so the arithmetic is testable with
 """
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from dataclasses import dataclass
@@ -18,6 +19,13 @@ Measurement = Callable[[], float]  # takes one sample, returns seconds
 
 WARMUP_CALLS = 3
 TIMED_CALLS = 10
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its waited-for children (the emulator's runner and
+    compilers): on a shared machine it moves far less with other people's load than wall time does."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def elapsed(fn: Callable[[], Any], clock: Clock = time.perf_counter) -> float:

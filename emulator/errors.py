@@ -46,7 +46,7 @@ class KernelCrashError(EmulatorError):
 
 
 class UninitialisedReadError(EmulatorError):
-    """A compute op read L1 that nothing wrote."""
+    """Undefined data (L1 nothing wrote, or results computed from it) would be written to DRAM."""
 
 
 class ComputeMisuseError(EmulatorError):

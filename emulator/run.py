@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from emulator.cost_model import Estimate, estimate as estimate_cost, read_core_l
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
-from program import (NUM_CIRCULAR_BUFFERS, Kernel, Program, ProgramError, common_runtime_args, compile_time_args,
-                     cores_of, round_up, runtime_args)
+from program import (NUM_CIRCULAR_BUFFERS, CoreRange, Kernel, Program, ProgramError, common_runtime_args,
+                     compile_time_args, cores_of, round_up, runtime_args)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
@@ -73,7 +74,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         raise ValueError(f"events={str(events)!r}: expected a file path in an existing folder for the event log")
     device = _check_io(program, io_tensors)
     sources = _kernel_sources(program)
-    cores = _cores(program, device)
+    cores = _used_cores(program, device)
     layout = _l1_layout(program, device)
     builds = _compile_kernels(program, sources, io_tensors, device.cache_dir, tuple(include_dirs))
     runner = build.runner_path(device.cache_dir)
@@ -85,7 +86,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         timeout = hang_timeout if hang_timeout is not None else settings.hang_seconds()
         plan = _plan(program, io_tensors, device, layout, [b.path for b in builds], report_path, trace, timeout,
                      events_path)
-        check_plan(plan)
+        if settings.validate_contract():
+            check_plan(plan)
         plan_path.write_text(json.dumps(plan))
         report = _launch(runner, plan_path, report_path, timeout)
         modelled = _estimate(program, events_path, report["stats"]) if estimate else None
@@ -100,10 +102,10 @@ def _estimate(program: Program, events_path: Path, stats: dict[str, Any]) -> Est
     """The recorded log replayed per core; the DRAM floor from the runtime's own byte count."""
     cb_pages: dict[tuple[int, int], dict[int, int]] = {}
     for cb in program.cbs:
-        for core in cores_of(cb.core_ranges):
+        for core in _cores(cb.core_ranges):
             cb_pages.setdefault(core, {})[cb.index] = cb.num_pages
     for kernel in program.kernels:
-        for core in cores_of(kernel.core_ranges):
+        for core in _cores(kernel.core_ranges):
             cb_pages.setdefault(core, {})
     logs = read_core_logs(events_path, cb_pages)
     return estimate_cost(logs, dram_bytes=int(stats["dram_bytes_read"]) + int(stats["dram_bytes_written"]))
@@ -123,6 +125,17 @@ def _kernel_sources(program: Program) -> list[Path]:
     return paths
 
 
+def _cores(ranges: list[CoreRange]) -> tuple[tuple[int, int], ...]:
+    """cores_of, remembered per distinct range list: a program's CBs and kernels mostly share one, which
+    a launch would otherwise expand once per CB and kernel."""
+    return _cores_of_corners(tuple((tuple(r.start), tuple(r.end)) for r in ranges))
+
+
+@lru_cache(maxsize=1024)
+def _cores_of_corners(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(cores_of([CoreRange(start, end) for start, end in corners]))
+
+
 def _check_io(program: Program, io: list[EmulatedTensor]) -> EmulatedDevice:
     if len(io) != len(program.tensors):
         raise ValueError(f"io_tensors: {len(io)} given, program {program.name!r} expects {len(program.tensors)} "
@@ -139,10 +152,10 @@ def _check_io(program: Program, io: list[EmulatedTensor]) -> EmulatedDevice:
     return io[0].device
 
 
-def _cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int]]:
+def _used_cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int]]:
     used: dict[tuple[int, int], None] = {}
     for k in program.kernels:
-        for core in cores_of(k.core_ranges):
+        for core in _cores(k.core_ranges):
             used.setdefault(core, None)
     for core in used:
         if not (0 <= core[0] < device.grid[0] and 0 <= core[1] < device.grid[1]):
@@ -151,29 +164,37 @@ def _cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int]]:
 
 
 def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
-    """CB offsets per core, from the unreserved base up in index order; refuses what does not fit."""
-    layout: dict[tuple[int, int], dict[int, int]] = {}
+    """CB offsets per core, from the unreserved base up in index order; refuses what does not fit. Cores
+    holding the same CBs share one placement (computed once)."""
     per_core: dict[tuple[int, int], list] = {}
     for cb in program.cbs:
-        for core in cores_of(cb.core_ranges):
+        for core in _cores(cb.core_ranges):
             per_core.setdefault(core, []).append(cb)
-    available = device.l1_size - device.l1_unreserved_base
+    placements: dict[tuple[int, ...], dict[int, int]] = {}
+    layout: dict[tuple[int, int], dict[int, int]] = {}
     for core, cbs in per_core.items():
-        offset, placed = device.l1_unreserved_base, {}
-        for cb in sorted(cbs, key=lambda c: c.index):
-            offset = round_up(offset, device.l1_alignment)
-            placed[cb.index] = offset
-            offset += cb.total_size
-        used = offset - device.l1_unreserved_base
-        if offset > device.l1_size:
-            listing = "\n".join(f"  CB {cb.index}: {cb.num_pages} pages x {cb.page_size} B = {cb.total_size} B"
-                                for cb in sorted(cbs, key=lambda c: c.index))
-            raise L1OverflowError(f"circular buffers of core {core} need {used} bytes of L1, {available} are "
-                                  f"available (L1 {device.l1_size} B from the unreserved base "
-                                  f"{device.l1_unreserved_base}):\n{listing}",
-                                  {"core": list(core), "used": used, "available": available})
-        layout[core] = placed
+        key = tuple(id(cb) for cb in cbs)
+        if key not in placements:
+            placements[key] = _place(core, cbs, device)
+        layout[core] = placements[key]
     return layout
+
+
+def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int, int]:
+    offset, placed = device.l1_unreserved_base, {}
+    for cb in sorted(cbs, key=lambda c: c.index):
+        offset = round_up(offset, device.l1_alignment)
+        placed[cb.index] = offset
+        offset += cb.total_size
+    if offset > device.l1_size:
+        used, available = offset - device.l1_unreserved_base, device.l1_size - device.l1_unreserved_base
+        listing = "\n".join(f"  CB {cb.index}: {cb.num_pages} pages x {cb.page_size} B = {cb.total_size} B"
+                            for cb in sorted(cbs, key=lambda c: c.index))
+        raise L1OverflowError(f"circular buffers of core {core} need {used} bytes of L1, {available} are "
+                              f"available (L1 {device.l1_size} B from the unreserved base "
+                              f"{device.l1_unreserved_base}):\n{listing}",
+                              {"core": list(core), "used": used, "available": available})
+    return placed
 
 
 class EmulatorResolver:
@@ -200,22 +221,34 @@ def _compute_defines(kernel: Kernel) -> dict[str, str]:
 def cb_format_define(program: Program, kernel: Kernel) -> str:
     """EMU_CB_DATA_FORMATS for a kernel: the format code of each CB index on its first core (0xff: none).
     tt-metal's JIT compiles CB formats into the kernel, so a format change is a recompile here too."""
-    core = next(iter(cores_of(kernel.core_ranges)))
+    x, y = kernel.core_ranges[0].start
     codes = ["0xff"] * NUM_CIRCULAR_BUFFERS
     for cb in program.cbs:
-        if core in cores_of(cb.core_ranges):
+        if any(r.start[0] <= x <= r.end[0] and r.start[1] <= y <= r.end[1] for r in cb.core_ranges):
             codes[cb.index] = str(FORMAT_CODE[cb.data_format])
     return ",".join(codes)
 
 
 def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor], cache_dir: Path,
                      include_dirs: tuple[Path, ...]) -> list[build.KernelBuild]:
+    """Each kernel's object: cached ones at once, the rest compiled in parallel, each distinct build once."""
     resolver = EmulatorResolver()
-    jobs = [(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
-             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k), include_dirs)
+    jobs = [build.kernel_job(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
+                             {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k),
+                             include_dirs)
             for k, source in zip(program.kernels, sources)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda job: build.kernel_object(*job), jobs))
+    missing = list({job.path: job for job in jobs if not job.path.exists()}.values())
+    if len(missing) > 1:
+        with ThreadPoolExecutor(max_workers=build.compile_jobs()) as pool:
+            compiled = list(pool.map(build.build_kernel, missing))
+    else:
+        compiled = [build.build_kernel(job) for job in missing]
+    fresh = {b.path for b in compiled if not b.cached}
+    builds = []
+    for job in jobs:
+        builds.append(build.KernelBuild(job.path, cached=job.path not in fresh))
+        fresh.discard(job.path)
+    return builds
 
 
 def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
@@ -230,7 +263,7 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                 "deadlock_ticks": settings.DEADLOCK_TICKS}
     cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,
             "num_pages": cb.num_pages, "offset": layout[core][cb.index]}
-           for cb in program.cbs for core in cores_of(cb.core_ranges)]
+           for cb in program.cbs for core in _cores(cb.core_ranges)]
     kernels = [_kernel_plan(program, kernel, obj, io) for kernel, obj in zip(program.kernels, objects)]
     return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
                          events=str(events) if events is not None else None,
@@ -246,7 +279,7 @@ def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedT
         "math_approx_mode": bool(c.math_approx_mode), "dst_full_sync_en": bool(c.dst_full_sync_en),
         "unpack_to_dest_fp32": [int(i) for i in c.unpack_to_dest_fp32]}
     launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, EmulatorResolver())}
-                for core in cores_of(kernel.core_ranges)]
+                for core in _cores(kernel.core_ranges)]
     return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
             "common_args": common_runtime_args(program, kernel, io, EmulatorResolver()), "compute_config": config,
             "launches": launches}
@@ -258,7 +291,8 @@ def _launch(runner: Path, plan: Path, report_path: Path, hang: float) -> dict[st
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=hang + 60)
     except subprocess.TimeoutExpired as e:
         raise EmulatorError(f"the emulator runner did not finish within {hang + 60:.0f} s and was killed") from e
-    report = decode_report(report_path.read_text()) if report_path.exists() else None
+    validate = settings.validate_contract()
+    report = decode_report(report_path.read_text(), validate) if report_path.exists() else None
     if proc.returncode == 0 and report and report["status"] == "ok":
         return report
     if report and report["status"] == "fault":

@@ -25,6 +25,7 @@ CACHE_DIR_ENV = "EMULATOR_CACHE_DIR"
 HANG_SECONDS_ENV = "EMULATOR_HANG_SECONDS"
 COMPILER_ENV = "CXX"
 NUMERICS_ENV = "EMULATOR_NUMERICS"
+VALIDATE_CONTRACT_ENV = "EMULATOR_VALIDATE_CONTRACT"
 NUMERICS_VARIANTS = tuple(NUMERICS_CODE)
 DEFAULT_NUMERICS = "pessimistic"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
@@ -61,6 +62,25 @@ def hang_seconds() -> float:
 def compiler() -> str:
     """The host C++ compiler that builds the runner and the kernels."""
     return os.environ.get(COMPILER_ENV) or DEFAULT_COMPILER
+
+
+def parse_validate_contract(environ: Mapping[str, str]) -> bool:
+    """Whether `environ` asks for the plan and report to be checked against their JSON schemas in Python:
+    "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off" (any case; unset or empty: off); else a ValueError."""
+    raw = (environ.get(VALIDATE_CONTRACT_ENV) or "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ValueError(f"{VALIDATE_CONTRACT_ENV}={environ[VALIDATE_CONTRACT_ENV]!r}: expected 1/true/yes/on or "
+                     "0/false/no/off")
+
+
+def validate_contract() -> bool:
+    """Whether each run checks its plan and report against the JSON schemas in Python (off by default:
+    the runner checks every plan key itself, and schema validation was the warm seed matrix's largest
+    cost; the test suite turns it on in its root conftest.py, so every test run still validates)."""
+    return parse_validate_contract(os.environ)
 
 
 def check_numerics(variant: str, source: str = "numerics") -> str:

@@ -178,7 +178,7 @@ uint8_t* cb_front_page(uint32_t cb, uint32_t index, const char* what) {
 }
 
 // The compute model asks for a back page only to write all of it (packer, tilize, untilize): the page
-// counts as written from here on.
+// counts as written from here on, but for the undefined datums the packer then stores (store_undefined).
 uint8_t* cb_back_page(uint32_t cb, uint32_t index, const char* what) {
     CircularBuffer& c = cb_of(cb);
     if (index >= c.reserved) {

@@ -4,18 +4,20 @@
 //
 // Number rules live in numerics.cpp (FPU, packer) and sfpu_math.cpp (SFPU), each citing its source;
 // emulator/README.md gathers them in the fidelity table.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "emu/compute.h"
 #include "numerics.h"
-#include "sfpu_math.h"
 #include "runtime.h"
+#include "sfpu_math.h"
+#include "tile.h"
 
 namespace emu {
 
 enum class DstState : uint8_t { Free, Math, Committed, Pack };
-enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose };
+enum class FpuMode : uint8_t { None, Copy, Tilize, Untilize, Reduce, Binary, Matmul, Transpose, UnaryBcast };
 
 struct ComputeState {
     bool started = false;
@@ -38,11 +40,10 @@ struct ComputeState {
     bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
     float dst[16][1024] = {};
+    DatumMask dst_undefined[16];  // per DST tile: datums computed from L1 nothing wrote
 };
 
 namespace {
-
-constexpr uint32_t kDatums = 1024;
 
 ComputeState& cs() { return *t_self->compute_state; }
 
@@ -72,22 +73,6 @@ float round_bf16_nearest_even(float f) {
 const char* format_name(DataFormat f) { return f == DataFormat::Float32 ? "Float32" : "Float16_b"; }
 
 uint32_t datum_bytes(DataFormat f) { return f == DataFormat::Float32 ? 4 : 2; }
-
-void write_packed(float v, bool fp32_dest, DataFormat fmt, uint8_t* out) {
-    const uint32_t packed = pack_datum(v, fp32_dest, fmt == DataFormat::Float32);
-    if (fmt == DataFormat::Float32) {
-        std::memcpy(out, &packed, 4);
-    } else {
-        const uint16_t h = static_cast<uint16_t>(packed);
-        std::memcpy(out, &h, 2);
-    }
-}
-
-// Tile datum index of (row, col): four 16x16 faces, row-major inside a face.
-uint32_t datum_index(uint32_t r, uint32_t c) { return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15); }
-
-uint32_t row_of(uint32_t i) { return ((i >> 9) << 4) + ((i & 255) >> 4); }
-uint32_t col_of(uint32_t i) { return (((i >> 8) & 1) << 4) + (i & 15); }
 
 bool dest_fp32() { return compute_config().fp32_dest_acc_en; }
 
@@ -198,48 +183,55 @@ void configure_unpacker(Reg reg, uint32_t cb) {
     (reg == Reg::SrcA ? s.srca_cb : s.srcb_cb) = cb;
 }
 
-// A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
-// (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
-// unpack_to_dest_fp32 CB): exact.
-void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, uint32_t cb, uint32_t tile,
-                 const char* call, float* out) {
-    const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        if (!needed(need, i)) {
-            out[i] = 0.0f;
-            continue;
-        }
-        uint32_t bits;
-        if (fmt == DataFormat::Float32) {
-            std::memcpy(&bits, page + 4 * i, 4);
-        } else {
-            uint16_t half;
-            std::memcpy(&half, page + 2 * i, 2);
-            bits = uint32_t(half) << 16;
-        }
-        if (!l1_written(page + i * datum_bytes(fmt), datum_bytes(fmt))) {
-            fault("uninitialised_read", "%s reads datum (%u,%u) of tile %u of CB %u, which nothing wrote", call,
-                  row_of(i), col_of(i), tile, cb);
-        }
-        out[i] = float_of(fmt == DataFormat::Float32 ? unpack_fp32_datum(bits, to_dest, reg) : bits);
+// Which datums of the tile at `page` nothing wrote: the unpacker reads whatever bits L1 holds, and the
+// compute model carries them on as undefined (README "Undefined datums"). None when `page` is not L1
+// (a host staging buffer) or every byte of it is written; datums `need` leaves out are never used.
+DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
+    DatumMask m;
+    const uint8_t* w = written_bytes(page);
+    if (!w || !std::memchr(w, 0, kDatums * bytes)) {
+        return m;
     }
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        bool all = true;
+        for (uint32_t b = 0; b < bytes; ++b) {
+            all &= w[i * bytes + b] != 0;
+        }
+        m.set(i, !all && needed(need, i));
+    }
+    return m;
 }
 
-void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out) {
+// A tile's datums as the FPU sees them: bf16 exact; fp32 through numerics.h unpack_fp32_datum into a TF32
+// (fp32 DST) or bf16 register. `to_dest` is the unpack-to-dest path (copy/tilize/untilize of an
+// unpack_to_dest_fp32 CB): exact. `undefined` receives the datums nothing wrote.
+void unpack_tile(const uint8_t* page, DataFormat fmt, bool to_dest, Needed need, float* out, DatumMask& undefined) {
+    const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+    unpack_tile_datums(page, fmt == DataFormat::Float32, to_dest, reg, out);
+    if (need != Needed::All) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = needed(need, i) ? out[i] : 0.0f;
+        }
+    }
+    undefined = unwritten_datums(page, datum_bytes(fmt), need);
+}
+
+void read_operand(uint32_t cb, uint32_t tile, Reg reg, Needed need, const char* call, float* out,
+                  DatumMask& undefined) {
     check_tile_pages(cb, call);
     check_format(cb, reg, call);
     if (unpacks_to_dest(cb)) {
         fault("compute_misuse", "%s: CB %u is in unpack_to_dest_fp32 mode, which only copy/tilize/untilize can "
               "read; an FPU operand from it is unpacked wrongly on hardware", call, cb);
     }
-    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, false, need, cb, tile, call, out);
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, false, need, out, undefined);
 }
 
-void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out) {
+void read_for_copy(uint32_t cb, uint32_t tile, const char* call, float* out, DatumMask& undefined) {
     check_tile_pages(cb, call);
     check_format(cb, Reg::SrcA, call);
-    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, cb, tile,
-                call, out);
+    unpack_tile(cb_front_page(cb, tile, call), cb_config(cb).format, unpacks_to_dest(cb), Needed::All, out,
+                undefined);
 }
 
 // --- DST writes -------------------------------------------------------------------------------------
@@ -251,6 +243,15 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
         return v;
     }
     return r == Rounding::Nearest ? round_bf16_nearest_even(v) : truncate_to(v, kBf16Mask);
+}
+
+// A datacopy into DST of a whole tile: dst_value(v, Truncate) per datum, branch-free (a 16-bit DST keeps
+// the top half of every datum).
+void dst_store_tile(float* v, bool fp32_dest) {
+    const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : kBf16Mask;
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        v[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, v[i]) & keep);
+    }
 }
 
 float apply(BinOp op, float a, float b, uint32_t fidelity) {
@@ -275,11 +276,17 @@ void decode_srcb(uint32_t cb_a, uint32_t cb_b, float* b) {
     }
 }
 
-// DST -> L1 through the packer's conversion (numerics.h pack_datum).
-void pack_into(const float* values, DataFormat fmt, uint8_t* page) {
-    const bool fp32 = dest_fp32();
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        write_packed(values[i], fp32, fmt, page + datum_bytes(fmt) * i);
+// DST -> L1 through the packer's conversion (numerics.h pack_datum). An undefined datum is stored as
+// fresh L1 and stays unwritten there (l1.cpp store_undefined), so a later read of it is undefined too.
+void pack_into(const float* values, const DatumMask& undefined, DataFormat fmt, uint8_t* page) {
+    const uint32_t bytes = datum_bytes(fmt);
+    pack_tile_datums(values, dest_fp32(), fmt == DataFormat::Float32, page);
+    if (undefined.any()) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            if (undefined.test(i)) {
+                store_undefined(page + bytes * i, bytes);
+            }
+        }
     }
 }
 
@@ -325,6 +332,9 @@ void regs_acquire() {
     }
     std::memset(s.dst, 0, sizeof(s.dst[0]) * dst_capacity());
     std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
+    for (DatumMask& m : s.dst_undefined) {
+        m = DatumMask{};
+    }
     s.dst_state = DstState::Math;
 }
 
@@ -385,12 +395,9 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
     float v[kDatums];
-    read_for_copy(cb, itile, "copy_tile", v);
-    const bool fp32 = dest_fp32();
-    float* d = cs().dst[idst];
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        d[i] = dst_value(v[i], Rounding::Truncate, fp32);
-    }
+    read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
+    dst_store_tile(v, dest_fp32());
+    std::memcpy(cs().dst[idst], v, sizeof v);
 }
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -424,25 +431,35 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
               block, icb, in.page_size, row_datums);
     }
     const bool exact = unpacks_to_dest(icb);
+    const uint8_t* written = written_bytes(rows);
+    const bool all_written = !written || !std::memchr(written, 0, uint64_t(32) * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
+        // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];
         for (uint32_t r = 0; r < 32; ++r) {
-            for (uint32_t c = 0; c < 32; ++c) {
-                const uint8_t* datum = rows + (r * row_datums + t * 32 + c) * bytes;
-                if (!l1_written(datum, bytes)) {
-                    fault("uninitialised_read", "tilize_block reads row %u, column %u of CB %u, which nothing wrote",
-                          r, t * 32 + c, icb);
+            for (uint32_t half = 0; half < 2; ++half) {
+                std::memcpy(staged + datum_index(r, 16 * half) * bytes,
+                            rows + (r * row_datums + t * 32 + 16 * half) * bytes, 16 * bytes);
+            }
+        }
+        DatumMask undefined;
+        if (!all_written) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t c = 0; c < 32; ++c) {
+                    const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
+                    bool all = true;
+                    for (uint32_t b = 0; b < bytes; ++b) {
+                        all &= written[at + b] != 0;
+                    }
+                    undefined.set(datum_index(r, c), !all);
                 }
-                std::memcpy(staged + datum_index(r, c) * bytes, datum, bytes);
             }
         }
         float v[kDatums];
-        unpack_tile(staged, in.format, exact, Needed::All, icb, t, "tilize_block", v);
-        const bool fp32 = dest_fp32();
-        for (float& x : v) {
-            x = dst_value(x, Rounding::Truncate, fp32);
-        }
-        pack_into(v, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
+        const SrcFormat reg = dest_fp32() ? SrcFormat::Tf32 : SrcFormat::Bf16;
+        unpack_tile_datums(staged, in.format == DataFormat::Float32, exact, reg, v);
+        dst_store_tile(v, dest_fp32());
+        pack_into(v, undefined, cb_config(ocb).format, cb_back_page(ocb, cb_take_pack_slot(ocb), "tilize_block"));
     }
 }
 
@@ -496,12 +513,27 @@ void write_untilized(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t
         for (uint32_t t = 0; t < block_ct_dim; ++t) {
             const uint32_t tile = rt * block_ct_dim + t;
             float v[kDatums];
-            unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, icb, tile, call, v);
-            for (uint32_t i = 0; i < kDatums; ++i) {
-                const float d = dst_value(v[i], Rounding::Truncate, fp32);
-                const uint32_t row = rt * 32 + row_of(i);
-                const uint32_t col = (block_c_index * block_ct_dim + t) * 32 + col_of(i);
-                write_packed(d, fp32, out.format, base + (uint64_t(row) * row_datums + col) * bytes);
+            DatumMask undefined;
+            unpack_tile(cb_front_page(icb, tile, call), cb_config(icb).format, exact, Needed::All, v, undefined);
+            dst_store_tile(v, fp32);
+            // The packed tile's face rows (16 datums each) land as row segments of the row-major block.
+            uint8_t packed[kDatums * 4];
+            pack_tile_datums(v, fp32, out.format == DataFormat::Float32, packed);
+            const uint32_t col0 = (block_c_index * block_ct_dim + t) * 32;
+            for (uint32_t r = 0; r < 32; ++r) {
+                for (uint32_t half = 0; half < 2; ++half) {
+                    const uint32_t i = datum_index(r, 16 * half);
+                    uint8_t* at = base + (uint64_t(rt * 32 + r) * row_datums + col0 + 16 * half) * bytes;
+                    std::memcpy(at, packed + i * bytes, 16 * bytes);
+                }
+            }
+            if (undefined.any()) {
+                for (uint32_t i = 0; i < kDatums; ++i) {
+                    if (undefined.test(i)) {
+                        store_undefined(base + (uint64_t(rt * 32 + row_of(i)) * row_datums + col0 + col_of(i)) * bytes,
+                                        bytes);
+                    }
+                }
             }
         }
     }
@@ -615,6 +647,33 @@ void reduce_col_sum(const float* scaler, const float* x, float* d, uint32_t phas
     }
 }
 
+// Which of reduce_tile's results are undefined (README "Undefined datums"): a result is when a data datum
+// of its row (REDUCE_ROW), column (REDUCE_COL) or tile (REDUCE_SCALAR) is, or a scaler datum it uses is,
+// or when it accumulates onto an undefined DST datum. Results use scaler row 0, except the modelled
+// REDUCE_ROW sum, whose DST column j (< 16) uses scaler row j (reduce_row_sum).
+void reduce_undefined(Dim dim, bool all_scaler_rows, bool accumulates, const DatumMask& x,
+                      const DatumMask& scaler, DatumMask& d) {
+    if (!x.any() && !scaler.any() && (accumulates || !d.any())) {
+        return;
+    }
+    auto land = [&](uint32_t slot, bool from_inputs) { d.set(slot, from_inputs || (accumulates && d.test(slot))); };
+    const bool scaler_row0 = scaler.row_any(0);
+    if (dim == Dim::Row) {
+        for (uint32_t r = 0; r < 32; ++r) {
+            const bool row = x.row_any(r);
+            for (uint32_t j = 0; j < (all_scaler_rows ? 16u : 1u); ++j) {
+                land(datum_index(r, j), row || scaler.row_any(j));
+            }
+        }
+    } else if (dim == Dim::Col) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            land(datum_index(0, c), x.col_any(c) || scaler_row0);
+        }
+    } else {
+        land(0, x.any() || scaler_row0);
+    }
+}
+
 }  // namespace
 
 // REDUCE_ROW is a matrix-vector product with the operands swapped: the scaler tile is srcA, the data
@@ -633,13 +692,17 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
         fault("compute_misuse", "reduce_tile with another PoolType/ReduceDim than reduce_init configured");
     }
     float x[kDatums], scaler[kDatums];
-    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler);
-    read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x);
+    DatumMask x_undefined, scaler_undefined;
+    read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler, scaler_undefined);
+    read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x, x_undefined);
     float* d = s.dst[idst];
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
-    if (!is_max && dim != Dim::Scalar && numerics() != Numerics::Exact) {
+    const bool modelled = !is_max && dim != Dim::Scalar && numerics() != Numerics::Exact;
+    reduce_undefined(dim, modelled && dim == Dim::Row, !is_max || s.reduce_touched[idst], x_undefined,
+                     scaler_undefined, s.dst_undefined[idst]);
+    if (modelled) {
         if (dim == Dim::Row) {
             decode_srcb(icb_scaler, icb, x);
             reduce_row_sum(scaler, x, d, fidelity_phases(fidelity), fp32);
@@ -725,16 +788,65 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
     const Needed need_b = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
                           : bcast == Bcast::Scalar ? Needed::First : Needed::All;
     float a[kDatums], b[kDatums];
-    read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a);
-    read_operand(icb1, itile1, Reg::SrcB, need_b, name, b);
+    DatumMask b_undefined;
+    DatumMask& undefined = s.dst_undefined[idst];
+    read_operand(icb0, itile0, Reg::SrcA, Needed::All, name, a, undefined);
+    read_operand(icb1, itile1, Reg::SrcB, need_b, name, b, b_undefined);
     decode_srcb(icb0, icb1, b);
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
+    // Each result datum depends on its SrcA datum and the SrcB datum the broadcast picks for it.
+    auto b_index = [bcast](uint32_t i) {
+        return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
+               : bcast == Bcast::Scalar ? 0 : i;
+    };
     for (uint32_t i = 0; i < kDatums; ++i) {
-        const uint32_t r = row_of(i), c = col_of(i);
-        const float bv = bcast == Bcast::Col ? b[datum_index(r, 0)] : bcast == Bcast::Row ? b[datum_index(0, c)]
-                         : bcast == Bcast::Scalar ? b[0] : b[i];
-        s.dst[idst][i] = dst_value(apply(op, a[i], bv, fidelity), Rounding::Nearest, fp32);
+        s.dst[idst][i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
+    }
+    if (b_undefined.any()) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            undefined.set(i, undefined.test(i) || b_undefined.test(b_index(i)));
+        }
+    }
+}
+
+// unary_bcast (tt-metal api/compute/bcast.h, 0.81.1 wheel): llk_unpack_A with the broadcast, then
+// llk_math_eltwise_unary_datacopy into DST; B2D (through SrcB) unless the CB unpacks to DST in fp32, then
+// A2D. COL copies column 0 across each row, ROW row 0 down each column, SCALAR datum [0][0] everywhere;
+// only those datums are read. The LLK pair is copy_tile's, so the cost model sees copy_init / copy_tile.
+void unary_bcast_init(Bcast bcast, uint32_t icb) {
+    set_call("unary_bcast_init(%u)", icb);
+    EMU_EVENT(init("copy_init", events::kUnpackMath));
+    begin_fpu_init(FpuMode::UnaryBcast, "unary_bcast_init");
+    cs().bcast = bcast;
+}
+
+void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
+    set_call("unary_bcast(cb=%u, tile=%u, dst=%u)", icb, itile, idst);
+    EMU_EVENT(tile_call("copy_tile", icb, 1, 1, unpacks_to_dest(icb)));
+    require_math("unary_bcast");
+    ComputeState& s = cs();
+    if (s.fpu != FpuMode::UnaryBcast || s.bcast != bcast) {
+        fault("compute_misuse", "unary_bcast without unary_bcast_init for the same broadcast");
+    }
+    require_dst(idst, "unary_bcast");
+    check_tile_pages(icb, "unary_bcast");
+    check_format(icb, Reg::SrcA, "unary_bcast");
+    const Needed need = bcast == Bcast::Col ? Needed::Col0 : bcast == Bcast::Row ? Needed::Row0
+                        : bcast == Bcast::Scalar ? Needed::First : Needed::All;
+    float v[kDatums];
+    DatumMask src_undefined;
+    unpack_tile(cb_front_page(icb, itile, "unary_bcast"), cb_config(icb).format, unpacks_to_dest(icb), need, v,
+                src_undefined);
+    auto from = [bcast](uint32_t i) {
+        return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
+               : bcast == Bcast::Scalar ? 0 : i;
+    };
+    const bool fp32 = dest_fp32();
+    DatumMask& undefined = s.dst_undefined[idst];
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        s.dst[idst][i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
+        undefined.set(i, src_undefined.test(from(i)));
     }
 }
 
@@ -756,9 +868,21 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     require_mode(FpuMode::Matmul, "matmul_tiles", "matmul_init");
     require_dst(idst, "matmul_tiles");
     float in1[kDatums], in0[kDatums];
-    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1);
-    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0);
+    DatumMask in1_undefined, in0_undefined;
+    read_operand(in1_cb, in1_tile, Reg::SrcA, Needed::All, "matmul_tiles (in1)", in1, in1_undefined);
+    read_operand(in0_cb, in0_tile, Reg::SrcB, Needed::All, "matmul_tiles (in0)", in0, in0_undefined);
     decode_srcb(in1_cb, in0_cb, in0);
+    // DST (r, c) accumulates row r of in0 times column c of in1.
+    if (in0_undefined.any() || in1_undefined.any()) {
+        DatumMask& undefined = cs().dst_undefined[idst];
+        for (uint32_t r = 0; r < 32; ++r) {
+            const bool row = in0_undefined.row_any(r);
+            for (uint32_t c = 0; c < 32; ++c) {
+                const uint32_t i = datum_index(r, c);
+                undefined.set(i, undefined.test(i) || row || in1_undefined.col_any(c));
+            }
+        }
+    }
     const bool fp32 = dest_fp32();
     const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
     float* d = cs().dst[idst];
@@ -798,12 +922,15 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     const DataFormat fmt = cb_config(cb).format;
     const bool fp32 = dest_fp32();
     float v[kDatums];
-    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, cb,
-                itile, "transpose_tile", v);
+    DatumMask undefined;
+    unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, v,
+                undefined);
     float* d = cs().dst[idst];
+    DatumMask& d_undefined = cs().dst_undefined[idst];
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             d[datum_index(r, c)] = dst_value(v[datum_index(c, r)], Rounding::Truncate, fp32);
+            d_undefined.set(datum_index(r, c), undefined.test(datum_index(c, r)));
         }
     }
 }
@@ -895,11 +1022,63 @@ float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
     return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
 }
 
-float sfpu_binary_op(BinOp bin, float a, float b) {
-    if (numerics() == Numerics::Exact) {
-        return bin == BinOp::Add ? a + b : bin == BinOp::Sub ? a - b : a * b;
+// sfpu_unary_modelled over a whole tile for the operations that are one SFPMAD per datum (square and the
+// scalar binops), through sfpu_add_n / sfpu_mul_n; false for the others.
+bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
+    float k[kDatums];
+    switch (op) {
+        case Sfpu::Square:
+            sfpu_mul_n(d, d, d, kDatums);
+            break;
+        case Sfpu::AddScalar:
+        case Sfpu::SubScalar:
+            std::fill(k, k + kDatums, op == Sfpu::AddScalar ? s : negated(s));
+            sfpu_add_n(d, k, d, kDatums);
+            break;
+        case Sfpu::MulScalar:
+        case Sfpu::DivScalar:
+            std::fill(k, k + kDatums, s);
+            sfpu_mul_n(d, k, d, kDatums);
+            break;
+        case Sfpu::RsubScalar: {
+            float scalar[kDatums];
+            std::fill(scalar, scalar + kDatums, s);
+            for (uint32_t i = 0; i < kDatums; ++i) {
+                k[i] = negated(d[i]);
+            }
+            sfpu_add_n(scalar, k, d, kDatums);
+            break;
+        }
+        default:
+            return false;
     }
-    return bin == BinOp::Add ? sfpu_add(a, b) : bin == BinOp::Sub ? sfpu_add(a, negated(b)) : sfpu_mul(a, b);
+    if (!fp32 && (op == Sfpu::Square || op == Sfpu::RsubScalar)) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = bf16_rne_before_store(d[i], fp32);
+        }
+    }
+    return true;
+}
+
+// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand),
+// or IEEE fp32 under `exact`. `b` is scratch: a modelled subtraction negates it in place.
+void sfpu_binary_tile(BinOp bin, const float* a, float* b, float* out, bool exact) {
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = bin == BinOp::Mul ? a[i] * b[i] : bin == BinOp::Sub ? a[i] - b[i] : a[i] + b[i];
+        }
+        return;
+    }
+    if (bin == BinOp::Sub) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            b[i] = negated(b[i]);
+        }
+    }
+    if (bin == BinOp::Mul) {
+        sfpu_mul_n(a, b, out, kDatums);
+    } else {
+        sfpu_add_n(a, b, out, kDatums);
+    }
 }
 
 }  // namespace
@@ -926,10 +1105,19 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     EMU_EVENT(sfpu_unary(op, approx));
     const bool exact = numerics() == Numerics::Exact;
-    for (float& v : cs().dst[idst]) {
-        const float r = exact ? sfpu_unary_exact(op, v, s, approx, fp32) : sfpu_unary_modelled(op, v, s, approx, fp32);
-        v = exact ? dst_value(r, Rounding::Truncate, fp32) : sfpu_store(r, fp32);
+    float* d = cs().dst[idst];
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = dst_value(sfpu_unary_exact(op, d[i], s, approx, fp32), Rounding::Truncate, fp32);
+        }
+        return;
     }
+    if (!sfpu_unary_one_mad(op, d, s, fp32)) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = sfpu_unary_modelled(op, d[i], s, approx, fp32);
+        }
+    }
+    sfpu_store_n(d, kDatums, fp32);
 }
 
 // sfpu_*_bcast_col needs fp32 DST: "Both source registers must contain FP32 data (compile with
@@ -949,23 +1137,48 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     }
     ComputeState& s = cs();
     const bool exact = numerics() == Numerics::Exact;
-    float column[32];
-    for (uint32_t r = 0; r < 32; ++r) {
-        float first8[8];
-        for (uint32_t c = 0; c < 8; ++c) {
-            first8[c] = s.dst[idst1][datum_index(r, c)];
+    const DatumMask& b_undefined = s.dst_undefined[idst1];
+    DatumMask out_undefined = s.dst_undefined[idst0];
+    float b[kDatums];
+    if (op == Sfpu::BcastCol) {
+        float column[32];
+        if (exact) {
+            for (uint32_t r = 0; r < 32; ++r) {
+                column[r] = s.dst[idst1][datum_index(r, 0)];
+            }
+        } else {
+            sfpu_bcast_col_column(s.dst[idst1], column);
         }
-        column[r] = exact ? first8[0] : sfpu_bcast_col_value(first8);
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            b[i] = column[row_of(i)];
+        }
+        if (b_undefined.any()) {
+            bool column_undefined[32];
+            for (uint32_t r = 0; r < 32; ++r) {
+                column_undefined[r] = false;
+                for (uint32_t c = 0; c < (exact ? 1u : 8u); ++c) {
+                    column_undefined[r] |= b_undefined.test(datum_index(r, c));
+                }
+            }
+            for (uint32_t i = 0; i < kDatums; ++i) {
+                out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
+            }
+        }
+    } else {
+        std::memcpy(b, s.dst[idst1], sizeof b);
+        out_undefined |= b_undefined;
     }
-    float out[kDatums];
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        const float b = op == Sfpu::BcastCol ? column[row_of(i)] : s.dst[idst1][i];
-        out[i] = sfpu_binary_op(bin, s.dst[idst0][i], b);
-    }
+    float* out = s.dst[odst];
+    sfpu_binary_tile(bin, s.dst[idst0], b, out, exact);
     const bool fp32 = dest_fp32();
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[odst][i] = exact ? dst_value(out[i], Rounding::Truncate, fp32) : sfpu_store(out[i], fp32);
+    if (exact) {
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            out[i] = dst_value(out[i], Rounding::Truncate, fp32);
+        }
+    } else {
+        sfpu_store_n(out, kDatums, fp32);
     }
+    s.dst_undefined[odst] = out_undefined;
 }
 
 void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_tile_index) {
@@ -989,15 +1202,17 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
     std::memcpy(v, s.dst[idst], sizeof v);
+    DatumMask undefined = s.dst_undefined[idst];
     if (s.reduce_mask) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             const bool keep = s.dim == Dim::Row ? col_of(i) == 0 : s.dim == Dim::Col ? row_of(i) == 0 : i == 0;
             if (!keep) {
                 v[i] = 0.0f;
+                undefined.set(i, false);
             }
         }
     }
-    pack_into(v, cb_config(ocb).format, cb_back_page(ocb, slot, "pack_tile"));
+    pack_into(v, undefined, cb_config(ocb).format, cb_back_page(ocb, slot, "pack_tile"));
 }
 
 }  // namespace emu
@@ -1025,9 +1240,16 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     }
     ComputeState& s = cs();
     float totals[32];
+    bool totals_undefined[32] = {};
     for (uint32_t t = 0; t < ct_dim; ++t) {
         float* d = s.dst[idst + t];
+        DatumMask& undefined = s.dst_undefined[idst + t];
         for (uint32_t r = 0; r < 32; ++r) {
+            const bool row_undefined = undefined.row_any(r);
+            totals_undefined[r] |= row_undefined;
+            for (uint32_t c = 0; c < 16; c += 2) {
+                undefined.set(datum_index(r, c), row_undefined);
+            }
             float lane[8];
             for (uint32_t k = 0; k < 8; ++k) {
                 const float left = d[datum_index(r, 2 * k)] + d[datum_index(r, 2 * k + 1)];
@@ -1048,6 +1270,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 16; c += 2) {
             s.dst[idst][datum_index(r, c)] = totals[r];
+            s.dst_undefined[idst].set(datum_index(r, c), totals_undefined[r]);
         }
     }
 }

@@ -10,19 +10,19 @@
 
 namespace emu {
 
-L1WrittenMaps g_l1_written{};
-
 namespace {
 
 constexpr uintptr_t kL1MapBase = 0x40000000u;
 constexpr uint32_t kL1MapStrideShift = 21;
 constexpr uintptr_t kL1MapStride = uintptr_t(1) << kL1MapStrideShift;
-std::vector<uint8_t*> g_written_maps;  // per core index, what g_l1_written.written points to
 // Fresh CB pages hold this byte from their first cb_reserve_back on (prepare_fresh_l1); the rest of L1
-// reads as zero. It is a debugging aid only (stale data shows as 0xA5A5 / 0xA5A5A5A5 datums); detection
-// uses the written-map. The one use of the value: a kernel's own stores are recognised at cb_push_back
-// as datums that differ from it (see mark_stored_datums).
+// reads as zero. Detection uses the written-map, never the value (stale data shows as 0xA5A5 / 0xA5A5A5A5
+// datums). Two uses of the value: a kernel's own stores are recognised at cb_push_back (and NOC sends) as
+// datums that differ from it (mark_stored_datums), and the packer stores undefined datums as it
+// (store_undefined), so those stay unwritten through the push.
 constexpr uint8_t kFreshL1Byte = 0xA5;
+
+}  // namespace
 
 Core* core_of(const void* p, uint32_t& offset) {
     const uintptr_t a = reinterpret_cast<uintptr_t>(p);
@@ -37,8 +37,6 @@ Core* core_of(const void* p, uint32_t& offset) {
     offset = static_cast<uint32_t>(a - reinterpret_cast<uintptr_t>(core->l1));
     return offset < g_device.l1_size ? core : nullptr;
 }
-
-}  // namespace
 
 void map_l1(Core& core, size_t index) {
     const uintptr_t want = kL1MapBase + index * kL1MapStride;
@@ -57,12 +55,12 @@ void map_l1(Core& core, size_t index) {
     }
     core.l1 = static_cast<uint8_t*>(p);
     core.written = static_cast<uint8_t*>(map);
-    if (g_written_maps.size() <= index) {
-        g_written_maps.resize(index + 1, nullptr);
-    }
-    g_written_maps[index] = core.written;
-    g_l1_written = {kL1MapBase, kL1MapStrideShift, g_device.l1_size, static_cast<uint32_t>(g_written_maps.size()),
-                    g_written_maps.data()};
+}
+
+uint8_t* written_bytes(const void* p) {
+    uint32_t offset = 0;
+    Core* core = core_of(p, offset);
+    return core ? core->written + offset : nullptr;
 }
 
 void prepare_fresh_l1(uint8_t* p, uint32_t size) {
@@ -82,6 +80,25 @@ void mark_l1_written(const void* p, uint32_t size) {
     uint32_t offset = 0;
     if (Core* core = core_of(p, offset)) {
         std::memset(core->written + offset, 1, size);
+    }
+}
+
+void store_undefined(uint8_t* p, uint32_t size) {
+    if (uint8_t* w = written_bytes(p)) {
+        std::memset(p, kFreshL1Byte, size);
+        std::memset(w, 0, size);
+    }
+}
+
+void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size) {
+    uint8_t* to = written_bytes(dst);
+    if (!to) {
+        return;
+    }
+    if (const uint8_t* from = written_bytes(src)) {
+        std::memmove(to, from, size);
+    } else {
+        std::memset(to, 1, size);
     }
 }
 

@@ -3,9 +3,11 @@
 // that forgets a barrier sees stale data exactly where hardware could. Every transfer is checked against
 // the NOC's rules before it is queued: bank, buffer and L1 bounds on its whole extent, CB boundaries,
 // and alignment.
+#include <cstdio>
 #include <cstring>
 
 #include "runtime.h"
+#include "tile.h"
 
 namespace emu {
 namespace {
@@ -123,11 +125,71 @@ uint32_t local_offset(uint32_t l1_addr, uint32_t size, const char* what) {
     return l1_addr - base;
 }
 
+// The configured CB of `core` whose FIFO holds L1 offset `offset` (l1_range made sure one does).
+uint32_t cb_holding(const Core& core, uint32_t offset) {
+    const uint32_t base = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core.l1));
+    for (uint32_t i = 0; i < kNumCircularBuffers; ++i) {
+        const CBConfig& c = core.cbs[i].config;
+        if (c.configured && offset >= c.l1_addr - base &&
+            offset - (c.l1_addr - base) < uint64_t(c.page_size) * c.num_pages) {
+            return i;
+        }
+    }
+    return kNumCircularBuffers;
+}
+
+// A kernel's own stores into the source of a transfer count as written, as at cb_push_back: recognised
+// (mark_stored_datums, by the datum size of the CB holding them) before the transfer sends the data and,
+// to L1, its written-map.
+void recognise_stores(const uint8_t* p, uint32_t size) {
+    uint32_t offset = 0;
+    const Core* core = core_of(p, offset);
+    const uint32_t cb = core ? cb_holding(*core, offset) : kNumCircularBuffers;
+    if (cb < kNumCircularBuffers) {
+        mark_stored_datums(p, size, data_format_datum_bytes(core->cbs[cb].config.format));
+    }
+}
+
+// Where undefined data becomes observable: a NOC write to DRAM sends L1 bytes that no NOC transfer,
+// packer or kernel store defined (or that the packer stored from an undefined datum). On hardware the
+// write sends whatever bits L1 holds; the emulator stops here, naming the first such datum (README
+// "Undefined datums").
+void require_defined(const uint8_t* from, uint32_t src_offset, uint32_t size, uint64_t dst) {
+    const uint8_t* w = written_bytes(from);
+    const uint8_t* bad = w ? static_cast<const uint8_t*>(std::memchr(w, 0, size)) : nullptr;
+    if (!bad) {
+        return;
+    }
+    const Core& core = *t_self->core;
+    const uint32_t cb = cb_holding(core, src_offset);
+    const CBConfig& c = core.cbs[cb].config;
+    const uint32_t datum_bytes = data_format_datum_bytes(c.format);
+    const uint32_t byte = static_cast<uint32_t>(bad - w);
+    const uint32_t base = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core.l1));
+    const uint32_t in_cb = src_offset + byte - (c.l1_addr - base);
+    const uint32_t page = in_cb / c.page_size, datum = in_cb % c.page_size / datum_bytes;
+    char where[64];
+    if (c.page_size == kTileDatums * datum_bytes) {
+        std::snprintf(where, sizeof where, "datum (%u,%u) of the tile", row_of(datum), col_of(datum));
+    } else {
+        std::snprintf(where, sizeof where, "datum %u", datum);
+    }
+    const uint32_t bank = endpoint_of(dst) & 0xffffu, offset = offset_of(dst) + byte;
+    uint32_t buffer = 0;
+    for (const DramBuffer& b : g_device.buffers) {
+        buffer = offset >= b.addr && offset - b.addr < b.size ? b.addr : buffer;
+    }
+    fault("uninitialised_read", "noc_async_write sends undefined data to DRAM: byte %u of the %u-byte write, %s in "
+          "page %u of CB %u (L1 0x%x), was never written, or was computed from L1 nothing wrote; it would land "
+          "in DRAM bank %u at 0x%x (buffer at 0x%x, byte %u of it in this bank)", byte, size, where, page, cb,
+          base + src_offset + byte, bank, offset, buffer, offset - buffer);
+}
+
 void run_copies(std::vector<PendingCopy>& copies) {
     const double begin = now_seconds();
     for (const PendingCopy& p : copies) {
         std::memmove(p.dst, p.src, p.size);
-        mark_l1_written(p.dst, p.size);
+        copy_written(p.src, p.dst, p.size);
     }
     g_progress.fetch_add(1);
     if (!copies.empty()) {
@@ -159,6 +221,9 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
     const uint8_t* from = resolve(src, size, is_dram, "noc_async_read source");
     uint8_t* to = t_self->core->l1 + local_offset(dst_l1, size, "noc_async_read destination");
     check_alignment(dst_l1, src, is_dram, true, "noc_async_read");
+    if (!is_dram) {
+        recognise_stores(from, size);
+    }
     EMU_EVENT(noc(events::Op::NocRead, size, is_dram, dst_l1));
     t_self->pending_reads.push_back({to, from, size});
     t_self->noc_transactions += 1;
@@ -171,9 +236,14 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
 void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
     set_call("noc_async_write(src=0x%x, dst=0x%llx, size=%u)", src_l1, static_cast<unsigned long long>(dst), size);
     bool is_dram = false;
-    const uint8_t* from = t_self->core->l1 + local_offset(src_l1, size, "noc_async_write source");
+    const uint32_t src_offset = local_offset(src_l1, size, "noc_async_write source");
+    const uint8_t* from = t_self->core->l1 + src_offset;
     uint8_t* to = resolve(dst, size, is_dram, "noc_async_write destination");
     check_alignment(src_l1, dst, is_dram, false, "noc_async_write");
+    recognise_stores(from, size);
+    if (is_dram) {
+        require_defined(from, src_offset, size, dst);
+    }
     EMU_EVENT(noc(events::Op::NocWrite, size, is_dram, 0));
     t_self->pending_writes.push_back({to, from, size});
     t_self->noc_transactions += 1;

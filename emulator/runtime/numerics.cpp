@@ -315,4 +315,36 @@ float fidelity_product(float a, float b, uint32_t math_fidelity) {
     return p;
 }
 
+void unpack_tile_datums(const uint8_t* page, bool fp32_format, bool to_dest, SrcFormat reg, float* out) {
+    constexpr uint32_t n = 1024;
+    if (!fp32_format) {
+        for (uint32_t i = 0; i < n; ++i) {
+            uint16_t h;
+            std::memcpy(&h, page + 2 * i, 2);
+            out[i] = __builtin_bit_cast(float, uint32_t(h) << 16);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+        uint32_t u;
+        std::memcpy(&u, page + 4 * i, 4);
+        out[i] = __builtin_bit_cast(float, unpack_fp32_datum(u, to_dest, reg));
+    }
+}
+
+void pack_tile_datums(const float* values, bool fp32_dest, bool out_fp32, uint8_t* page) {
+    constexpr uint32_t n = 1024;
+    if (out_fp32) {
+        for (uint32_t i = 0; i < n; ++i) {
+            const uint32_t u = pack_datum(values[i], fp32_dest, true);
+            std::memcpy(page + 4 * i, &u, 4);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint16_t h = static_cast<uint16_t>(pack_datum(values[i], fp32_dest, false));
+        std::memcpy(page + 2 * i, &h, 2);
+    }
+}
+
 }  // namespace emu

@@ -53,4 +53,15 @@ float fidelity_product(float a, float b, uint32_t math_fidelity);
 // returns the fp32 bits, or the bf16 bits in the low half when `out_fp32` is false.
 uint32_t pack_datum(float v, bool fp32_dest, bool out_fp32);
 
+// --- whole-tile forms -----------------------------------------------------------------------------
+// Each applies its per-datum rule above to the 1024 datums of a tile in one loop the compiler can
+// vectorise (the rule inlined, its branches loop-invariant); tests/emulator/test_fast_paths.py compares
+// them with the rule datum by datum.
+
+// The unpacker on one tile of L1 datums: bf16 exact, Float32 through unpack_fp32_datum.
+void unpack_tile_datums(const uint8_t* page, bool fp32_format, bool to_dest, SrcFormat reg, float* out);
+
+// The packer on one tile: pack_datum per datum, into bf16 (out_fp32 false) or fp32 L1 datums.
+void pack_tile_datums(const float* values, bool fp32_dest, bool out_fp32, uint8_t* page);
+
 }  // namespace emu

@@ -111,12 +111,22 @@ Core* add_core(uint32_t x, uint32_t y);
 
 // l1.cpp
 void map_l1(Core& core, size_t index);
+// The core whose L1 holds p, and p's offset in it; nullptr when p is not in any core's L1.
+Core* core_of(const void* p, uint32_t& offset);
 void mark_l1_written(const void* p, uint32_t size);
 // Fills the never-written bytes of [p, p + size) with the fresh-L1 byte: done once per CB page, at its
 // first reservation, instead of filling every core's whole L1 at start.
 void prepare_fresh_l1(uint8_t* p, uint32_t size);
 // Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
+// The written-map bytes of p's L1 (one per L1 byte, nonzero once written); nullptr when p is not L1.
+uint8_t* written_bytes(const void* p);
+// The packer stores an undefined datum: [p, p + size) receives the fresh-L1 byte and stays unwritten, so
+// the undefinedness travels with the data (mark_stored_datums at the push keeps it so).
+void store_undefined(uint8_t* p, uint32_t size);
+// A NOC transfer landed: dst's written-map follows src's (L1 -> L1 keeps undefined bytes undefined);
+// a DRAM source counts as written.
+void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size);
 
 // compute.cpp
 void start_compute(KernelThread& t);

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "tile.h"
+
 namespace emu {
 
 namespace {
@@ -226,6 +228,98 @@ float sfpu_bcast_col_value(const float* row) {
         }
     }
     return lanes[0];
+}
+
+namespace {
+
+// Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254.
+inline uint32_t exponent(uint32_t u) { return (u >> 23) & 255u; }
+inline uint32_t normal(uint32_t u) { return exponent(u) - 1u < 254u; }
+inline uint32_t ieee_result(uint32_t u) { return exponent(u) - 2u < 253u; }
+
+// SFPMAD's result where it is known without running the model, and whether it is (branch-free, so the
+// loop over a tile vectorises). Besides the IEEE domain (sfpu_math.h): SFPMAD reads a zero or denormal
+// operand as zero, so with no Inf or NaN operand
+//   add: such an operand leaves the other, if normal, unchanged; two of them give +0; and an add of
+//        normals that cancels exactly gives +0, as IEEE round-to-nearest does;
+//   mul: such an operand gives +0.
+struct AddKnown {
+    static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
+        const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) + __builtin_bit_cast(float, ub));
+        const uint32_t za = exponent(ua) == 0, zb = exponent(ub) == 0, na = normal(ua), nb = normal(ub);
+        const uint32_t ieee = na & nb & (ieee_result(ur) | uint32_t(ur == 0));
+        known = ieee | (za & (nb | zb)) | (zb & na);
+        return ieee ? ur : za ? (zb ? 0u : ub) : ua;
+    }
+};
+
+struct MulKnown {
+    static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
+        const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) * __builtin_bit_cast(float, ub));
+        const uint32_t ieee = normal(ua) & normal(ub) & ieee_result(ur);
+        const uint32_t zero = uint32_t(exponent(ua) == 0 || exponent(ub) == 0) & uint32_t(exponent(ua) != 255) &
+                              uint32_t(exponent(ub) != 255);
+        known = ieee | zero;
+        return ieee ? ur : 0u;
+    }
+};
+
+constexpr uint32_t kChunk = 64;
+
+// The shared shape of sfpu_add_n / sfpu_mul_n: per chunk of datums, the known results (vectorised); the
+// rule itself for any datum whose result is not known that way.
+template <typename Known, typename Rule>
+void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rule) {
+    for (uint32_t begin = 0; begin < n; begin += kChunk) {
+        const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
+        uint32_t r[kChunk], known[kChunk];
+        uint32_t unknown = 0;
+        for (uint32_t i = 0; i < len; ++i) {
+            r[i] = Known::result(__builtin_bit_cast(uint32_t, a[begin + i]), __builtin_bit_cast(uint32_t, b[begin + i]),
+                                 known[i]);
+            unknown |= known[i] ^ 1u;
+        }
+        if (unknown) {
+            for (uint32_t i = 0; i < len; ++i) {
+                if (!known[i]) {
+                    r[i] = __builtin_bit_cast(uint32_t, rule(a[begin + i], b[begin + i]));
+                }
+            }
+        }
+        for (uint32_t i = 0; i < len; ++i) {
+            out[begin + i] = __builtin_bit_cast(float, r[i]);
+        }
+    }
+}
+
+}  // namespace
+
+void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<AddKnown>(a, b, out, n, sfpu_add); }
+
+void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<MulKnown>(a, b, out, n, sfpu_mul); }
+
+void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
+    const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : 0xFFFF0000u;
+    for (uint32_t i = 0; i < n; ++i) {
+        uint32_t u = __builtin_bit_cast(uint32_t, v[i]);
+        u = (u & 0x7FFFFFFFu) < 0x800000u ? u & 0x80000000u : u;
+        v[i] = __builtin_bit_cast(float, u & keep);
+    }
+}
+
+void sfpu_bcast_col_column(const float* tile, float* column) {
+    for (uint32_t r = 0; r < 32; ++r) {
+        float row[8];
+        uint32_t special = 0;
+        for (uint32_t c = 0; c < 8; ++c) {
+            row[c] = tile[datum_index(r, c)];
+            special |= c > 0 && ((__builtin_bit_cast(uint32_t, row[c]) >> 23) & 255u) == 255u;
+        }
+        // That chain (x 1.0, then + 0.0 three times) returns a normal column-0 value unchanged.
+        column[r] = special                    ? sfpu_bcast_col_value(row)
+                    : normal(__builtin_bit_cast(uint32_t, row[0])) ? row[0]
+                    : sfpu_add(sfpu_add(sfpu_add(sfpu_mul(row[0], 1.0f), 0.0f), 0.0f), 0.0f);
+    }
 }
 
 }  // namespace emu

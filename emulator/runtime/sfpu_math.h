@@ -32,4 +32,28 @@ float sfpu_recip(float x, bool approx, bool fp32_dest);
 // (1.0 in column 0, 0.0 in columns 1..7) and the rotate-and-add (ckernel_sfpu_binary_bcast.h BCAST_COL).
 float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 
+// --- whole-tile forms -----------------------------------------------------------------------------
+// Each equals applying its per-datum rule above to every datum, bit for bit (property-tested against
+// them in tests/emulator/test_fast_paths.py). `out` may alias an input.
+
+// out[i] = sfpu_add(a[i], b[i]) / sfpu_mul(a[i], b[i]) for i < n. Where both operands are normal and the
+// IEEE-754 binary32 result (round to nearest even) is normal with a biased exponent >= 2 and finite,
+// SFPMAD's result is that IEEE result: the product (or the addend times 1.0) is exact in SFPMAD's 27 bits
+// or rounded with a sticky bit, the semi-sticky alignment drops only an addend below 1/8 ulp of the
+// other (which rounds away in IEEE too), and three guard bits round an add or multiply correctly; an add
+// that cancels exactly gives +0 in both. Those datums take the host's float arithmetic in a loop the
+// compiler vectorises, as do zero and denormal operands (which SFPMAD reads as zero: sfpu_math.cpp
+// AddKnown, MulKnown); the others take sfpu_mad.
+void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n);
+void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n);
+
+// v[i] = sfpu_store(v[i], fp32_dest) for i < n.
+void sfpu_store_n(float* v, uint32_t n, bool fp32_dest);
+
+// column[r] = sfpu_bcast_col_value(columns 0..7 of row r of the DST tile `tile`), r < 32. With columns
+// 1..7 finite, their lanes are +0 after the mask multiply and stay +0 through the rotate-and-add, so the
+// value is the same chain of SFPMADs on column 0 alone (x 1.0, + 0.0 three times: exact, so a normal
+// value comes back unchanged); a row with Inf or NaN there takes the full rule.
+void sfpu_bcast_col_column(const float* tile, float* column);
+
 }  // namespace emu

@@ -12,13 +12,22 @@ Partial tiles (W % 32, H % 32) are padded in L1 only; the kernels read and write
 """
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 
+from operations.row_major_tiles import (
+    TILE,
+    CoreWork,
+    TileRows,
+    check_shape,
+    core_ranges,
+    float_bits,
+    l1_bytes_per_core,
+    split_tile_rows,
+    writer_kernel,
+)
 from program import (
     ELEMENT_SIZE,
     TILE_BYTES,
-    TILE_WIDTH,
     AccessorArgs,
     BufferAddress,
     CircularBuffer,
@@ -27,13 +36,9 @@ from program import (
     Kernel,
     Program,
     TensorSlot,
-    div_up,
 )
 
 KERNEL_DIR = "operations/layer_norm_rm/kernels"
-TILE = TILE_WIDTH  # tiles are square (program.TILE_HEIGHT too): a tile-row holds TILE sticks
-# fp32 DST in half-sync mode holds 4 tiles; a width block (tilize / untilize batch) is at most that.
-MAX_BLOCK_TILES = 4
 # Wormhole n150: MEM_L1_SIZE minus the default unreserved base (ttnn 0.81.1 wheel, tt-metal hal).
 WORMHOLE_L1_BUDGET = 1464 * 1024 - 105824
 WORMHOLE_GRID = (8, 8)
@@ -44,83 +49,29 @@ DEFAULT_COMPUTE = ComputeConfig(math_fidelity="HiFi3", fp32_dest_acc_en=True, ma
 
 # CB indices: 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates (tt-metal convention).
 CB_IN_RM, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM = 0, 1, 2, 3, 4
-CB_EPS, CB_SHIFT, CB_MASK = 9, 10, 11
+CB_EPS, CB_MASK, CB_ONES = 9, 11, 12
 CB_OUT_RM, CB_OUT = 16, 17
 CB_X, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 28, 29, 30
 # fp32 CBs that compute only copies into DST: unpacked straight to DST, exact (not TF32).
 EXACT_FP32_CBS = [CB_EPS, CB_MASK, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD]
 # CBs in the input format that are only copied, tilized or untilized: exact too when that is fp32.
-EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_SHIFT, CB_OUT, CB_X]
+EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_OUT, CB_X]
 
 
 @dataclass(frozen=True)
-class CoreWork:
-    core: tuple[int, int]
-    first_tile_row: int
-    num_tile_rows: int
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What the kernels need to know of the shape: true sizes and tile counts."""
-    H: int
-    W: int
-    dtype: str
-    plan: str
-
-    @property
-    def Wt(self) -> int:
-        return div_up(self.W, TILE)
-
-    @property
-    def Ht(self) -> int:
-        return div_up(self.H, TILE)
-
-    @property
-    def B(self) -> int:
-        return block_tiles(self.Wt)
+class Layout(TileRows):
+    """The shape's tile counts plus the plan; `dest16`: the compute config has a 16-bit DST (fp32_dest_acc_en
+    False), which changes how row means are made (compute kernel header); `params_once` (resident only):
+    gamma/beta are built into row-repeated tiles once per core and stay in L1 (Wt tiles each), else their
+    sticks stay and B tiles per block are built again for every tile-row."""
+    plan: str = "resident"
+    dest16: bool = False
+    params_once: bool = False
 
     @property
     def passes(self) -> int:
         """How often the reader sends the input: once resident, twice streamed."""
         return 1 if self.plan == "resident" else 2
-
-    @property
-    def shift_cb(self) -> int:
-        """The resident shift comes from the reader (input format), the streamed one from compute (fp32)."""
-        return CB_SHIFT if self.plan == "resident" else CB_CENTER
-
-
-def float_bits(value: float) -> int:
-    """The fp32 bit pattern kernels receive scalars as."""
-    return struct.unpack("<I", struct.pack("<f", value))[0]
-
-
-def block_tiles(Wt: int) -> int:
-    """Largest divisor of Wt that fits one DST acquire (the pack_untilize block width too)."""
-    return max(b for b in range(1, MAX_BLOCK_TILES + 1) if Wt % b == 0)
-
-
-def split_tile_rows(num_tile_rows: int, grid: tuple[int, int]) -> list[CoreWork]:
-    """As even as possible over the first cores of the grid, row-major; no core gets zero rows."""
-    gx, gy = grid
-    num_cores = min(num_tile_rows, gx * gy)
-    base, extra = divmod(num_tile_rows, num_cores)
-    work, first = [], 0
-    for i in range(num_cores):
-        count = base + (1 if i < extra else 0)
-        work.append(CoreWork((i % gx, i // gx), first, count))
-        first += count
-    return work
-
-
-def core_ranges(cores: list[tuple[int, int]], grid_x: int) -> list[CoreRange]:
-    """The row-major prefix of a grid as full-row rectangles plus one partial row."""
-    full_rows, rest = divmod(len(cores), grid_x)
-    ranges = [CoreRange((0, 0), (grid_x - 1, full_rows - 1))] if full_rows else []
-    if rest:
-        ranges.append(CoreRange((0, full_rows), (rest - 1, full_rows)))
-    return ranges
 
 
 def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
@@ -138,74 +89,93 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
     ]
     if layout.W % TILE:
         table.append((CB_MASK, "float32", tile_f32, 1, "1.0 in the W % 32 valid columns of the last tile, else 0"))
+    if layout.dest16:
+        table.append((CB_ONES, "float32", tile_f32, 1, "16-bit DST: 1.0 in every datum (matmul row sums)"))
+    table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
     if resident:
-        table.append((CB_SHIFT, dtype, tile_in, 2, "per-row shift: row r holds x[r][0] in every column"))
         table.append((CB_D, "float32", tile_f32, Wt, "d = x - shift for the whole tile-row (until normalized)"))
+        if layout.dest16:
+            table.append((CB_ACC, "float32", tile_f32, 1, "16-bit DST: a row-sum tile on its way to the matmul"))
     else:
-        table.append((CB_CENTER, "float32", tile_f32, 1, "per-row shift: mean of the row's first tile (column 0)"))
         table.append((CB_ACC, "float32", tile_f32, 1, "running element-wise sum of d, once per block"))
         table.append((CB_ACC2, "float32", tile_f32, 1, "running element-wise sum of d^2, once per block"))
     stick_bytes = (Wt if resident else B) * TILE * ELEMENT_SIZE[dtype]
+    what = ("stick, read once per core to build the tiles" if layout.params_once else
+            "stick, read once per core, resident" if resident else "stick block, read per block of pass 2")
+    tiles, when = (Wt, "all Wt, built once per core") if layout.params_once else (2 * B, "per block")
     for used, tiles_cb, rm_cb, name in ((has_gamma, CB_GAMMA, CB_GAMMA_RM, "gamma"),
                                         (has_beta, CB_BETA, CB_BETA_RM, "beta")):
         if used:
-            what = "stick, read once per core, resident" if resident else "stick block, read per block of pass 2"
             table.append((rm_cb, dtype, stick_bytes, 1, f"{name} {what}"))
-            table.append((tiles_cb, dtype, tile_in, 2 * B, f"{name} tiles, every row = 32 stick values, per block"))
+            table.append((tiles_cb, dtype, tile_in, tiles, f"{name} tiles, every row = 32 stick values, {when}"))
     return [CircularBuffer(index, fmt, page, pages, list(ranges), purpose)
             for index, fmt, page, pages, purpose in sorted(table)]
 
 
-def l1_bytes_per_core(cbs: list[CircularBuffer]) -> int:
-    return sum(cb.total_size for cb in cbs)
-
-
-def resident_l1_bytes(dtype: str, W: int, has_gamma: bool, has_beta: bool) -> int:
-    layout = Layout(TILE, W, dtype, "resident")
+def resident_l1_bytes(dtype: str, W: int, has_gamma: bool, has_beta: bool, dest16: bool = False,
+                      params_once: bool = False) -> int:
+    layout = Layout(TILE, W, dtype, "resident", dest16, params_once)
     return l1_bytes_per_core(circular_buffers(layout, has_gamma, has_beta, [CoreRange((0, 0), (0, 0))]))
 
 
-def max_resident_width(dtype: str, has_gamma: bool, has_beta: bool, l1_budget: int) -> int:
-    """The widest W (a multiple of 32) whose resident plan fits `l1_budget`."""
+def max_resident_width(dtype: str, has_gamma: bool, has_beta: bool, l1_budget: int, dest16: bool = False,
+                       params_once: bool = False) -> int:
+    """The widest W (a multiple of 32) whose resident plan fits `l1_budget` (with gamma/beta tiles built once
+    per core when `params_once`)."""
     Wt = 1
-    while resident_l1_bytes(dtype, (Wt + 1) * TILE, has_gamma, has_beta) <= l1_budget:
+    while resident_l1_bytes(dtype, (Wt + 1) * TILE, has_gamma, has_beta, dest16, params_once) <= l1_budget:
         Wt += 1
     return Wt * TILE
 
 
-def check_shape(shape: list[int]) -> tuple[int, int]:
-    """(H, W): H is the product of every dim but the last; any H >= 1 and W >= 1."""
-    if len(shape) < 2 or any(int(d) < 1 for d in shape):
-        raise ValueError(f"shape={list(shape)}: expected rank >= 2 and every dimension >= 1")
-    H = 1
-    for d in shape[:-1]:
-        H *= d
-    return H, shape[-1]
+def candidates(dtype: str, H: int, W: int, has_params: bool, dest16: bool, plan: str | None = None) -> list[Layout]:
+    """The layouts to try, best first: resident with gamma/beta tiles built once per core (when there are
+    any), resident rebuilding them per tile-row, then streamed; only those of `plan` when it is forced."""
+    options = ([Layout(H, W, dtype, "resident", dest16, True)] if has_params else [])
+    options += [Layout(H, W, dtype, "resident", dest16), Layout(H, W, dtype, "streamed", dest16)]
+    return [o for o in options if plan in (None, o.plan)]
 
 
-def choose_plan(dtype: str, H: int, W: int, has_gamma: bool, has_beta: bool, l1_budget: int) -> Layout:
-    """Resident when it fits L1 (reads the input once), else streamed (reads it twice)."""
-    for plan in PLANS:
-        layout = Layout(H, W, dtype, plan)
+def choose_plan(dtype: str, H: int, W: int, has_gamma: bool, has_beta: bool, l1_budget: int,
+                dest16: bool = False, plan: str | None = None) -> Layout:
+    """Resident when it fits L1 (reads the input once), else streamed (reads it twice). A 16-bit DST has the
+    resident plan only: the streamed plan's running sums cross L1 once per block, so with bf16 storage their
+    rounding error would grow with W / (32 * block) (no pairwise order across blocks)."""
+    options = candidates(dtype, H, W, has_gamma or has_beta, dest16, plan)
+    for layout in options:
         cbs = circular_buffers(layout, has_gamma, has_beta, [CoreRange((0, 0), (0, 0))])
         if l1_bytes_per_core(cbs) <= l1_budget:
             return layout
+        if dest16 and layout.plan == "resident" and not layout.params_once:
+            widest = max_resident_width(dtype, has_gamma, has_beta, l1_budget, dest16)
+            raise ValueError(f"W={W} ({dtype}) with compute_kernel_config.fp32_dest_acc_en=False: a 16-bit DST "
+                             f"needs the resident plan, which fits W <= {widest} here; use fp32_dest_acc_en=True "
+                             f"(the default) for wider rows")
+    if plan is not None:
+        return options[-1]  # forced: build_program names what it needs
     raise ValueError(f"W={W} ({dtype}): even the streamed plan needs {l1_bytes_per_core(cbs)} bytes of L1 per "
                      f"core, the device offers {l1_budget}")
 
 
 def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool, epsilon: float = 1e-5,
                   grid: tuple[int, int] = WORMHOLE_GRID, l1_budget: int = WORMHOLE_L1_BUDGET,
-                  param_shape: list[int] | None = None, compute: ComputeConfig | None = None,
+                  param_shape: list[int] | None = None, compute: ComputeConfig | dict | None = None,
                   plan: str | None = None) -> Program:
-    """`param_shape` is gamma's and beta's shape, [W] unless given (any [1, ..., 1, W]); `plan` forces
+    """`param_shape` is gamma's and beta's shape, [W] unless given (any [1, ..., 1, W]); `compute` a
+    ComputeConfig or its fields as a dict (the spec's representative cases are JSON); `plan` forces
     a plan (tests), else the resident plan is chosen when it fits `l1_budget`."""
+    if isinstance(compute, dict):
+        compute = ComputeConfig(**compute)
     if dtype not in ELEMENT_SIZE:
         raise ValueError(f"dtype={dtype!r}: expected 'bfloat16' or 'float32'")
     if plan is not None and plan not in PLANS:
         raise ValueError(f"plan={plan!r}: expected one of {PLANS}")
+    if plan == "streamed" and compute is not None and not compute.fp32_dest_acc_en:
+        raise ValueError("plan='streamed' with fp32_dest_acc_en=False: a 16-bit DST has the resident plan only")
     H, W = check_shape(shape)
-    layout = Layout(H, W, dtype, plan) if plan else choose_plan(dtype, H, W, has_gamma, has_beta, l1_budget)
+    compute = compute or DEFAULT_COMPUTE
+    dest16 = not compute.fp32_dest_acc_en
+    layout = choose_plan(dtype, H, W, has_gamma, has_beta, l1_budget, dest16, plan)
     work = split_tile_rows(layout.Ht, tuple(grid))
     ranges = core_ranges([w.core for w in work], grid[0])
     cbs = circular_buffers(layout, has_gamma, has_beta, ranges)
@@ -218,14 +188,15 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
     tensors += [TensorSlot(n, list(param_shape or [W]), dtype, "input") for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     tensors.append(TensorSlot("output", list(shape), dtype, "output"))
     flags = (("FUSE_GAMMA", has_gamma), ("FUSE_BETA", has_beta), ("STREAMED", layout.plan == "streamed"),
-             ("PARTIAL_W", W % TILE != 0))
+             ("PARTIAL_W", W % TILE != 0), ("DEST_16BIT", dest16))
     defines = {name: "1" for name, used in flags if used}
     kernels = [
         _reader(layout, epsilon, has_gamma, has_beta, work, ranges, defines),
-        _compute(layout, work, ranges, defines, compute or DEFAULT_COMPUTE),
-        _writer(layout, work, ranges),
+        _compute(layout, work, ranges, defines, compute),
+        writer_kernel(f"{KERNEL_DIR}/layer_norm_rm_writer.cpp", layout, CB_OUT_RM, work, ranges),
     ]
-    program = Program(name=f"layer_norm_rm[{layout.plan}, L1 {needed} B/core]", cbs=cbs, kernels=kernels,
+    notes = (", 16-bit DST" if dest16 else "") + (", gamma/beta tiled once" if layout.params_once else "")
+    program = Program(name=f"layer_norm_rm[{layout.plan}{notes}, L1 {needed} B/core]", cbs=cbs, kernels=kernels,
                       tensors=tensors)
     program.validate()
     return program
@@ -233,31 +204,27 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
 
 def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, work: list[CoreWork],
             ranges: list[CoreRange], defines: dict[str, str]) -> Kernel:
-    ct: list = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
-                layout.Wt, ELEMENT_SIZE[layout.dtype], layout.passes, AccessorArgs("input")]
+    ct: list = [CB_IN_RM, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
+                ELEMENT_SIZE[layout.dtype], layout.passes, CB_ONES, AccessorArgs("input")]
     ct += [AccessorArgs(n) for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     gamma = BufferAddress("gamma") if has_gamma else 0
     beta = BufferAddress("beta") if has_beta else 0
     rt = {w.core: [BufferAddress("input"), gamma, beta, w.first_tile_row, w.num_tile_rows, layout.W, layout.H,
-                   float_bits(epsilon)] for w in work}
+                   float_bits(epsilon), int(layout.params_once), layout.Wt] for w in work}
     return Kernel("reader", "reader", f"{KERNEL_DIR}/layer_norm_rm_reader.cpp", list(ranges), ct, rt,
                   defines=dict(defines))
 
 
 def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defines: dict[str, str],
              compute: ComputeConfig) -> Kernel:
-    ct = [CB_IN_RM, layout.shift_cb, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
-          CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.Wt, layout.passes]
-    rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE))]
-          for w in work}
-    exact = EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
+    """Wt and params_once are runtime args: one build serves every W of a dtype, block width and parameter set."""
+    ct = [CB_IN_RM, CB_CENTER, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
+          CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.passes, CB_ONES]
+    rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE)), layout.Wt,
+                   int(layout.params_once)] for w in work}
+    # Unpacking straight to DST keeps 32 bits only where DST has them: none with a 16-bit DST.
+    exact = [] if layout.dest16 else EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,
                            math_approx_mode=compute.math_approx_mode, unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/layer_norm_rm_compute.cpp", list(ranges), ct, rt,
                   defines=dict(defines), compute_config=config)
-
-
-def _writer(layout: Layout, work: list[CoreWork], ranges: list[CoreRange]) -> Kernel:
-    ct: list = [CB_OUT_RM, layout.B, layout.Wt, ELEMENT_SIZE[layout.dtype], AccessorArgs("output")]
-    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, layout.W, layout.H] for w in work}
-    return Kernel("writer", "writer", f"{KERNEL_DIR}/layer_norm_rm_writer.cpp", list(ranges), ct, rt)

@@ -6,26 +6,27 @@ the emulator. Nothing here needs a device; the caller says which grid and how mu
 One plan, streamed (the compute kernel's header explains the math): nothing of a row stays in L1 and
 the reader sends each width block twice (sum of squares, then scaling), so L1 does not depend on W and
 every W runs. Partial tiles (W % 32, H % 32) are padded with zeros in L1 only; the kernels read and
-write the tensor's bytes. The work split, width blocks, shape rule and compute default are
-layer_norm_rm's (imported, so each is defined once): the two ops share their kernels' library too
-(operations/kernel_lib/).
+write the tensor's bytes. The work split, width blocks, shape rule and the writer kernel are shared
+with layer_norm_rm (operations/row_major_tiles.py, operations/kernel_lib/), the compute default and
+device budgets are layer_norm_rm's (imported, so each is defined once).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import (
     DEFAULT_COMPUTE,
-    TILE,
     WORMHOLE_GRID,
     WORMHOLE_L1_BUDGET,
+)
+from operations.row_major_tiles import (
+    TILE,
     CoreWork,
-    block_tiles,
+    TileRows,
     check_shape,
     core_ranges,
     float_bits,
     l1_bytes_per_core,
     split_tile_rows,
+    writer_kernel,
 )
 from program import (
     ELEMENT_SIZE,
@@ -38,7 +39,6 @@ from program import (
     Kernel,
     Program,
     TensorSlot,
-    div_up,
 )
 
 __all__ = ["DEFAULT_COMPUTE", "WORMHOLE_GRID", "WORMHOLE_L1_BUDGET", "Layout", "build_program", "check_shape",
@@ -57,24 +57,7 @@ EXACT_FP32_CBS = [CB_EPS, CB_ACC, CB_RINV]
 EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_OUT, CB_X]
 
 
-@dataclass(frozen=True)
-class Layout:
-    """What the kernels need to know of the shape: true sizes and tile counts."""
-    H: int
-    W: int
-    dtype: str
-
-    @property
-    def Wt(self) -> int:
-        return div_up(self.W, TILE)
-
-    @property
-    def Ht(self) -> int:
-        return div_up(self.H, TILE)
-
-    @property
-    def B(self) -> int:
-        return block_tiles(self.Wt)
+Layout = TileRows  # one plan: the shape's tile counts are all the kernels need
 
 
 def circular_buffers(layout: Layout, has_gamma: bool, ranges: list[CoreRange]) -> list[CircularBuffer]:
@@ -123,7 +106,7 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, epsilon: float 
     kernels = [
         _reader(layout, epsilon, has_gamma, work, ranges, defines),
         _compute(layout, work, ranges, defines, compute or DEFAULT_COMPUTE),
-        _writer(layout, work, ranges),
+        writer_kernel(f"{KERNEL_DIR}/rms_norm_rm_writer.cpp", layout, CB_OUT_RM, work, ranges),
     ]
     program = Program(name=f"rms_norm_rm[streamed, L1 {needed} B/core]", cbs=cbs, kernels=kernels, tensors=tensors)
     program.validate()
@@ -152,9 +135,3 @@ def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defi
                            math_approx_mode=compute.math_approx_mode, unpack_to_dest_fp32=sorted(exact))
     return Kernel("compute", "compute", f"{KERNEL_DIR}/rms_norm_rm_compute.cpp", list(ranges), ct, rt,
                   defines=dict(defines), compute_config=config)
-
-
-def _writer(layout: Layout, work: list[CoreWork], ranges: list[CoreRange]) -> Kernel:
-    ct: list = [CB_OUT_RM, layout.B, layout.Wt, ELEMENT_SIZE[layout.dtype], AccessorArgs("output")]
-    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, layout.W, layout.H] for w in work}
-    return Kernel("writer", "writer", f"{KERNEL_DIR}/rms_norm_rm_writer.cpp", list(ranges), ct, rt)

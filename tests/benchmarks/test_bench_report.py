@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from benchmarks import provenance
 from benchmarks.__main__ import main
+from benchmarks.report import print_seed_matrix
+from benchmarks.seed_matrix import seed_matrix
 from benchmarks.silicon_estimate import SOURCE, STAGES, estimate_row
 
 
@@ -39,6 +41,7 @@ def test_throughput_rows_carry_samples_and_an_accurate_output(run) -> None:
     for r in rows:
         assert len(r["emulator_samples_s"]) == len(r["torch_warm_means_s"]) == 1
         assert r["ratio"] == pytest.approx(r["emulator_s"] / r["torch_warm_s"])
+        assert len(r["emulator_cpu_samples_s"]) == 1 and r["emulator_cpu_s"] > 0
         # A sanity bound (the op's own tests hold the tight ones): outputs are below ~4 in magnitude, where a
         # bf16 ulp is 1/64, so 0.1 is a few ulps; float32 keeps ~1e-6.
         assert r["max_abs_err_vs_float64"] < (0.1 if r["dtype"] == "bfloat16" else 1e-3)
@@ -70,3 +73,19 @@ def test_estimate_row_counts_bytes_and_the_readers_own_stores(run) -> None:
     assert row["riscv_datums_slowest_core"] == 1024 * (1 + 1 + 2 * 4)
     assert row["without_riscv"]["device_us"] <= row["device_us"]
     assert row["stage_us"]["reader"] > row["without_riscv"]["stage_us"]["reader"]
+
+
+def test_seed_matrix_counts_cold_compiles_and_warm_hits(capsys) -> None:
+    """The same case twice: the cold pass compiles its three kernels once and hits the cache for the second
+    run, the warm pass compiles nothing; the table prints the counts."""
+    cases = [([1, 1, 32, 32], "bfloat16", False, False), ([1, 1, 32, 32], "bfloat16", False, False)]
+    m = seed_matrix(cases)
+    assert m["cases"] == 2
+    assert m["cold"]["compiled"] == 3 and m["cold"]["cache_hits"] == 3
+    assert m["warm"]["compiled"] == 0 and m["warm"]["cache_hits"] == 6
+    for figure in (m["runner_build"], m["cold"], m["warm"]):
+        assert figure["seconds"] > 0 and figure["cpu_seconds"] >= 0 and figure["load_average"] >= 0
+    assert m["cold_with_runner_build_s"] == pytest.approx(m["runner_build"]["seconds"] + m["cold"]["seconds"])
+    print_seed_matrix(m)
+    shown = capsys.readouterr().out
+    assert "kernels compiled 3, cache hits 3" in shown and "kernels compiled 0, cache hits 6" in shown

@@ -25,13 +25,16 @@ def test_warm_up_and_check_come_before_interleaved_rounds(monkeypatch) -> None:
 
     monkeypatch.setattr(throughput, "run_op", run_op)
     monkeypatch.setattr(throughput, "run_torch", run_torch)
-    row = throughput.throughput_row(None, [1, 1, 32, 64], "float32", 3, s.clock)
+    cpu_readings = iter([1.0, 1.25, 2.0, 2.5, 3.0, 3.125])  # one pair around each timed emulator call
+    row = throughput.throughput_row(None, [1, 1, 32, 64], "float32", 3, s.clock, lambda: next(cpu_readings))
 
     one_round = ["clock", "emulator", "clock"] + ["torch"] * 3 + ["clock"] + ["torch"] * 10 + ["clock"]
     assert s.log == ["emulator"] + one_round * 3
     assert row["emulator_samples_s"] == pytest.approx([0.1, 0.3, 0.2])
     assert row["emulator_s"] == pytest.approx(0.2) and row["torch_warm_s"] == pytest.approx(0.001)
     assert row["ratio"] == pytest.approx(200.0)
+    assert row["emulator_cpu_samples_s"] == pytest.approx([0.25, 0.5, 0.125])
+    assert row["emulator_cpu_s"] == pytest.approx(0.25)
     assert row["max_abs_err_vs_float64"] == 0.0  # the fake returns the float64 reference itself
 
 

@@ -98,6 +98,20 @@ def tilize_case(grid: tuple[int, int]) -> Case:
                 layouts={"src": "ROW_MAJOR"}, exact=True)
 
 
+def tilize_multicore_case(grid: tuple[int, int]) -> Case:
+    """test_tilize.py::test_tilize_test (as tilize_case) with use_multicore=True, ttnn.tilize's default:
+    the multi-core interleaved factory; [3, 1, 320, 384] is 30 tile-rows, so 8x8 leaves a cliff-free split
+    of one row per core on 30 cores. assert_equal (exact)."""
+    torch.manual_seed(0)
+    x = (torch.rand([3, 1, 320, 384]) * 200 - 100).to(torch.bfloat16).float()
+    return Case("tilize_multicore", tilize.program_multi_core(3 * 320, 384, "bfloat16", grid), {"src": x},
+                lambda inp: inp["src"], [3, 1, 320, 384], 1.0,
+                "ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_multi_core_interleaved_program_factory.cpp"
+                " (90095175)",
+                "tests/ttnn/unit_tests/operations/data_movement/test_tilize.py::test_tilize_test (use_multicore, "
+                "assert_equal)", layouts={"src": "ROW_MAJOR"}, exact=True)
+
+
 def untilize_case(grid: tuple[int, int]) -> Case:
     """tests/ttnn/unit_tests/operations/data_movement/test_untilize.py::
     test_untilize_multi_core_interleaved_to_interleaved (tt-metal 005c3528129fc4774d50b195d4906570b04bf9da),
@@ -173,20 +187,84 @@ def softmax_case(grid: tuple[int, int]) -> Case:
                 " (003544fc)", "tests/ttnn/unit_tests/operations/test_softmax.py::test_softmax, pcc 0.997")
 
 
-def norm_case(rms: bool, grid: tuple[int, int]) -> Case:
-    """Layer norm / RMS norm over W of a [1, 2, 64, 256] bf16 TILE tensor of torch.rand, eps 1e-5, against
-    float64 torch."""
+FACTORY_NORM = ("ttnn/cpp/ttnn/operations/normalization/layernorm/device/layernorm_op_multi_core.cpp "
+                "(tt-metal 015365c6)")
+UNIT_TEST_NORM = "tests/ttnn/unit_tests/operations/fused/test_layer_norm.py (tt-metal 000a5484)"
+# assert_output_accuracy in UNIT_TEST_NORM, non-Welford path: (pcc, (rtol, atol), relative Frobenius).
+NORM_BOUND = {"bfloat16": (0.9999, (1e-2, 5e-2), 0.015), "float32": (0.9999, (1e-2, 5e-2), 0.0105)}
+TORCH_DTYPE = {"bfloat16": torch.bfloat16, "float32": torch.float32}
+
+
+def norm_reference(norm: layernorm.Norm, eps: float) -> Callable[[dict], torch.Tensor]:
+    """float64 layer norm or RMS norm over W, times gamma (row 0 of its tile) plus beta."""
+    def ref(inp: dict) -> torch.Tensor:
+        x = inp["src"]
+        if norm.rms:
+            y = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+        else:
+            y = (x - x.mean(-1, keepdim=True)) * torch.rsqrt(x.var(-1, unbiased=False, keepdim=True) + eps)
+        y = y * inp["gamma"][0] if norm.gamma else y
+        return y + inp["beta"][0] if norm.beta else y
+    return ref
+
+
+def norm_case(name: str, norm: layernorm.Norm, shape: list[int], grid: tuple[int, int], eps: float,
+              bound: tuple[float, tuple[float, float] | None, float | None], unit_test: str) -> Case:
+    """torch.rand input (seed 0), torch.rand gamma and beta of width W in the case's dtype, TILE layout;
+    gamma and beta as ttnn pads a [W] tensor to one tile-row (row 0 holds the values, rows 1..31 zero).
+    The unit tests' parametrized shapes are a single tile-row (h = 32) or need tile padding (h = 42,
+    w = 24); a tile-aligned shape of several tile-rows is used here, under the same generator and bound."""
     torch.manual_seed(0)
-    x = torch.rand([1, 2, 64, 256], dtype=torch.bfloat16).float()
-    eps = 1e-5
-    if rms:
-        ref = lambda inp: inp["src"] * torch.rsqrt(inp["src"].pow(2).mean(-1, keepdim=True) + eps)  # noqa: E731
-    else:
-        ref = lambda inp: torch.nn.functional.layer_norm(inp["src"], (256,), eps=eps)  # noqa: E731
-    return Case("rms_norm" if rms else "layer_norm", layernorm.program(2, 2, 8, grid, eps, rms), {"src": x}, ref,
-                [1, 2, 64, 256], 0.9998,
-                "ttnn/cpp/ttnn/operations/normalization/layernorm/device/layernorm_op_multi_core.cpp (015365c6)",
-                "tests/ttnn/unit_tests/operations/test_layer_norm.py")
+    t = TORCH_DTYPE[norm.dtype]
+    nc, h, w = shape[0] * shape[1], shape[2], shape[3]
+    inputs = {"src": torch.rand(shape, dtype=t).float()}
+    for p in ("gamma", "beta"):
+        if getattr(norm, p):
+            padded = torch.zeros([32, w])
+            padded[0] = torch.rand((w,), dtype=t).float()
+            inputs[p] = padded
+    pcc, allclose, frob = bound
+    return Case(name, layernorm.program(norm, nc, h // 32, w // 32, grid, eps), inputs, norm_reference(norm, eps),
+                shape, pcc, FACTORY_NORM, unit_test, allclose=allclose, rel_frobenius=frob)
+
+
+HIFI4_FP32 = ComputeConfig("HiFi4", True, False, False, [])
+# layernorm.hpp before layernorm_default_compute_config: init_device_compute_kernel_config(arch, config,
+# HiFi4, approx true, fp32 false) (tt-metal ttnn/cpp/ttnn/operations/normalization/layernorm/layernorm.hpp).
+HIFI4_BF16_DST = ComputeConfig("HiFi4", False, True, False, [])
+NORM_CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
+    # test_layer_norm: ttnn.layer_norm(x) with layernorm_default_compute_config (HiFi4, approx off, fp32
+    # accumulation on; ttnn/cpp/ttnn/operations/normalization/layernorm/layernorm.cpp), eps 1e-12,
+    # assert_output_accuracy(bf16).
+    "layer_norm": lambda g: norm_case("layer_norm", layernorm.Norm(), [1, 2, 128, 512], g, 1e-12,
+                                      NORM_BOUND["bfloat16"], UNIT_TEST_NORM + "::test_layer_norm"),
+    # test_layer_norm_with_weight_and_bias: bf16 x, gamma, beta; default config; assert_output_accuracy(bf16).
+    "layer_norm_gamma_beta": lambda g: norm_case(
+        "layer_norm_gamma_beta", layernorm.Norm(gamma=True, beta=True), [1, 2, 128, 512], g, 1e-12,
+        NORM_BOUND["bfloat16"], UNIT_TEST_NORM + "::test_layer_norm_with_weight_and_bias"),
+    # test_large_layer_norm_with_weight_bias_and_residual_input, dtype float32, use_welford False: fp32 x,
+    # gamma, beta (no residual here: FUSE_PRE_ADD is not mirrored); assert_output_accuracy(fp32, non-Welford).
+    "layer_norm_gamma_beta_fp32": lambda g: norm_case(
+        "layer_norm_gamma_beta_fp32", layernorm.Norm(gamma=True, beta=True, dtype="float32"), [1, 1, 256, 1024],
+        g, 1e-12, NORM_BOUND["float32"],
+        UNIT_TEST_NORM + "::test_large_layer_norm_with_weight_bias_and_residual_input (float32)"),
+    # The bf16-DST path (block_size 8, Float16_b intermediates, float32_reduction off): the earlier default
+    # config; tests/ttnn/unit_tests/operations/test_layer_norm.py::test_layer_norm_with_weight_and_bias
+    # (tt-metal 09144436) asserted assert_with_pcc(.., 0.9998) under it.
+    "layer_norm_gamma_beta_bf16_dst": lambda g: norm_case(
+        "layer_norm_gamma_beta_bf16_dst", layernorm.Norm(gamma=True, beta=True, config=HIFI4_BF16_DST),
+        [1, 2, 128, 512], g, 1e-12, (0.9998, None, None),
+        "tests/ttnn/unit_tests/operations/test_layer_norm.py::test_layer_norm_with_weight_and_bias (tt-metal 09144436)"),
+    # tests/ttnn/unit_tests/operations/fused/test_rms_norm.py::test_rms_norm (tt-metal 7ced1bc7): bf16 x and
+    # weight, ttnn.rms_norm(x, weight=w) (eps 1e-12, the layernorm default config), assert_with_pcc 0.9998.
+    "rms_norm_gamma": lambda g: norm_case(
+        "rms_norm_gamma", layernorm.Norm(rms=True, gamma=True), [1, 8, 64, 1024], g, 1e-12, (0.9998, None, None),
+        "tests/ttnn/unit_tests/operations/fused/test_rms_norm.py::test_rms_norm (tt-metal 7ced1bc7)"),
+    # The same RMS norm without weight (the factory's RMSNORM path with neither FUSE_GAMMA nor FUSE_BETA).
+    "rms_norm": lambda g: norm_case(
+        "rms_norm", layernorm.Norm(rms=True), [1, 8, 64, 1024], g, 1e-12, (0.9998, None, None),
+        "tests/ttnn/unit_tests/operations/fused/test_rms_norm.py::test_rms_norm (tt-metal 7ced1bc7), no weight"),
+}
 
 
 # name -> builder(grid); each builder documents its test's bound.
@@ -214,11 +292,13 @@ CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
 
     "transpose_wh": transpose_case,
     "tilize": tilize_case,
+    "tilize_multicore": tilize_multicore_case,
     "untilize": untilize_case,
     "reduce_w_sum": lambda g: reduce_w_case("sum", g),
     "reduce_w_max": lambda g: reduce_w_case("max", g),
     "reduce_h_sum": lambda g: reduce_h_case("sum", g),
     "reduce_h_max": lambda g: reduce_h_case("max", g),
+    **NORM_CASES,
 }
 
 # Programs whose factory runs on one core whatever the grid (no multi-core configuration to test).
@@ -226,11 +306,17 @@ SINGLE_CORE_FACTORIES = {"tilize"}
 
 # Mirrored programs that do not pass yet, outside the CI set, with the reason; run them with
 # CONFORMANCE_NOT_YET_PASSING=1 ./scripts/conformance.sh.
+LARGE_NORM_CASES: dict[str, Callable[[tuple[int, int]], Case]] = {
+    # test_large_layer_norm_with_weight_and_bias (w = 4096, use_welford False): bf16 x, gamma, beta; at
+    # W = 4096 the CBs exceed 95% of L1, so the factory takes its large-tensor kernels; h = 256 here.
+    "layer_norm_large_gamma_beta": lambda g: norm_case(
+        "layer_norm_large_gamma_beta", layernorm.Norm(gamma=True, beta=True), [1, 1, 256, 4096], g, 1e-12,
+        NORM_BOUND["bfloat16"], UNIT_TEST_NORM + "::test_large_layer_norm_with_weight_and_bias"),
+}
 NOT_YET_PASSING: dict[str, tuple[Callable[[tuple[int, int]], Case], str]] = {
-    "layer_norm": (lambda g: norm_case(False, g),
-                   "the emulator reports an uninitialised read: the kernel adds the whole eps tile, of which "
-                   "generate_bcast_col_scalar writes only column 0; hardware adds L1 garbage in columns 1..31 "
-                   "that no later step reads (E[..] + eps feeds a column broadcast). The emulator faults at the "
-                   "read instead of tracking the garbage to where it would matter."),
-    "rms_norm": (lambda g: norm_case(True, g), "as layer_norm (same eps path)"),
+    name: (builder, "the large-tensor compute kernel packs E[..] + eps into c_21 with ReservePolicy::None "
+                    "(compute/layernorm_large_tensor.cpp, the eltwise_chain before unary_bcast; nothing reserves "
+                    "c_21): hardware packs into free CB space without a reservation, the emulator faults "
+                    "(cb_back_page: only 0 pages were reserved)")
+    for name, builder in LARGE_NORM_CASES.items()
 }

@@ -231,3 +231,65 @@ def test_report_breaking_the_schema_is_refused(change, message):
 def test_report_that_is_not_json_is_refused():
     with pytest.raises(contract.ContractError, match="not JSON"):
         contract.decode_report('{"status": "ok"')
+
+
+# --- when Python validates ----------------------------------------------------------------------------
+
+def test_the_test_suite_validates_the_contract():
+    """The root conftest.py turns validation on, so every test run checks every plan and report."""
+    assert settings.validate_contract()
+
+
+@pytest.mark.parametrize("raw,expected", [(None, False), ("", False), ("0", False), ("off", False),
+                                          ("FALSE", False), ("1", True), ("true", True), ("On", True)])
+def test_validation_setting_reads_the_usual_spellings(raw, expected):
+    environ = {} if raw is None else {settings.VALIDATE_CONTRACT_ENV: raw}
+    assert settings.parse_validate_contract(environ) is expected
+
+
+def test_bad_validation_setting_is_refused_by_name():
+    with pytest.raises(ValueError, match="EMULATOR_VALIDATE_CONTRACT='maybe': expected 1/true/yes/on"):
+        settings.parse_validate_contract({settings.VALIDATE_CONTRACT_ENV: "maybe"})
+
+
+@pytest.mark.parametrize("on", [False, True], ids=["off", "on"])
+def test_runs_check_plan_and_report_schemas_only_when_validation_is_on(emu, monkeypatch, on):
+    checked: list[str] = []
+    original = contract._problems
+
+    def counting(name: str, document: Any) -> list[str]:
+        checked.append(name)
+        return original(name, document)
+
+    monkeypatch.setattr(contract, "_problems", counting)
+    monkeypatch.setenv(settings.VALIDATE_CONTRACT_ENV, "1" if on else "0")
+    run(emu, fault_program())
+    assert checked == (["plan", "report"] if on else [])
+
+
+def test_unvalidated_plan_is_still_refused_by_the_runner(emu, monkeypatch):
+    """With validation off, a plan breaking the schema still never runs: the runner names the key."""
+    original = run_module._plan
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        plan = original(*args, **kwargs)
+        plan["watchdog"]["surprise"] = 1
+        return plan
+
+    monkeypatch.setattr(run_module, "_plan", broken)
+    monkeypatch.setenv(settings.VALIDATE_CONTRACT_ENV, "0")
+    with pytest.raises(emulator.PlanError, match="unknown key 'surprise'"):
+        run(emu, fault_program())
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"format": "other"}, "format: expected 'emulator-report', got 'other'"),
+    ({"status": "maybe"}, "status: expected 'ok' or 'fault', got 'maybe'"),
+    ({"stats": None}, "stats: expected an object, got NoneType"),
+    ({"watchdog": [1]}, "watchdog: expected an object, got list"),
+])
+def test_unvalidated_report_still_needs_the_envelope_run_reads(change, message):
+    with pytest.raises(contract.ContractError, match=message):
+        contract.decode_report(json.dumps({**OK_REPORT, **change}), validate=False)
+    with pytest.raises(contract.ContractError, match="has version 2"):
+        contract.decode_report(json.dumps({**OK_REPORT, "version": 2}), validate=False)

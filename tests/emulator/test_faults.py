@@ -143,5 +143,9 @@ def test_dst_capacity(emu):
 
 
 def test_reading_l1_nothing_wrote(emu):
+    """The reader pushes a page it never wrote; compute copies it through: the garbage is found where it
+    would leave the chip, at the writer's DRAM write (README "Undefined datums")."""
     expect(emu, fault_program("FAULT_UNWRITTEN_PAGE", n=1), emulator.UninitialisedReadError,
-           "copy_tile reads datum (0,0) of tile 0 of CB 0, which nothing wrote")
+           "kernel 'writer' (writer) on core (0,0) in noc_async_write(",
+           "sends undefined data to DRAM: byte 0 of the 2048-byte write, datum (0,0) of the tile in page 0 of CB 16",
+           "was never written, or was computed from L1 nothing wrote")

@@ -66,15 +66,26 @@ def test_fp32_tilize_without_unpack_to_dest_truncates_to_tf32(emu):
     assert not np.array_equal(back, rows)
 
 
-def helper_tile(emu, define: str, value: int, dtype: str = "bfloat16") -> np.ndarray:
+def helper_tile(emu, define: str, value: int, dtype: str = "bfloat16", prefill: int | None = None) -> np.ndarray:
+    """The tile a dataflow helper writes into CB 16, as the writer sends it to DRAM. With `prefill` (a bf16
+    pattern), the page holds that pattern first, so datums the helper leaves alone are defined."""
     cbs = [CircularBuffer(16, dtype, TILE_BYTES[dtype], 1, CORE)]
-    kernels = [Kernel("reader", "reader", str(KERNELS / "reader_helpers.cpp"), CORE, [], {(0, 0): [value]},
-                      defines={define: "1"}),
+    slots = [TensorSlot("out", [1, TILE_HW], dtype, "output")]
+    io = [emu.allocate([1, TILE_HW], dtype)]
+    reader_ct, reader_rt, defines = [], [value], {define: "1"}
+    if prefill is not None:
+        fill = emu.allocate([1, TILE_HW], dtype)
+        fill.write(np.full((1, TILE_HW), prefill, dtype=np.uint16))
+        slots.insert(0, TensorSlot("fill", [1, TILE_HW], dtype, "input"))
+        io.insert(0, fill)
+        reader_ct, reader_rt, defines = [AccessorArgs("fill")], [value, BufferAddress("fill"), TILE_BYTES[dtype]], \
+            {define: "1", "PREFILL": "1"}
+    kernels = [Kernel("reader", "reader", str(KERNELS / "reader_helpers.cpp"), CORE, reader_ct, {(0, 0): reader_rt},
+                      defines=defines),
                Kernel("writer", "writer", str(KERNELS / "writer_block.cpp"), CORE, [1, AccessorArgs("out")],
                       {(0, 0): [BufferAddress("out"), 1, TILE_BYTES[dtype]]})]
-    out = emu.allocate([1, TILE_HW], dtype)
-    emulator.run(Program("helper", cbs, kernels, [TensorSlot("out", [1, TILE_HW], dtype, "output")]), [out])
-    return out.read()[0]
+    emulator.run(Program("helper", cbs, kernels, slots), io)
+    return io[-1].read()[0]
 
 
 def face_datums(rows: list[int], cols: list[int]) -> list[int]:
@@ -100,19 +111,31 @@ def test_avg_scaler_is_one_over_n(emu):
     assert np.count_nonzero(values) == 64
 
 
+FILL = 0x7777
+
+
 def test_bcast_col_scalar_writes_column_0_only(emu):
-    raw = helper_tile(emu, "HELPER_COL", 0x40400000)  # 3.0
+    raw = helper_tile(emu, "HELPER_COL", 0x40400000, prefill=FILL)  # 3.0
     col0 = face_datums(list(range(32)), [0])
     assert np.all(raw[col0] == 0x4040)
     rest = np.setdiff1d(np.arange(TILE_HW), col0)
-    assert np.all(raw[rest] == 0xA5A5), "the rest of the tile keeps what L1 held (fresh L1 bytes 0xA5 here)"
+    assert np.all(raw[rest] == FILL), "the rest of the tile keeps what L1 held"
+
+
+def test_a_helper_tile_on_fresh_l1_is_undefined_beyond_what_it_writes(emu):
+    """Without the prefill the datums the helper leaves alone hold nothing defined: sending the tile to
+    DRAM is refused at the first of them, (0,1) for the column tile (README "Undefined datums")."""
+    with pytest.raises(emulator.UninitialisedReadError, match=r"datum \(0,1\) of the tile in page 0 of CB 16"):
+        helper_tile(emu, "HELPER_COL", 0x40400000)
 
 
 def test_bcast_row_scalar_and_unary_scalar(emu):
-    raw = helper_tile(emu, "HELPER_ROW", 0x3F803F80)
-    assert np.all(raw[face_datums([0], list(range(32)))] == 0x3F80)
-    raw = helper_tile(emu, "HELPER_UNARY", 0x00003F80)
-    assert raw[0] == 0x3F80 and raw[1] == 0
+    raw = helper_tile(emu, "HELPER_ROW", 0x3F803F80, prefill=FILL)
+    row0 = face_datums([0], list(range(32)))
+    assert np.all(raw[row0] == 0x3F80)
+    assert np.all(raw[np.setdiff1d(np.arange(TILE_HW), row0)] == FILL)
+    raw = helper_tile(emu, "HELPER_UNARY", 0x00003F80, prefill=FILL)
+    assert raw[0] == 0x3F80 and raw[1] == 0 and np.all(raw[2:] == FILL)
 
 
 def test_wh_reduce_scaler_zeroes_then_fills_row_0(emu):

@@ -29,7 +29,8 @@ def dev() -> Iterator[emulator.EmulatedDevice]:
 def run_strict(device, defines: dict[str, str], inputs: list[np.ndarray], dtypes: list[str], *,
                out_dtype: str = "float32", page_sizes: list[int] | None = None, unpack_to_dest: list[int] = (),
                fp32_dest: bool = True, full_sync: bool = False, compute: Path = OURS / "compute_strict.cpp",
-               reader: Path = KERNELS / "reader_tiles.cpp", scaler_cb: bool = False) -> np.ndarray:
+               reader: Path = KERNELS / "reader_tiles.cpp", scaler_cb: bool = False,
+               reader_defines: dict[str, str] | None = None) -> np.ndarray:
     """Runs `compute` on [n, 32, 32] inputs (CB 0, CB 1) into CB 16; returns the output tiles."""
     n = inputs[0].shape[0]
     names = ["a", "b"][:len(inputs)]
@@ -43,7 +44,8 @@ def run_strict(device, defines: dict[str, str], inputs: list[np.ndarray], dtypes
     b_name = names[-1]
     kernels = [
         Kernel("reader", "reader", str(reader), CORE, [len(inputs), AccessorArgs("a"), AccessorArgs(b_name)],
-               {(0, 0): [n, BufferAddress("a"), BufferAddress(b_name), TILE_BYTES[dtypes[0]], 0]}),
+               {(0, 0): [n, BufferAddress("a"), BufferAddress(b_name), TILE_BYTES[dtypes[0]], 0]},
+               defines=reader_defines or {}),
         Kernel("compute", "compute", str(compute), CORE, [len(inputs)], {(0, 0): [n]}, defines=defines,
                compute_config=ComputeConfig("HiFi4", fp32_dest, False, full_sync, list(unpack_to_dest))),
         Kernel("writer", "writer", str(KERNELS / "writer_tiles.cpp"), CORE, [AccessorArgs("out")],
@@ -97,15 +99,38 @@ def test_compute_cb_page_size_must_be_its_format_tile(dev):
            device=dev, defines={}, inputs=[tiles()], dtypes=["float32"], page_sizes=[2048])
 
 
-def test_scaler_tile_is_read_whole(dev):
-    """The unpacker reads all four faces of the scaler (llk_unpack_AB_reduce.h, x_end of 4 faces): a scaler
-    with only row 0 written is a read of L1 nothing wrote."""
-    defines = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": "ReduceDim::REDUCE_ROW"}
+REDUCE_ROW_SUM = {"OP_REDUCE": "1", "OP_POOL": "PoolType::SUM", "OP_DIM": "ReduceDim::REDUCE_ROW"}
+
+
+@pytest.mark.parametrize("variant", ["pessimistic", "exact"])
+def test_scaler_rows_the_reduce_does_not_use_may_be_unwritten(variant):
+    """The unpacker reads all four faces of the scaler (llk_unpack_AB_reduce.h, x_end of 4 faces), but the
+    REDUCE_ROW result (DST column 0) uses only scaler row 0; the modelled sum's DST columns 1..15 use rows
+    1..15, which the packer's reduce mask drops. So a scaler with only row 0 written gives the right
+    sums: its undefined rows reach no output datum (README "Undefined datums")."""
+    device = emulator.EmulatedDevice(numerics=variant)
+    try:
+        out = run_strict(device, REDUCE_ROW_SUM, [tiles(value=1.0)], ["bfloat16"],
+                         compute=KERNELS / "compute_tile_op.cpp", reader=OURS / "reader_partial_scaler.cpp",
+                         scaler_cb=True)
+    finally:
+        device.close()
+    expected = np.zeros((1, 32, 32), dtype=np.float32)
+    expected[:, :, 0] = 32.0
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_scaler_row_0_is_used_across_both_faces(dev):
+    """Column 0 of REDUCE_ROW multiplies data faces 1 and 3 by scaler face 1 (ADDR_MOD_2): with only face
+    0's half of row 0 written, every row sum is undefined, found where the writer sends it to DRAM."""
     with pytest.raises(emulator.UninitialisedReadError) as info:
-        run_strict(dev, defines, [tiles(value=1.0)], ["bfloat16"], compute=KERNELS / "compute_tile_op.cpp",
-                   reader=OURS / "reader_partial_scaler.cpp", scaler_cb=True)
-    assert "reduce_tile (scaler) reads datum (1,0) of tile 0 of CB 8, which nothing wrote" in str(info.value)
-    assert WHERE + "reduce_tile(" in str(info.value)
+        run_strict(dev, REDUCE_ROW_SUM, [tiles(value=1.0)], ["bfloat16"], compute=KERNELS / "compute_tile_op.cpp",
+                   reader=OURS / "reader_partial_scaler.cpp", scaler_cb=True,
+                   reader_defines={"ROW0_FACE0_ONLY": "1"})
+    message = str(info.value)
+    assert "kernel 'writer' (writer) on core (0,0) in noc_async_write(" in message
+    assert "sends undefined data to DRAM: byte 0 of the 4096-byte write, datum (0,0) of the tile in page 0 of " \
+           "CB 16" in message
 
 
 def test_read_one_tile_beyond_those_waited_for(dev):

@@ -54,7 +54,8 @@ def test_fp32_all_ones_nan_is_data(emu):
 def test_reading_l1_nothing_wrote_is_still_found(emu):
     """The written-map, not the data, decides: the reader pushes a page it never wrote."""
     x, _ = patterned_input(emu, 1)
-    with pytest.raises(emulator.UninitialisedReadError, match="copy_tile reads datum .0,0. of tile 0 of CB 0"):
+    with pytest.raises(emulator.UninitialisedReadError, match=r"noc_async_write sends undefined data to DRAM: byte "
+                                                              r"0 of the 2048-byte write, datum \(0,0\)"):
         emulator.run(fault_program("FAULT_UNWRITTEN_PAGE", n=1), [x, emu.allocate([1, 1024], "bfloat16")])
 
 

@@ -181,3 +181,19 @@ def test_a_kernel_is_rebuilt_when_a_header_it_reaches_changes(tmp_path):
     (tmp_path / "lib" / "inner.h").write_text("#pragma once\nconstexpr int kValue = 2;\n")
     second = build_once()
     assert not second.cached and second.path != first.path
+
+
+def test_a_remembered_include_closure_notices_a_new_shadowing_header(tmp_path):
+    """The per-process memory of a kernel's include hash is dropped when a folder of the closure changes:
+    a header created beside the kernel that now wins the include is part of the next build key."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "k").mkdir()
+    (tmp_path / "lib" / "h.h").write_text("#pragma once\nconstexpr int kValue = 1;\n")
+    source = tmp_path / "k" / "k.cpp"
+    source.write_text('#include "api/dataflow/dataflow_api.h"\n#include "h.h"\nvoid kernel_main() { (void)kValue; }\n')
+    job = lambda: build.kernel_job(tmp_path / "cache", source, "reader", "k", [], {}, {},  # noqa: E731
+                                   include_dirs=(tmp_path / "lib",))
+    first = job().path
+    assert job().path == first
+    (tmp_path / "k" / "h.h").write_text("#pragma once\nconstexpr int kValue = 2;\n")
+    assert job().path != first

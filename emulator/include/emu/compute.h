@@ -53,6 +53,8 @@ void reduce_uninit();
 void binary_init(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1);
 void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
                   uint32_t idst);
+void unary_bcast_init(Bcast bcast, uint32_t icb);
+void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst);
 void matmul_init(uint32_t in0_cb, uint32_t in1_cb);
 void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t idst);
 void transpose_init(uint32_t cb);

@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <type_traits>
-#include <utility>
+
+#include "emu/kernel_prelude.h"
 
 namespace emu {
 
@@ -98,40 +98,6 @@ void noc_write_barrier();
 uint32_t my_x();
 uint32_t my_y();
 
-// --- L1 written-map -------------------------------------------------------------------------------
-// Whether every byte of [p, p + size) was written since launch: by a NOC transfer that landed, by the
-// compute kernel's packer, or by a kernel's own stores (seen when it pushes the pages). Uninitialised
-// reads are found with this map, never by looking at the data, so every bit pattern is data.
-// The compute model asks per datum, so the check is inline over this table (filled by runtime/l1.cpp
-// before any kernel runs).
-struct L1WrittenMaps {
-    uintptr_t base;           // host address of core 0's L1; core i's is at base + (i << stride_shift)
-    uint32_t stride_shift;
-    uint32_t l1_size;
-    uint32_t cores;
-    uint8_t* const* written;  // per core: one byte per L1 byte, nonzero once written
-};
-extern L1WrittenMaps g_l1_written;
-
-inline bool l1_written(const void* p, uint32_t size) {
-    const L1WrittenMaps& m = g_l1_written;
-    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    const uintptr_t index = (a - m.base) >> m.stride_shift;
-    if (a < m.base || index >= m.cores) {
-        return true;  // not L1: host staging buffers of the compute model
-    }
-    const uintptr_t offset = a - m.base - (index << m.stride_shift);
-    if (offset >= m.l1_size) {
-        return true;
-    }
-    const uint8_t* w = m.written[index] + offset;
-    bool all = true;
-    for (uint32_t i = 0; i < size; ++i) {
-        all &= w[i] != 0;
-    }
-    return all;
-}
-
 // --- scheduling -----------------------------------------------------------------------------------
 // Kernels are cooperative fibers: one runs per worker thread until it blocks. An API call that waits
 // for another kernel (a CB, a semaphore, a polled L1 word) must call this inside its wait loop, or the
@@ -167,9 +133,20 @@ int format_call(char* buf, size_t size, const CallRecord& record);
 
 namespace detail {
 
+// An index sequence and a compiler builtin (GCC and Clang) rather than <utility> and <type_traits>: what
+// the emulator's own headers need stays independent of the prelude, which is there for kernels.
+template <size_t... I>
+struct Indices {};
+template <size_t N, size_t... I>
+struct MakeIndices : MakeIndices<N - 1, N - 1, I...> {};
+template <size_t... I>
+struct MakeIndices<0, I...> {
+    using type = Indices<I...>;
+};
+
 template <typename T>
 uint64_t call_arg_bits(T value) {
-    static_assert(sizeof(T) <= sizeof(uint64_t) && std::is_trivially_copyable_v<T>,
+    static_assert(sizeof(T) <= sizeof(uint64_t) && __is_trivially_copyable(T),
                   "set_call arguments must be scalars or pointers to static strings");
     uint64_t bits = 0;
     std::memcpy(&bits, &value, sizeof(T));
@@ -184,7 +161,7 @@ T call_arg_value(uint64_t bits) {
 }
 
 template <typename... A, size_t... I>
-int format_args(char* buf, size_t size, const CallRecord& r, std::index_sequence<I...>) {
+int format_args(char* buf, size_t size, const CallRecord& r, Indices<I...>) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
@@ -194,7 +171,7 @@ int format_args(char* buf, size_t size, const CallRecord& r, std::index_sequence
 
 template <typename... A>
 int format_record(char* buf, size_t size, const CallRecord& r) {
-    return format_args<A...>(buf, size, r, std::index_sequence_for<A...>{});
+    return format_args<A...>(buf, size, r, typename MakeIndices<sizeof...(A)>::type{});
 }
 
 // Never called: gives the runtime's set_call sites printf format checking (runtime.h).

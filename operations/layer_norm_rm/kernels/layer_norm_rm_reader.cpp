@@ -1,25 +1,29 @@
 // layer_norm_rm reader (RISCV_1): feeds the compute kernel one tile-row (32 sticks) at a time.
 //
-// Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) the mask tile (1.0
-// in the W % 32 valid columns), and in the resident plan gamma / beta sticks, which stay in L1.
+// Per core, once: the epsilon tile (fp32), on a partial last tile (W % 32 != 0) the mask tile (1.0 in the
+// W % 32 valid columns), with a 16-bit DST an all-ones tile (fp32), and gamma / beta:
+//   * params_once (resident plan, when L1 holds them): all Wt row-repeated tiles of each, built from the
+//     whole stick (read into cb_*_rm and dropped right after); they stay in cb_gamma / cb_beta for every
+//     tile-row of the core (the compute kernel pops them at the end);
+//   * else, resident plan: the whole stick, which stays in cb_*_rm; tiles are built per tile-row below.
 // Per tile-row, for each pass the compute kernel makes over the input (one resident, two streamed):
 //   * the valid sticks in width blocks of block_tiles tiles, each block landing as 32 rows of
 //     block_tiles * 32 datums (what tilize_block expects). Only the tensor's bytes are read: the last
 //     block of a stick may be partial and the last tile-row may hold fewer than 32 sticks. Padding
-//     columns get the row's first datum (the shift: d = 0 there), padding rows get zeros, written
-//     into L1 by this core, so padding never enters a statistic;
-//   * resident plan, with the first block: the shift tile, every datum of row r is x[r][0] (the
-//     streamed plan's compute kernel makes its own shift);
-//   * gamma / beta tiles per block (after the input blocks when resident, after each input block of
-//     pass 2 when streamed, read from DRAM block by block): every row of tile t holds
+//     columns get the row's first datum (a value of the row's own scale; the compute kernel masks it
+//     out of every statistic), padding rows get zeros, written into L1 by this core;
+//   * unless params_once, gamma / beta tiles per block (after the input blocks when resident, after each
+//     input block of pass 2 when streamed, then read from DRAM block by block): every row of tile t holds
 //     stick[32t .. 32t+31], zeros past W.
 // Stick I/O, its NOC alignment and the aligned page stride: kernel_lib/stick_io.h; constant, parameter
 // and padding tiles: kernel_lib/tile_fill.h.
 //
-// Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
-//   block_tiles, Wt, elem_bytes, passes, then TensorAccessorArgs of input [, gamma] [, beta].
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (resident plan with W % 32 != 0).
-// Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits.
+// Compile-time args: cb_in_rm, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
+//   block_tiles, elem_bytes, passes, cb_ones, then TensorAccessorArgs of input [, gamma] [, beta].
+// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0), DEST_16BIT (16-bit DST: the
+//   compute kernel's row sums need an all-ones tile, pushed once per core).
+// Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits,
+//   params_once, Wt (ceil(W / 32); a runtime arg like every other shape-dependent count).
 #include <stdint.h>
 
 #include "api/dataflow/dataflow_api.h"
@@ -31,93 +35,95 @@ namespace {
 
 using kernel_lib::kTileDim;
 using kernel_lib::push_filled_fp32_tile;
-using kernel_lib::tile_datum;
 
 constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
-constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
-constexpr uint32_t cb_eps = get_compile_time_arg_val(2);
-constexpr uint32_t cb_mask = get_compile_time_arg_val(3);
-constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
-constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
-constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(6);
-constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
-constexpr uint32_t block_tiles = get_compile_time_arg_val(8);
-constexpr uint32_t Wt = get_compile_time_arg_val(9);
-constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
-constexpr uint32_t num_passes = get_compile_time_arg_val(11);  // 1 resident, 2 streamed
+constexpr uint32_t cb_eps = get_compile_time_arg_val(1);
+constexpr uint32_t cb_mask = get_compile_time_arg_val(2);
+constexpr uint32_t cb_gamma = get_compile_time_arg_val(3);
+constexpr uint32_t cb_beta = get_compile_time_arg_val(4);
+constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(5);
+constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(6);
+constexpr uint32_t block_tiles = get_compile_time_arg_val(7);
+constexpr uint32_t elem_bytes = get_compile_time_arg_val(8);
+constexpr uint32_t num_passes = get_compile_time_arg_val(9);  // 1 resident, 2 streamed
+constexpr uint32_t cb_ones = get_compile_time_arg_val(10);
 using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
 constexpr uint32_t block_datums = Blocks::datums;
 constexpr uint32_t block_bytes = Blocks::bytes;
-constexpr uint32_t num_blocks = Wt / block_tiles;
 using Datum = kernel_lib::DatumOf<elem_bytes>;
 constexpr Datum kZero = 0;
+#ifdef STREAMED
+constexpr bool kStreamed = true;
+#else
+constexpr bool kStreamed = false;
+#endif
 
-// shift[r] = x[r][0] (the first datum of row r of a block in L1), zero on padding rows.
-void read_shifts(uint32_t rows_l1, uint32_t valid_rows, Datum* shift) {
+// first[r] = x[r][0] (the first datum of row r of a block in L1, the padding value of its partial last
+// tile), zero on padding rows.
+void read_first_datums(uint32_t rows_l1, uint32_t valid_rows, Datum* first) {
     for (uint32_t r = 0; r < kTileDim; ++r) {
         const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * block_bytes);
-        shift[r] = r < valid_rows ? row[0] : kZero;
+        first[r] = r < valid_rows ? row[0] : kZero;
     }
-}
-
-void push_shift_tile(const Datum* shift) {
-    cb_reserve_back(cb_shift, 1);
-    volatile Datum* tile = reinterpret_cast<volatile Datum*>(get_write_ptr(cb_shift));
-    for (uint32_t r = 0; r < kTileDim; ++r) {
-        for (uint32_t c = 0; c < kTileDim; ++c) {
-            tile[tile_datum(r, c)] = shift[r];
-        }
-    }
-    cb_push_back(cb_shift, 1);
 }
 
 uint32_t valid_datums(uint32_t block, uint32_t width) { return Blocks::valid_datums(block, width); }
 
-void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
-    kernel_lib::push_row_repeated_tiles<block_tiles, Datum>(cb, stick_l1, valid);
-}
-
-#if defined(FUSE_GAMMA) || defined(FUSE_BETA)
-// Resident plan: the whole stick once per core; streamed: block `block` of it, each time it is needed.
+// One parameter (gamma or beta): its tiles' CB, its stick's CB and its tensor.
 template <typename Accessor>
-uint32_t stick_block(uint32_t cb_rm, const Accessor& tensor, uint32_t block, uint32_t width) {
-#ifdef STREAMED
-    return Blocks::stage(cb_rm, tensor, 0, block, width);
-#else
-    (void)tensor;
-    (void)width;
-    return get_read_ptr(cb_rm) + block * block_bytes;
-#endif
-}
+struct Param {
+    uint32_t cb;
+    uint32_t cb_rm;
+    Accessor tensor;
+
+    // The whole stick into cb_rm, once per core; it stays until drop_stick.
+    void load_stick(uint32_t width) const {
+        cb_reserve_back(cb_rm, 1);
+        noc_async_read(tensor.get_noc_addr(0), get_write_ptr(cb_rm), width * elem_bytes);
+        noc_async_read_barrier();
+        cb_push_back(cb_rm, 1);
+        cb_wait_front(cb_rm, 1);
+    }
+    void drop_stick() const { cb_pop_front(cb_rm, 1); }
+
+    // block_tiles row-repeated tiles of block `block` into cb: from the stick kept in cb_rm, or (`staged`)
+    // from the block read now through one page of cb_rm.
+    void push_tiles(uint32_t block, uint32_t width, bool staged) const {
+        const uint32_t stick = staged ? Blocks::stage(cb_rm, tensor, 0, block, width)
+                                      : get_read_ptr(cb_rm) + block * block_bytes;
+        kernel_lib::push_row_repeated_tiles<block_tiles, Datum>(cb, stick, valid_datums(block, width));
+        if (staged) {
+            cb_pop_front(cb_rm, 1);
+        }
+    }
+};
 
 template <typename Accessor>
-void load_resident_stick(uint32_t cb_rm, const Accessor& tensor, uint32_t width) {
-#ifndef STREAMED
-    cb_reserve_back(cb_rm, 1);
-    noc_async_read(tensor.get_noc_addr(0), get_write_ptr(cb_rm), width * elem_bytes);
-    noc_async_read_barrier();
-    cb_push_back(cb_rm, 1);
-    cb_wait_front(cb_rm, 1);
-#else
-    (void)cb_rm;
-    (void)tensor;
-    (void)width;
-#endif
+Param<Accessor> param(uint32_t cb, uint32_t cb_rm, const Accessor& tensor) {
+    return Param<Accessor>{cb, cb_rm, tensor};
 }
 
-void release_stick_block(uint32_t cb_rm) {
-#ifdef STREAMED
-    cb_pop_front(cb_rm, 1);
+// Calls f(param) for gamma and beta, those the op has.
+#define FOR_EACH_PARAM(f) \
+    do {                  \
+        GAMMA_CALL(f);    \
+        BETA_CALL(f);     \
+    } while (0)
+#ifdef FUSE_GAMMA
+#define GAMMA_CALL(f) f(gamma)
 #else
-    (void)cb_rm;
+#define GAMMA_CALL(f) (void)0
 #endif
-}
+#ifdef FUSE_BETA
+#define BETA_CALL(f) f(beta)
+#else
+#define BETA_CALL(f) (void)0
 #endif
 
 }  // namespace
 
 void kernel_main() {
-    constexpr auto input_args = TensorAccessorArgs<12>();
+    constexpr auto input_args = TensorAccessorArgs<11>();
 #ifdef FUSE_GAMMA
     constexpr auto gamma_args = TensorAccessorArgs<input_args.next_compile_time_args_offset()>();
     constexpr uint32_t beta_args_offset = gamma_args.next_compile_time_args_offset();
@@ -132,22 +138,40 @@ void kernel_main() {
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(4);
     const uint32_t width = get_arg_val<uint32_t>(5);
     const uint32_t height = get_arg_val<uint32_t>(6);
+    const bool params_once = get_arg_val<uint32_t>(8) != 0;
+    const uint32_t num_blocks = get_arg_val<uint32_t>(9) / block_tiles;
     const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0));
+#ifdef FUSE_GAMMA
+    const auto gamma = param(cb_gamma, cb_gamma_rm, TensorAccessor(gamma_args, get_arg_val<uint32_t>(1)));
+#endif
+#ifdef FUSE_BETA
+    const auto beta = param(cb_beta, cb_beta_rm, TensorAccessor(beta_args, get_arg_val<uint32_t>(2)));
+#endif
+    // Resident without params_once: the sticks stay in L1 and tiles are rebuilt per tile-row from them.
+    const bool whole_sticks = !kStreamed && !params_once;
 
     push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(7), kTileDim);
 #ifdef PARTIAL_W
     push_filled_fp32_tile(cb_mask, 0x3F800000u, width % kTileDim);
 #endif
-#ifdef FUSE_GAMMA
-    const auto gamma = TensorAccessor(gamma_args, get_arg_val<uint32_t>(1));
-    load_resident_stick(cb_gamma_rm, gamma, width);
+#ifdef DEST_16BIT
+    push_filled_fp32_tile(cb_ones, 0x3F800000u, kTileDim);
 #endif
-#ifdef FUSE_BETA
-    const auto beta = TensorAccessor(beta_args, get_arg_val<uint32_t>(2));
-    load_resident_stick(cb_beta_rm, beta, width);
-#endif
+    if (params_once) {
+        auto all_tiles = [&](const auto& p) {
+            p.load_stick(width);
+            for (uint32_t block = 0; block < num_blocks; ++block) {
+                p.push_tiles(block, width, false);
+            }
+            p.drop_stick();
+        };
+        FOR_EACH_PARAM(all_tiles);
+    } else if (whole_sticks) {
+        auto load = [&](const auto& p) { p.load_stick(width); };
+        FOR_EACH_PARAM(load);
+    }
 
-    Datum shift[kTileDim];
+    Datum first[kTileDim];
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
         const uint32_t first_stick = tile_row * kTileDim;
         const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
@@ -157,49 +181,25 @@ void kernel_main() {
                 const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
                 Blocks::read_rows(input, first_stick, valid_rows, block, width, rows_l1);
                 if (pass == 0 && block == 0) {
-                    read_shifts(rows_l1, valid_rows, shift);
-#ifndef STREAMED
-                    push_shift_tile(shift);
-#endif
+                    read_first_datums(rows_l1, valid_rows, first);
                 }
-                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), shift);
+                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), first);
                 cb_push_back(cb_in_rm, block_tiles);
-#if defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
-                if (pass == 1) {
-#ifdef FUSE_GAMMA
-                    push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width),
-                                            valid_datums(block, width));
-                    release_stick_block(cb_gamma_rm);
-#endif
-#ifdef FUSE_BETA
-                    push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width),
-                                            valid_datums(block, width));
-                    release_stick_block(cb_beta_rm);
-#endif
+                if (kStreamed && pass == 1) {
+                    auto block_tiles_of = [&](const auto& p) { p.push_tiles(block, width, true); };
+                    FOR_EACH_PARAM(block_tiles_of);
                 }
-#endif
             }
         }
-#if !defined(STREAMED) && (defined(FUSE_GAMMA) || defined(FUSE_BETA))
-        for (uint32_t block = 0; block < num_blocks; ++block) {
-#ifdef FUSE_GAMMA
-            push_row_repeated_tiles(cb_gamma, stick_block(cb_gamma_rm, gamma, block, width),
-                                    valid_datums(block, width));
-#endif
-#ifdef FUSE_BETA
-            push_row_repeated_tiles(cb_beta, stick_block(cb_beta_rm, beta, block, width),
-                                    valid_datums(block, width));
-#endif
+        if (whole_sticks) {
+            for (uint32_t block = 0; block < num_blocks; ++block) {
+                auto block_tiles_of = [&](const auto& p) { p.push_tiles(block, width, false); };
+                FOR_EACH_PARAM(block_tiles_of);
+            }
         }
-#endif
     }
-
-#ifndef STREAMED
-#ifdef FUSE_GAMMA
-    cb_pop_front(cb_gamma_rm, 1);
-#endif
-#ifdef FUSE_BETA
-    cb_pop_front(cb_beta_rm, 1);
-#endif
-#endif
+    if (whole_sticks) {
+        auto drop = [&](const auto& p) { p.drop_stick(); };
+        FOR_EACH_PARAM(drop);
+    }
 }

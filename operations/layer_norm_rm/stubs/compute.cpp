@@ -24,22 +24,21 @@ void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_out = get_compile_time_arg_val(12);
     [[maybe_unused]] constexpr uint32_t cb_out_rm = get_compile_time_arg_val(13);
     [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(14);
-    [[maybe_unused]] constexpr uint32_t Wt = get_compile_time_arg_val(15);
-    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(16);
+    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(15);
+    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(16);
     [[maybe_unused]] const uint32_t num_tile_rows = get_arg_val<uint32_t>(0);
     [[maybe_unused]] const uint32_t inv_width_bits = get_arg_val<uint32_t>(1);
     [[maybe_unused]] const uint32_t inv_first_bits = get_arg_val<uint32_t>(2);
+    [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(3);
+    [[maybe_unused]] const uint32_t params_once = get_arg_val<uint32_t>(4);
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute
 #if defined(FUSE_GAMMA)
-        stub_consume(1, (Wt), (B));  // CB 1 cb_gamma: reader -> compute
+        stub_consume(1, ((1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
 #endif
 #if defined(FUSE_BETA)
-        stub_consume(2, (Wt), (B));  // CB 2 cb_beta: reader -> compute
-#endif
-#if !defined(STREAMED)
-        stub_consume(10, (1), (1));  // CB 10 cb_shift: reader -> compute
+        stub_consume(2, ((1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
 #endif
         stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer
         stub_cycle(17, (Wt), (B));  // CB 17 cb_out: compute -> compute
@@ -47,22 +46,29 @@ void kernel_main() {
 #if !defined(STREAMED)
         stub_cycle(25, (Wt), (1));  // CB 25 cb_d: compute -> compute
 #endif
-#if defined(STREAMED)
-        stub_cycle(26, (Wt/B), (1));  // CB 26 cb_acc: compute -> compute
+#if defined(STREAMED) || defined(DEST_16BIT)
+        stub_cycle(26, ((passes - 1)*Wt/B + (2 - passes)*2), (1));  // CB 26 cb_acc: compute -> compute
 #endif
 #if defined(STREAMED)
         stub_cycle(27, (Wt/B), (1));  // CB 27 cb_acc2: compute -> compute
 #endif
-#if defined(STREAMED)
         stub_cycle(28, (1), (1));  // CB 28 cb_center: compute -> compute
-#endif
         stub_cycle(29, (1), (1));  // CB 29 cb_mean: compute -> compute
         stub_cycle(30, (1), (1));  // CB 30 cb_rstd: compute -> compute
     }
 
     // per-core pages, consumed once at the end
+#if defined(FUSE_GAMMA)
+    stub_consume(1, (params_once*Wt), (params_once*Wt));  // CB 1 cb_gamma: reader -> compute
+#endif
+#if defined(FUSE_BETA)
+    stub_consume(2, (params_once*Wt), (params_once*Wt));  // CB 2 cb_beta: reader -> compute
+#endif
     stub_consume(9, (1), (1));  // CB 9 cb_eps: reader -> compute
 #if defined(PARTIAL_W)
     stub_consume(11, (1), (1));  // CB 11 cb_mask: reader -> compute
+#endif
+#if defined(DEST_16BIT)
+    stub_consume(12, (1), (1));  // CB 12 cb_ones: reader -> compute
 #endif
 }

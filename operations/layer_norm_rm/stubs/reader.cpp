@@ -9,18 +9,17 @@
 
 void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_in_rm = get_compile_time_arg_val(0);
-    [[maybe_unused]] constexpr uint32_t cb_shift = get_compile_time_arg_val(1);
-    [[maybe_unused]] constexpr uint32_t cb_eps = get_compile_time_arg_val(2);
-    [[maybe_unused]] constexpr uint32_t cb_mask = get_compile_time_arg_val(3);
-    [[maybe_unused]] constexpr uint32_t cb_gamma = get_compile_time_arg_val(4);
-    [[maybe_unused]] constexpr uint32_t cb_beta = get_compile_time_arg_val(5);
-    [[maybe_unused]] constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(6);
-    [[maybe_unused]] constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(7);
-    [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(8);
-    [[maybe_unused]] constexpr uint32_t Wt = get_compile_time_arg_val(9);
-    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(10);
-    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(11);
-    [[maybe_unused]] constexpr uint32_t input_accessor = get_compile_time_arg_val(12);
+    [[maybe_unused]] constexpr uint32_t cb_eps = get_compile_time_arg_val(1);
+    [[maybe_unused]] constexpr uint32_t cb_mask = get_compile_time_arg_val(2);
+    [[maybe_unused]] constexpr uint32_t cb_gamma = get_compile_time_arg_val(3);
+    [[maybe_unused]] constexpr uint32_t cb_beta = get_compile_time_arg_val(4);
+    [[maybe_unused]] constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(5);
+    [[maybe_unused]] constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(6);
+    [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(7);
+    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(8);
+    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(9);
+    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(10);
+    [[maybe_unused]] constexpr uint32_t input_accessor = get_compile_time_arg_val(11);
     [[maybe_unused]] const uint32_t input_addr = get_arg_val<uint32_t>(0);
     [[maybe_unused]] const uint32_t gamma_addr = get_arg_val<uint32_t>(1);
     [[maybe_unused]] const uint32_t beta_addr = get_arg_val<uint32_t>(2);
@@ -29,8 +28,16 @@ void kernel_main() {
     [[maybe_unused]] const uint32_t W = get_arg_val<uint32_t>(5);
     [[maybe_unused]] const uint32_t H = get_arg_val<uint32_t>(6);
     [[maybe_unused]] const uint32_t eps_bits = get_arg_val<uint32_t>(7);
+    [[maybe_unused]] const uint32_t params_once = get_arg_val<uint32_t>(8);
+    [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(9);
 
     // per-core pages, produced once at the start
+#if defined(FUSE_GAMMA)
+    stub_produce(1, (params_once*Wt), (params_once*Wt));  // CB 1 cb_gamma: reader -> compute
+#endif
+#if defined(FUSE_BETA)
+    stub_produce(2, (params_once*Wt), (params_once*Wt));  // CB 2 cb_beta: reader -> compute
+#endif
 #if defined(FUSE_GAMMA)
     stub_produce(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader
 #endif
@@ -41,23 +48,23 @@ void kernel_main() {
 #if defined(PARTIAL_W)
     stub_produce(11, (1), (1));  // CB 11 cb_mask: reader -> compute
 #endif
+#if defined(DEST_16BIT)
+    stub_produce(12, (1), (1));  // CB 12 cb_ones: reader -> compute
+#endif
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_produce(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute
 #if defined(FUSE_GAMMA)
-        stub_produce(1, (Wt), (B));  // CB 1 cb_gamma: reader -> compute
+        stub_produce(1, ((1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
 #endif
 #if defined(FUSE_BETA)
-        stub_produce(2, (Wt), (B));  // CB 2 cb_beta: reader -> compute
+        stub_produce(2, ((1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
 #endif
 #if defined(FUSE_GAMMA)
         stub_cycle(3, ((passes - 1)*Wt/B), (1));  // CB 3 cb_gamma_rm: reader -> reader
 #endif
 #if defined(FUSE_BETA)
         stub_cycle(4, ((passes - 1)*Wt/B), (1));  // CB 4 cb_beta_rm: reader -> reader
-#endif
-#if !defined(STREAMED)
-        stub_produce(10, (1), (1));  // CB 10 cb_shift: reader -> compute
 #endif
     }
 

@@ -42,6 +42,8 @@ void init_once() {
     sfpu_bcast_col_init();
 #elif defined(OP_SFPU_REDUCE_ROW)
     sfpu_reduce_init<PoolType::SUM, DataFormat::Float32>();
+#elif defined(OP_UNARY_BCAST)
+    unary_bcast_init<OP_UNARY_BCAST>(a);
 #endif
 }
 
@@ -65,6 +67,8 @@ void compute_one() {
     OP_SFPU(0, 1);
 #elif defined(OP_SFPU_REDUCE_ROW)
     sfpu_reduce<PoolType::SUM, DataFormat::Float32, ReduceDim::REDUCE_ROW>(0, OP_SFPU_REDUCE_ROW, OP_SFPU_REDUCE_RT);
+#elif defined(OP_UNARY_BCAST)
+    unary_bcast<OP_UNARY_BCAST>(a, 0, 0);
 #endif
 }
 

@@ -1,4 +1,6 @@
-// Test reader: one tile from a ttnn dataflow helper (chosen by define) into CB 16.
+// Test reader: one tile from a ttnn dataflow helper (chosen by define) into CB 16. With PREFILL, CB 16's
+// page first receives page 0 of the `fill` tensor by NOC, so the datums the helper leaves alone hold
+// defined data the writer may send.
 #include <stdint.h>
 
 #include "api/dataflow/dataflow_api.h"
@@ -8,6 +10,14 @@
 
 void kernel_main() {
     const uint32_t value = get_arg_val<uint32_t>(0);
+#ifdef PREFILL
+    constexpr auto fill_args = TensorAccessorArgs<0>();
+    const uint32_t page = get_arg_val<uint32_t>(2);
+    const auto fill = TensorAccessor(fill_args, get_arg_val<uint32_t>(1), page);
+    cb_reserve_back(16, 1);
+    noc_async_read(fill.get_noc_addr(0), get_write_ptr(16), page);
+    noc_async_read_barrier();
+#endif
 #if defined(HELPER_PREPARE)
     float f;
     __builtin_memcpy(&f, &value, 4);

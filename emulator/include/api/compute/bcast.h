@@ -48,6 +48,17 @@ inline void mul_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint3
     any_tiles_bcast<EltwiseBinaryType::ELWMUL, tBcastDim>(icb0, icb1, itile0, itile1, idst, bcast_row_idx);
 }
 
+// A tile copied into DST with a broadcast (tt-metal api/compute/bcast.h at the 0.81.1 wheel: one-argument
+// init, then unary_bcast(icb, in_tile_index, dst_tile_index)).
+template <BroadcastType bcast_type, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+inline void unary_bcast_init(uint32_t icb) {
+    emu::unary_bcast_init(emu_bcast::dim(bcast_type), icb);
+}
+template <BroadcastType bcast_type, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+inline void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_index) {
+    emu::unary_bcast(emu_bcast::dim(bcast_type), icb, in_tile_index, dst_tile_index);
+}
+
 #define EMU_BCAST_PAIR(NAME, OP, DIM)                                                                          \
     inline void NAME##_init(uint32_t icb0, uint32_t icb1, uint32_t call_line = __builtin_LINE()) {           \
         bcast_init<EltwiseBinaryType::OP, BroadcastType::DIM>(icb0, icb1, call_line);                         \

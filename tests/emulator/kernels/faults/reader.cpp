@@ -29,8 +29,14 @@ void kernel_main() {
 #elif defined(FAULT_PUSH_WITHOUT_RESERVE)
     cb_push_back(0, 1);
 #elif defined(FAULT_WRAP)
+    // Pushes of 2 pages into a 3-page CB: the second straddles the FIFO's end. The pages inside the FIFO
+    // are filled first, so the writer sends defined data while the reader reaches the bad push.
     for (uint32_t i = 0; i < 2; ++i) {
         cb_reserve_back(0, 2);
+        for (uint32_t k = 0; k < (i == 0 ? 2u : 1u); ++k) {
+            noc_async_read(in.get_noc_addr(2 * i + k), get_write_ptr(0) + k * page, page);
+        }
+        noc_async_read_barrier();
         cb_push_back(0, 2);
     }
 #elif defined(FAULT_NOC_OUT_OF_BOUNDS)
