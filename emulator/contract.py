@@ -67,7 +67,7 @@ def plan_document(**sections: Any) -> dict[str, Any]:
 def decode_report(text: str, validate: bool = True) -> dict[str, Any]:
     """The runner's report, parsed, its version checked, and then either checked against the report
     schema (`validate`) or only against the envelope run.py reads (format, status, and the `stats` and
-    `watchdog` objects of an ok report): the full check is for tests and debugging
+    `watchdog` objects and `warnings` list of an ok report): the full check is for tests and debugging
     (settings.validate_contract), the envelope is cheap enough for every run."""
     try:
         report = json.loads(text)
@@ -90,6 +90,9 @@ def _envelope_problems(report: dict[str, Any]) -> list[str]:
     if report.get("status") not in ("ok", "fault"):
         return [f"status: expected 'ok' or 'fault', got {report.get('status')!r}"]
     if report["status"] == "ok":
-        return [f"{key}: expected an object, got {type(report.get(key)).__name__}"
-                for key in ("stats", "watchdog") if not isinstance(report.get(key), dict)]
+        problems = [f"{key}: expected an object, got {type(report.get(key)).__name__}"
+                    for key in ("stats", "watchdog") if not isinstance(report.get(key), dict)]
+        if not isinstance(report.get("warnings"), list):
+            problems.append(f"warnings: expected a list, got {type(report.get('warnings')).__name__}")
+        return problems
     return []

@@ -40,7 +40,8 @@ class RunResult:
     cache_hits: int
     trace: Path | None = None
     watchdog: dict[str, Any] = field(default_factory=dict)  # the settings the runner ran with, as it read them
-    warnings: list[str] = field(default_factory=list)  # hardware errata the program runs into (errata.py)
+    # hardware errata the program runs into (errata.py), then the runner's own (unreserved CB writes, cb.cpp)
+    warnings: list[str] = field(default_factory=list)
     program_name: str = ""  # which program ran (ops name their plan and L1 use there)
     events: Path | None = None  # the recorded cost-model event log, when run(events=...) named one
     estimate: Estimate | None = None  # the Wormhole n150 device-time estimate, when run(estimate=True)
@@ -94,7 +95,8 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
     return RunResult(outputs, report["stats"], cores, len(builds) - cached, cached, trace, report["watchdog"],
-                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)), program.name,
+                     errata.warnings_for(program, getattr(device, "arch", errata.WORMHOLE)) + report["warnings"],
+                     program.name,
                      kept, modelled)
 
 

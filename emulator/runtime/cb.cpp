@@ -46,6 +46,24 @@ uint8_t* page_ptr(const CircularBuffer& c, uint32_t fifo_page) {
     return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(c.config.l1_addr)) + fifo_page * c.config.page_size;
 }
 
+// A write into back page `index` beyond the reserved ones: faithful when the page is free (see
+// cb_back_page), a fault when it holds pushed, unpopped data or lies past the FIFO's end.
+void write_unreserved(uint32_t cb, CircularBuffer& c, uint32_t index, const char* what) {
+    std::lock_guard<std::mutex> lock(t_self->core->mutex);
+    const uint32_t free_pages = c.config.num_pages - filled(c);
+    if (index >= free_pages) {
+        fault("cb_misuse", "%s writes tile %u of CB %u beyond the %u reserved pages, over a page pushed and not yet "
+              "popped (%u filled of %u): the consumer's data would be overwritten", what, index, cb, c.reserved,
+              filled(c), c.config.num_pages);
+    }
+    if (c.wr_page + index >= c.config.num_pages) {
+        fault("cb_misuse", "%s writes tile %u of CB %u beyond the %u reserved pages and past the FIFO's end "
+              "(write page %u of %u; %u filled): the packer does not wrap", what, index, cb, c.reserved, c.wr_page,
+              c.config.num_pages, filled(c));
+    }
+    ++c.unreserved_writes;
+}
+
 }  // namespace
 
 const CBConfig& cb_config(uint32_t cb) { return cb_of(cb).config; }
@@ -74,8 +92,15 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     set_call("cb_push_back(cb=%u, n=%u)", cb, n);
     CircularBuffer& c = cb_of(cb);
     std::lock_guard<std::mutex> lock(t_self->core->mutex);
+    // Hardware's push only advances the write pointer and tiles_received (api/dataflow/dataflow_api.h
+    // cb_push_back; llk_io/llk_io_pack.h llk_push_tiles): unreserved pages that were free are pushed as
+    // any others (a warning of the run, see cb_back_page); more than the free pages overruns the consumer.
     if (n > c.reserved) {
-        misuse(cb, c, "cb_push_back of more pages than were reserved");
+        if (n > c.config.num_pages - filled(c)) {
+            misuse(cb, c, "cb_push_back of more pages than were reserved, beyond the free pages: the consumer would "
+                          "see pages it has not popped counted again");
+        }
+        ++c.unreserved_pushes;
     }
     if (c.wr_page + n > c.config.num_pages) {
         misuse(cb, c, "cb_push_back straddles the end of the FIFO (wrap rule: pushes must land exactly on the end)");
@@ -89,7 +114,7 @@ void cb_push_back(uint32_t cb, uint32_t n) {
     mark_stored_datums(begin, n * c.config.page_size, data_format_datum_bytes(c.config.format));
     c.wr_page = (c.wr_page + n) % c.config.num_pages;
     c.pushed += n;
-    c.reserved -= n;
+    c.reserved -= std::min(n, c.reserved);
     c.pack_slot = 0;
     g_progress.fetch_add(1, std::memory_order_relaxed);
 }
@@ -179,11 +204,21 @@ uint8_t* cb_front_page(uint32_t cb, uint32_t index, const char* what) {
 
 // The compute model asks for a back page only to write all of it (packer, tilize, untilize): the page
 // counts as written from here on, but for the undefined datums the packer then stores (store_undefined).
+//
+// What hardware does with a write past the reserved pages (tt-metal 0.81.1 wheel): cb_reserve_back only
+// waits until enough pages are free (api/compute/cb_api.h cb_reserve_back -> llk_io/llk_io_pack.h
+// llk_wait_for_free_tiles, a poll of tiles_received - tiles_acked; dataflow: api/dataflow/dataflow_api.h
+// cb_reserve_back, the same poll) and records nothing; the packer writes at the CB's write pointer plus
+// the tile offset (llk_api/llk_pack_common_api.h get_output_tile_address: fifo_wr_ptr + fifo_wr_tile_ptr,
+// or + page_size * output_tile_index out of order), with no wrap and no check against a reservation. So a
+// write into pages that are free is harmless (ttnn's own layernorm_large_tensor.cpp packs c_21 that way:
+// ReservePolicy::None), while a write over pages pushed and not yet popped corrupts the consumer's data,
+// and one past the FIFO's end lands in whatever L1 follows the CB. The first is accepted and reported as
+// a warning of the run (a race on hardware if the consumer runs concurrently); the others are faults.
 uint8_t* cb_back_page(uint32_t cb, uint32_t index, const char* what) {
     CircularBuffer& c = cb_of(cb);
     if (index >= c.reserved) {
-        fault("cb_misuse", "%s writes tile %u of CB %u but only %u pages were reserved (cb_reserve_back)", what, index,
-              cb, c.reserved);
+        write_unreserved(cb, c, index, what);
     }
     uint8_t* page = page_ptr(c, (c.wr_page + index) % c.config.num_pages);
     mark_l1_written(page, c.config.page_size);

@@ -29,6 +29,8 @@ struct CircularBuffer {
     uint32_t waited = 0;     // pages waited for and not yet popped
     uint32_t pack_slot = 0;  // next in-order pack slot in the reserved region
     uint32_t fresh_pages = 0;  // FIFO pages [0, fresh_pages) were prepared (prepare_fresh_l1) or used
+    uint64_t unreserved_writes = 0;  // back pages written beyond the reserved ones, all free (cb_back_page)
+    uint64_t unreserved_pushes = 0;  // pushes of more pages than reserved, all free (cb_push_back)
 };
 
 struct Core {

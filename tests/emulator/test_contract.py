@@ -209,7 +209,8 @@ def test_runner_refuses_malformed_json(tmp_path):
 OK_REPORT = {"format": "emulator-report", "version": 1, "status": "ok",
              "watchdog": {"hang_seconds": 10, "tick_ms": 20, "deadlock_ticks": 10},
              "stats": {"dram_bytes_read": 0, "dram_bytes_written": 0, "noc_transactions": 0, "seconds": 0.1,
-                       "per_core": [], "kernels": []}}
+                       "per_core": [], "kernels": []},
+             "warnings": []}
 
 
 def test_report_of_this_version_decodes():
@@ -222,6 +223,7 @@ def test_report_of_this_version_decodes():
     ({"status": "maybe"}, "breaks report.schema.json"),
     ({"stats": {"dram_bytes_read": 0}}, "breaks report.schema.json"),
     ({"extra": 1}, "breaks report.schema.json"),
+    ({"warnings": [1]}, "breaks report.schema.json"),
 ])
 def test_report_breaking_the_schema_is_refused(change, message):
     with pytest.raises(contract.ContractError, match=message):

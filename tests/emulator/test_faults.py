@@ -2,11 +2,12 @@
 exception within seconds, never a hang, and the interpreter must survive."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import emulator
 from emulator import settings
-from program import CircularBuffer
+from program import TILE_BYTES, TILE_HW, CircularBuffer
 from tests.emulator.fault_programs import CORE, expect, fault_program, run
 
 
@@ -51,10 +52,36 @@ def test_wait_beyond_capacity(emu):
            "kernel 'compute'", "cb_wait_front for more pages than the CB holds", "CB 0: capacity 2 pages")
 
 
-def test_pack_beyond_the_reserved_pages(emu):
-    """An out-of-order pack into page 1 of a CB with one page reserved writes where the writer may still read."""
-    expect(emu, fault_program(compute_fault="FAULT_PACK_BEYOND_RESERVED"), emulator.CBMisuseError,
-           "kernel 'compute'", "writes tile 1 of CB 16 but only 1 pages were reserved")
+def _cb24() -> list[CircularBuffer]:
+    return [CircularBuffer(24, "bfloat16", TILE_BYTES["bfloat16"], 3, CORE)]
+
+
+def test_pack_beyond_the_reserved_pages_over_unconsumed_data(emu):
+    """A pack past the reserved pages onto a page pushed and not yet popped overwrites the consumer's data."""
+    expect(emu, fault_program(compute_fault="FAULT_PACK_OVER_UNCONSUMED", extra_cbs=_cb24()), emulator.CBMisuseError,
+           "kernel 'compute'", "pack_tile writes tile 1 of CB 24 beyond the 0 reserved pages, over a page pushed "
+           "and not yet popped (2 filled of 3)")
+
+
+def test_pack_beyond_the_reserved_pages_past_the_fifo_end(emu):
+    """The packer does not wrap: a free page index past the FIFO's end is L1 outside the CB."""
+    expect(emu, fault_program(compute_fault="FAULT_PACK_PAST_FIFO_END", extra_cbs=_cb24()), emulator.CBMisuseError,
+           "kernel 'compute'", "pack_tile writes tile 2 of CB 24 beyond the 1 reserved pages and past the FIFO's end "
+           "(write page 1 of 3; 0 filled)")
+
+
+def test_pack_and_push_into_free_unreserved_pages_is_accepted_with_a_warning(emu):
+    """As on hardware (cb_reserve_back only waits), packing and pushing free pages never reserved works; the run
+    says so, so the builder's kernel gate still refuses it in our own ops."""
+    result = run(emu, fault_program(compute_fault="PACK_INTO_FREE_UNRESERVED", extra_cbs=_cb24()))
+    assert np.array_equal(result.outputs[0].read(), np.full((2, TILE_HW), 0x3F80, dtype=np.uint16))
+    assert [w for w in result.warnings if w.startswith("CB 24")] == [
+        "CB 24 on core (0,0): 2 page write(s) and 2 push(es) beyond the pages reserved with cb_reserve_back, into "
+        "free pages (accepted as hardware does; a race if the consumer runs concurrently)"]
+
+
+def test_a_correct_program_has_no_cb_warning(emu):
+    assert not [w for w in run(emu, fault_program()).warnings if w.startswith("CB ")]
 
 
 def test_pop_beyond_waited(emu):
@@ -62,9 +89,10 @@ def test_pop_beyond_waited(emu):
            "kernel 'writer'", "cb_pop_front of more pages than were waited for")
 
 
-def test_push_without_reserve(emu):
-    expect(emu, fault_program("FAULT_PUSH_WITHOUT_RESERVE"), emulator.CBMisuseError,
-           "cb_push_back of more pages than were reserved")
+def test_push_beyond_the_free_pages(emu):
+    """Pushing unreserved pages is what hardware allows only while they are free; more overruns the consumer."""
+    expect(emu, fault_program("FAULT_PUSH_BEYOND_FREE"), emulator.CBMisuseError,
+           "cb_push_back of more pages than were reserved, beyond the free pages")
 
 
 def test_push_straddling_the_end_of_the_fifo(emu):

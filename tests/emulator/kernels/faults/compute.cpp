@@ -54,10 +54,36 @@ void kernel_main() {
         tile_regs_commit();
         tile_regs_wait();
         cb_reserve_back(16, 1);
-#if defined(FAULT_PACK_BEYOND_RESERVED)
-        pack_tile<true>(0, 16, 1);
-#else
         pack_tile(0, 16);
+#if defined(PACK_INTO_FREE_UNRESERVED)
+        // layernorm_large_tensor.cpp's pattern on CB 24, which only this kernel uses: pack and push one
+        // page never reserved, into a CB whose pages are all free, then consume it.
+        pack_tile(0, 24);
+        cb_push_back(24, 1);
+        cb_wait_front(24, 1);
+        cb_pop_front(24, 1);
+#elif defined(FAULT_PACK_OVER_UNCONSUMED)
+        // CB 24 (3 pages) ends with pages 1 and 2 pushed, unpopped, and the write pointer wrapped to page 0;
+        // the one free page is page 0, so tile 1 beyond the write pointer is page 1, still unconsumed.
+        cb_reserve_back(24, 1);
+        pack_tile(0, 24);
+        cb_push_back(24, 1);
+        cb_wait_front(24, 1);
+        cb_pop_front(24, 1);
+        cb_reserve_back(24, 2);
+        pack_tile(0, 24);
+        pack_tile(0, 24);
+        cb_push_back(24, 2);
+        pack_tile<true>(0, 24, 1);
+#elif defined(FAULT_PACK_PAST_FIFO_END)
+        // CB 24 (3 pages) empty with its write pointer at page 1: tile 2 beyond it is free but past the end.
+        cb_reserve_back(24, 1);
+        pack_tile(0, 24);
+        cb_push_back(24, 1);
+        cb_wait_front(24, 1);
+        cb_pop_front(24, 1);
+        cb_reserve_back(24, 1);
+        pack_tile<true>(0, 24, 2);
 #endif
         cb_push_back(16, 1);
         tile_regs_release();

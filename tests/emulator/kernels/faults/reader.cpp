@@ -26,8 +26,8 @@ void kernel_main() {
     cb_reserve_back(0, 3);
 #elif defined(FAULT_UNCONFIGURED_CB)
     cb_reserve_back(5, 1);
-#elif defined(FAULT_PUSH_WITHOUT_RESERVE)
-    cb_push_back(0, 1);
+#elif defined(FAULT_PUSH_BEYOND_FREE)
+    cb_push_back(0, 3);
 #elif defined(FAULT_WRAP)
     // Pushes of 2 pages into a 3-page CB: the second straddles the FIFO's end. The pages inside the FIFO
     // are filled first, so the writer sends defined data while the reader reaches the bad push.
