@@ -4,5 +4,5 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python3 -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-# [dev]: import-linter, for the layering check (`lint-imports`) that scripts/test.sh runs.
+# [dev]: import-linter (the layering check `lint-imports`), pytest-xdist, hypothesis (property tests), mutmut.
 python3 -m pip install --quiet --disable-pip-version-check -e "$repo[dev]"
