@@ -141,7 +141,12 @@ void read_device(Fields f) {
     map_dram(f.string("dram_path"));
     set_numerics(numerics_named(f.string("numerics"), f.where() + ".numerics"));
     if (!f.take_null("l1_interleaved")) {
-        read_l1_interleaved(f.object("l1_interleaved"));
+        try {
+            read_l1_interleaved(f.object("l1_interleaved"));
+        } catch (const json::Error& e) {
+            throw json::Error(std::string(e.what()) + " (l1_interleaved: expected null or an object with path, "
+                              "bank_stride, banks and buffers)");
+        }
     }
     f.done();
 }
