@@ -15,7 +15,8 @@ from operations.rms_norm_rm import rms_norm_rm
 DRAM, L1 = "DRAM_INTERLEAVED", "L1_INTERLEAVED"
 COMBINATIONS = list(itertools.product((DRAM, L1), repeat=2))
 CASES = [([1, 1, 32, 64], torch.bfloat16, False), ([2, 1, 7, 96], torch.float32, True),
-         ([1, 3, 33, 160], torch.bfloat16, True)]
+         ([1, 3, 33, 160], torch.bfloat16, True),
+         ([1, 1, 64, 16384], torch.bfloat16, True)]  # the streamed plan, with 32 KiB per L1 bank per tensor
 
 
 def _inputs(shape: list[int], dtype: torch.dtype, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -77,3 +78,16 @@ def test_sharded_input_is_refused(device):
     with pytest.raises(ValueError, match=r"memory_config='L1_WIDTH_SHARDED' \(L1_WIDTH_SHARDED\): expected "
                                          r"DRAM_INTERLEAVED or L1_INTERLEAVED"):
         devices.from_torch(torch.randn(1, 1, 32, 64), device, memory_config="L1_WIDTH_SHARDED")
+
+
+def test_ops_plan_their_cbs_below_the_lowest_l1_buffer():
+    """devices.l1_budget on the emulator: the L1 a program's CBs may use ends where the L1 buffers begin
+    (which is why the ops allocate their output before planning)."""
+    emu = devices.open_emulated_device()
+    try:
+        full = emu.l1_size - emu.l1_unreserved_base
+        assert devices.l1_budget(emu) == full
+        x = emu.allocate([64, 4096], "bfloat16", memory=L1)  # 8 KiB per bank
+        assert devices.l1_budget(emu) == full - 8192 == x.buffer_address() - emu.l1_unreserved_base
+    finally:
+        devices.close_device(emu)
