@@ -2,6 +2,8 @@
 
 DRAM lives in a sparse file that Python and the runner process both map, so tensors move between
 host and device without copies through pipes, and a crashed runner leaves Python's view intact.
+L1-interleaved tensors live in a second sparse file holding every worker core's L1 (one L1 bank per
+worker core, as on Wormhole), which the runner maps as those cores' L1 when any such tensor exists.
 """
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ FRESH_DRAM_BYTE = 0xFF
 # noc_parameters.h: NOC_{L1,DRAM}_{READ,WRITE}_ALIGNMENT_BYTES); runtime/noc.cpp explains the rule.
 WORMHOLE_NOC_ALIGNMENT = {"l1_read": 16, "l1_write": 16, "dram_read": 32, "dram_write": 16}
 DRAM_BASE = 0x10000  # bank-local address of the first buffer: address 0 never names a buffer
+DRAM_INTERLEAVED, L1_INTERLEAVED = "DRAM_INTERLEAVED", "L1_INTERLEAVED"
+MEMORIES = (DRAM_INTERLEAVED, L1_INTERLEAVED)
+PAGE_BYTES = 4096  # the host page size: each core's L1 starts on a page of the L1 file so the runner can map it
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,23 @@ class EmulatedDevice:
         self.dram = np.memmap(self.dram_path, dtype=np.uint8, mode="r+")
         self._free: list[tuple[int, int]] = [(DRAM_BASE, dram_bank_size - DRAM_BASE)]
         self.buffers: dict[int, int] = {}  # address -> bytes per bank
+        self.l1_banks = [(x, y) for y in range(self.grid[1]) for x in range(self.grid[0])]
+        self.l1_bank_stride = round_up(l1_size, PAGE_BYTES)
+        self.l1_path = self._dir / "l1.bin"
+        with open(self.l1_path, "wb") as f:
+            f.truncate(len(self.l1_banks) * self.l1_bank_stride)
+        self.l1 = np.memmap(self.l1_path, dtype=np.uint8, mode="r+")
+        self.l1_buffers: dict[int, int] = {}  # address -> bytes per bank, allocated from the top of L1 down
         self.cache_dir = Path(cache_dir) if cache_dir is not None else settings.cache_dir()
         self._closer = weakref.finalize(self, shutil.rmtree, self._dir, True)
 
     def compute_with_storage_grid_size(self) -> CoreCoord:
         return CoreCoord(*self.grid)
 
-    def allocate(self, shape: list[int], dtype: str, layout: str = "ROW_MAJOR") -> EmulatedTensor:
+    def allocate(self, shape: list[int], dtype: str, layout: str = "ROW_MAJOR",
+                 memory: str = DRAM_INTERLEAVED) -> EmulatedTensor:
         self.require_open("allocate")
-        return EmulatedTensor(self, shape, dtype, layout)
+        return EmulatedTensor(self, shape, dtype, layout, memory)
 
     def close(self) -> None:
         """Unmaps DRAM and deletes its file; the device and its tensors refuse any further use."""
@@ -75,6 +88,7 @@ class EmulatedDevice:
             return
         self.closed = True
         self.dram._mmap.close()  # type: ignore[attr-defined]
+        self.l1._mmap.close()  # type: ignore[attr-defined]
         self._closer()
 
     def require_open(self, action: str) -> None:
@@ -111,22 +125,77 @@ class EmulatedDevice:
         start = bank * self.dram_bank_size + address
         return self.dram[start:start + size]
 
+    def _alloc_l1(self, bytes_per_bank: int) -> int:
+        """The highest free L1 address for `bytes_per_bank` in every bank at once: tt-metal allocates L1
+        buffers top-down (tenstorrent/tt-metal tt_metal/impl/buffers/buffer.cpp, Buffer constructor:
+        bottom_up defaults to is_dram()) at one address valid in every L1 bank (its bank manager keeps one
+        free list per bank type, tt_metal/impl/allocator/bank_manager.cpp); circular buffers grow from the
+        unreserved base up and must end below the lowest L1 buffer (run._place)."""
+        size = round_up(bytes_per_bank, self.l1_alignment)
+        top = self.l1_size // self.l1_alignment * self.l1_alignment
+        for address in sorted(self.l1_buffers, reverse=True):  # the highest gap that fits
+            if top - (address + self.l1_buffers[address]) >= size:
+                break
+            top = address
+        address = top - size
+        if address < self.l1_unreserved_base:
+            raise MemoryError(f"emulated L1 banks full: {size} bytes per bank requested, "
+                              f"{self.l1_size - self.l1_unreserved_base} usable per bank, "
+                              f"{sum(self.l1_buffers.values())} already allocated")
+        self.l1_buffers[address] = size
+        return address
+
+    def _release_l1(self, address: int) -> None:
+        self.l1_buffers.pop(address, None)
+
+    def l1_bank_view(self, bank: int, address: int, size: int) -> np.ndarray:
+        self.require_open("L1 access")
+        start = bank * self.l1_bank_stride + address
+        return self.l1[start:start + size]
+
+    def lowest_l1_buffer(self) -> int | None:
+        """The lowest address of an allocated L1 buffer: where circular buffers must end."""
+        return min(self.l1_buffers) if self.l1_buffers else None
+
 
 class EmulatedTensor:
-    """A ROW_MAJOR tensor in interleaved DRAM: one page per stick (the last dimension)."""
+    """A ROW_MAJOR interleaved tensor, one page per stick (the last dimension), page i in bank
+    i mod banks: the DRAM banks, or (L1_INTERLEAVED) the worker cores' L1 banks in device.l1_banks order."""
 
-    def __init__(self, device: EmulatedDevice, shape: list[int], dtype: str, layout: str = "ROW_MAJOR"):
+    def __init__(self, device: EmulatedDevice, shape: list[int], dtype: str, layout: str = "ROW_MAJOR",
+                 memory: str = DRAM_INTERLEAVED):
         if dtype not in ELEMENT_SIZE:
             raise ValueError(f"dtype={dtype!r}: expected one of {sorted(ELEMENT_SIZE)}")
         if layout != "ROW_MAJOR":
             raise ValueError(f"layout={layout!r}: the emulator stores ROW_MAJOR tensors only")
         if not shape or any(int(d) < 1 for d in shape):
             raise ValueError(f"shape={list(shape)}: expected positive dimensions")
+        if memory not in MEMORIES:
+            raise ValueError(f"memory={memory!r}: expected one of {list(MEMORIES)} (the emulator has no sharded tensors)")
         self.device, self.shape, self.dtype, self.layout = device, tuple(int(d) for d in shape), dtype, layout
-        self._address = device._alloc(self._pages_per_bank() * self.buffer_aligned_page_size())
-        self._release = weakref.finalize(self, device._release, self._address)
-        for bank in range(device.num_dram_banks):
-            device.bank_view(bank, self._address, device.buffers[self._address])[:] = FRESH_DRAM_BYTE
+        self.memory = memory
+        bytes_per_bank = self._pages_per_bank() * self.buffer_aligned_page_size()
+        if self.is_dram:
+            self._address = device._alloc(bytes_per_bank)
+            self._release = weakref.finalize(self, device._release, self._address)
+        else:
+            self._address = device._alloc_l1(bytes_per_bank)
+            self._release = weakref.finalize(self, device._release_l1, self._address)
+        for bank in range(self.num_banks):
+            self._view(bank, bytes_per_bank)[:] = FRESH_DRAM_BYTE
+
+    @property
+    def is_dram(self) -> bool:
+        return self.memory == DRAM_INTERLEAVED
+
+    @property
+    def num_banks(self) -> int:
+        return self.device.num_dram_banks if self.is_dram else len(self.device.l1_banks)
+
+    def _view(self, bank: int, size: int) -> np.ndarray:
+        if self.is_dram:
+            return self.device.bank_view(bank, self._address, size)
+        return self.device.l1_bank_view(bank, self._address, size)
 
     @property
     def is_allocated(self) -> bool:
@@ -137,7 +206,7 @@ class EmulatedTensor:
         self.device.require_open(f"{action} of a {self.dtype} {list(self.shape)} tensor")
         if not self.is_allocated:
             raise TensorDeallocatedError(f"{action}: this {self.dtype} {list(self.shape)} tensor was deallocated; "
-                                         f"its DRAM may now hold another tensor")
+                                         f"its memory may now hold another tensor")
 
     def buffer_address(self) -> int:
         self.require_usable("buffer_address")
@@ -153,36 +222,37 @@ class EmulatedTensor:
         return self.shape[-1] * self.element_size()
 
     def buffer_aligned_page_size(self) -> int:
-        return round_up(self.buffer_page_size(), self.device.dram_alignment)
+        alignment = self.device.dram_alignment if self.is_dram else self.device.l1_alignment
+        return round_up(self.buffer_page_size(), alignment)
 
     def buffer_num_pages(self) -> int:
         return self.volume() // self.shape[-1]
 
     def _pages_per_bank(self) -> int:
-        return div_up(self.buffer_num_pages(), self.device.num_dram_banks)
+        return div_up(self.buffer_num_pages(), self.num_banks)
 
     def _bank_pages(self, bank: int) -> np.ndarray:
         """A (pages in this bank, aligned page) uint8 view of this tensor's region of `bank`."""
-        count = len(range(bank, self.buffer_num_pages(), self.device.num_dram_banks))
+        count = len(range(bank, self.buffer_num_pages(), self.num_banks))
         aligned = self.buffer_aligned_page_size()
-        return self.device.bank_view(bank, self._address, count * aligned).reshape(count, aligned)
+        return self._view(bank, count * aligned).reshape(count, aligned)
 
     def write(self, raw: np.ndarray) -> None:
-        """Host -> DRAM. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
+        """Host -> device memory. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
         self.require_usable("write")
         expected = RAW_DTYPE[self.dtype]
         if raw.dtype != expected or tuple(raw.shape) != self.shape:
             raise ValueError(f"write: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
         pages = np.ascontiguousarray(raw).view(np.uint8).reshape(self.buffer_num_pages(), self.buffer_page_size())
-        for bank in range(min(self.device.num_dram_banks, self.buffer_num_pages())):
-            self._bank_pages(bank)[:, :self.buffer_page_size()] = pages[bank::self.device.num_dram_banks]
+        for bank in range(min(self.num_banks, self.buffer_num_pages())):
+            self._bank_pages(bank)[:, :self.buffer_page_size()] = pages[bank::self.num_banks]
 
     def read(self) -> np.ndarray:
-        """DRAM -> host, as write() takes it."""
+        """Device memory -> host, as write() takes it."""
         self.require_usable("read")
         pages = np.empty((self.buffer_num_pages(), self.buffer_page_size()), dtype=np.uint8)
-        for bank in range(min(self.device.num_dram_banks, self.buffer_num_pages())):
-            pages[bank::self.device.num_dram_banks] = self._bank_pages(bank)[:, :self.buffer_page_size()]
+        for bank in range(min(self.num_banks, self.buffer_num_pages())):
+            pages[bank::self.num_banks] = self._bank_pages(bank)[:, :self.buffer_page_size()]
         return pages.view(RAW_DTYPE[self.dtype]).reshape(self.shape)
 
     def deallocate(self) -> None:

@@ -24,7 +24,7 @@ from program import (NUM_CIRCULAR_BUFFERS, CoreRange, Kernel, Program, ProgramEr
                      compile_time_args, cores_of, round_up, runtime_args)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
-DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram
+DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram (clear for an L1-interleaved tensor)
 ACCESSOR_WORD_COUNT = 2  # compile-time words per interleaved tensor: [ArgConfig bits, aligned page size]
 
 
@@ -188,6 +188,15 @@ def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int
         offset = round_up(offset, device.l1_alignment)
         placed[cb.index] = offset
         offset += cb.total_size
+    lowest = device.lowest_l1_buffer()
+    if offset <= device.l1_size and lowest is not None and lowest < offset:
+        # tt-metal refuses the program the same way (tenstorrent/tt-metal tt_metal/impl/program/program.cpp,
+        # validate_circular_buffer_region: "circular buffers ... clash with L1 buffers").
+        raise L1OverflowError(f"circular buffers of core {core} end at L1 address {offset}, above the lowest L1 "
+                              f"buffer at {lowest} (L1-interleaved tensors take L1 from the top down): "
+                              f"{offset - lowest} bytes short",
+                              {"core": list(core), "used": offset - device.l1_unreserved_base,
+                               "available": lowest - device.l1_unreserved_base})
     if offset > device.l1_size:
         used, available = offset - device.l1_unreserved_base, device.l1_size - device.l1_unreserved_base
         listing = "\n".join(f"  CB {cb.index}: {cb.num_pages} pages x {cb.page_size} B = {cb.total_size} B"
@@ -207,8 +216,8 @@ class EmulatorResolver:
         self._addresses: dict[int, int] = {}
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
-        """tt-metal's compile-time words for an interleaved DRAM tensor: [ArgConfig bits, aligned page size]."""
-        words = [DRAM_IS_DRAM_FLAG, tensor.buffer_aligned_page_size()]
+        """tt-metal's compile-time words for an interleaved tensor: [ArgConfig bits, aligned page size]."""
+        words = [DRAM_IS_DRAM_FLAG if tensor.is_dram else 0, tensor.buffer_aligned_page_size()]
         assert len(words) == ACCESSOR_WORD_COUNT
         return words
 
@@ -267,7 +276,8 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
     device_section = {"l1_size": device.l1_size, "l1_unreserved_base": device.l1_unreserved_base,
                       "num_dram_banks": device.num_dram_banks, "dram_bank_size": device.dram_bank_size,
                       "dram_alignment": device.dram_alignment, "noc_alignment": dict(device.noc_alignment),
-                      "dram_path": str(device.dram_path), "numerics": device.numerics or settings.numerics_variant()}
+                      "dram_path": str(device.dram_path), "numerics": device.numerics or settings.numerics_variant(),
+                      "l1_interleaved": _l1_interleaved(device)}
     watchdog = {"hang_seconds": float(hang), "tick_ms": settings.WATCHDOG_TICK_MS,
                 "deadlock_ticks": settings.DEADLOCK_TICKS}
     cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,
@@ -280,6 +290,15 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                          watchdog=watchdog, device=device_section,
                          buffers=[{"address": a, "size": n} for a, n in device.buffers.items()],
                          cbs=cbs, kernels=kernels)
+
+
+def _l1_interleaved(device: EmulatedDevice) -> dict[str, Any] | None:
+    """The L1 file and its buffers when L1-interleaved tensors exist (None: each core's L1 is private)."""
+    if not device.l1_buffers:
+        return None
+    return {"path": str(device.l1_path), "bank_stride": device.l1_bank_stride,
+            "banks": [c for core in device.l1_banks for c in core],
+            "buffers": [{"address": a, "size": n} for a, n in sorted(device.l1_buffers.items())]}
 
 
 def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedTensor],

@@ -88,18 +88,24 @@ def _dtype_arg_name(dtype: Any) -> str:
     raise TypeError(f"dtype={dtype!r} is not supported; expected bfloat16 or float32")
 
 
-def from_torch(t: Any, device: Any, dtype: Any = None) -> Any:
-    """A ROW_MAJOR, DRAM-interleaved device tensor holding `t` (rounded to bf16 with round-to-nearest-even)."""
+DRAM_INTERLEAVED, L1_INTERLEAVED = "DRAM_INTERLEAVED", "L1_INTERLEAVED"
+INTERLEAVED_MEMORIES = (DRAM_INTERLEAVED, L1_INTERLEAVED)
+
+
+def from_torch(t: Any, device: Any, dtype: Any = None, memory_config: Any = None) -> Any:
+    """A ROW_MAJOR, interleaved device tensor holding `t` (rounded to bf16 with round-to-nearest-even), in
+    DRAM unless `memory_config` says L1 (ttnn.L1_MEMORY_CONFIG, or 'L1_INTERLEAVED' on either backend)."""
     import torch
 
     name = _dtype_arg_name(dtype) if dtype is not None else _dtype_from_torch(t)
+    memory = _interleaved_memory("memory_config", memory_config)
     host = t.detach().to(torch.bfloat16 if name == "bfloat16" else torch.float32).contiguous()
     if not is_emulated(device):
         import ttnn
 
         return ttnn.from_torch(host, dtype=getattr(ttnn, name), layout=ttnn.ROW_MAJOR_LAYOUT, device=device,
-                               memory_config=ttnn.DRAM_MEMORY_CONFIG)
-    tensor = device.allocate(list(host.shape), name)
+                               memory_config=_ttnn_memory_config(memory))
+    tensor = device.allocate(list(host.shape), name, memory=memory)
     raw = host.view(torch.int16).numpy().view("uint16") if name == "bfloat16" else host.numpy()
     tensor.write(raw)
     return tensor
@@ -132,9 +138,9 @@ def layout_name(t: Any) -> str:
 
 
 def memory_name(t: Any) -> str:
-    """'DRAM_INTERLEAVED' or a description of what else the tensor uses."""
+    """'DRAM_INTERLEAVED', 'L1_INTERLEAVED' or a description of what else the tensor uses."""
     if is_emulated(t):
-        return "DRAM_INTERLEAVED"
+        return str(t.memory)
     return memory_config_name(t.memory_config())
 
 
@@ -147,6 +153,21 @@ def memory_config_name(config: Any) -> str:
     buffer = str(config.buffer_type).split(".")[-1].upper()
     layout = str(config.memory_layout).split(".")[-1].upper()
     return f"{buffer}_{layout}"
+
+
+def _interleaved_memory(argument: str, config: Any) -> str:
+    """The interleaved memory a config names; anything else (sharded) is refused naming `argument`."""
+    name = memory_config_name(config)
+    if name not in INTERLEAVED_MEMORIES:
+        raise ValueError(f"{argument}={config!r} ({name}): expected {' or '.join(INTERLEAVED_MEMORIES)}; "
+                         f"sharded memory is not supported")
+    return name
+
+
+def _ttnn_memory_config(memory: str) -> Any:
+    import ttnn
+
+    return ttnn.L1_MEMORY_CONFIG if memory == L1_INTERLEAVED else ttnn.DRAM_MEMORY_CONFIG
 
 
 def shape_of(t: Any) -> list[int]:
@@ -191,22 +212,24 @@ def grid_size(device: Any) -> tuple[int, int]:
 
 
 def l1_budget(device: Any) -> int:
-    """Bytes of L1 per worker core that circular buffers may use."""
+    """Bytes of L1 per worker core that circular buffers may use: on the emulator, up to its lowest
+    L1-interleaved buffer (CBs grow from the unreserved base, L1 buffers from the top down)."""
     if is_emulated(device):
-        return device.l1_size - device.l1_unreserved_base
+        lowest = device.lowest_l1_buffer()
+        return (device.l1_size if lowest is None else lowest) - device.l1_unreserved_base
     import ttnn
 
     return int(ttnn.get_max_worker_l1_unreserved_size())
 
 
-def allocate(shape: list[int], dtype: str, device: Any) -> Any:
-    """An uninitialised ROW_MAJOR, DRAM-interleaved tensor."""
+def allocate(shape: list[int], dtype: str, device: Any, memory: str = DRAM_INTERLEAVED) -> Any:
+    """An uninitialised ROW_MAJOR tensor, interleaved in `memory` (DRAM_INTERLEAVED or L1_INTERLEAVED)."""
     if is_emulated(device):
-        return device.allocate(list(shape), dtype)
+        return device.allocate(list(shape), dtype, memory=memory)
     import ttnn
 
     return ttnn.allocate_tensor_on_device(ttnn.Shape(list(shape)), getattr(ttnn, dtype), ttnn.ROW_MAJOR_LAYOUT,
-                                          device, ttnn.DRAM_MEMORY_CONFIG)
+                                          device, _ttnn_memory_config(memory))
 
 
 @dataclass

@@ -2,7 +2,9 @@
 // dereferenceable), and a shadow written-map with one byte per L1 byte. Uninitialised reads are found
 // with the map, not by a poison value, so every bit pattern a kernel stores is data. Both are anonymous
 // mappings: nothing is filled at start, and untouched pages cost no memory.
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -44,8 +46,21 @@ void map_l1(Core& core, size_t index) {
         throw std::runtime_error("L1 of " + std::to_string(g_device.l1_size) + " bytes exceeds the " +
                                  std::to_string(kL1MapStride) + "-byte mapping stride");
     }
+    // The cores holding L1 banks come first (load_plan adds them in bank order) and map their slice of
+    // the shared L1 file, so L1-interleaved tensors pass between host and kernels in place.
+    int fd = -1;
+    if (index < g_device.l1_banks.size()) {
+        fd = ::open(g_device.l1_path.c_str(), O_RDWR);
+        if (fd < 0) {
+            throw std::runtime_error("cannot open the L1 file " + g_device.l1_path);
+        }
+    }
+    const int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
     void* p = mmap(reinterpret_cast<void*>(want), g_device.l1_size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+                   flags | MAP_FIXED_NOREPLACE, fd, fd < 0 ? 0 : off_t(index) * g_device.l1_bank_stride);
+    if (fd >= 0) {
+        ::close(fd);
+    }
     if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
         throw std::runtime_error("cannot map L1 of a core at a fixed low address");
     }

@@ -22,8 +22,9 @@ uint32_t offset_of(uint64_t noc_addr) { return static_cast<uint32_t>(noc_addr); 
 // AND last byte), and if it starts inside a circular buffer it must end inside that same buffer: tt-metal's
 // watcher (ttnn 0.81.1 wheel, tt_metal/hw/inc/internal/debug/sanitize.h, debug_valid_worker_addr and
 // debug_valid_cb_addr) reports both. Stricter than the watcher, a range that touches no CB at all is also
-// refused: the emulator allocates nothing else in L1, so such a transfer lands in (or reads) memory that
-// belongs to no buffer and would corrupt whatever hardware keeps there.
+// refused unless it lies inside one L1-interleaved buffer (whole extent): nothing else is allocated in
+// L1, so such a transfer lands in (or reads) memory that belongs to no buffer and would corrupt whatever
+// hardware keeps there.
 uint8_t* l1_range(const Core& core, uint32_t offset, uint32_t size, const char* what) {
     if (offset < g_device.l1_base || uint64_t(offset) + size > g_device.l1_size) {
         fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) is outside its usable L1 [0x%x, 0x%x)",
@@ -51,8 +52,21 @@ uint8_t* l1_range(const Core& core, uint32_t offset, uint32_t size, const char* 
             return core.l1 + offset;
         }
     }
-    fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) lies in no circular buffer", what,
-          base + offset, static_cast<unsigned long long>(uint64_t(base) + offset + size), core.x, core.y);
+    for (const DramBuffer& b : g_device.l1_buffers) {  // an L1-interleaved buffer, on every L1 bank core
+        const uint64_t b_end = uint64_t(b.addr) + b.size;
+        if (offset < b.addr || offset >= b_end) {
+            continue;
+        }
+        if (uint64_t(offset) + size > b_end) {
+            fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) overruns the end of L1 buffer "
+                  "[0x%x, 0x%llx) by %llu bytes", what, offset, static_cast<unsigned long long>(uint64_t(offset) + size),
+                  core.x, core.y, b.addr, static_cast<unsigned long long>(b_end),
+                  static_cast<unsigned long long>(uint64_t(offset) + size - b_end));
+        }
+        return core.l1 + offset;
+    }
+    fault("noc_address", "%s: L1 range [0x%x, 0x%llx) of core (%u,%u) lies in no circular buffer and no L1 buffer",
+          what, base + offset, static_cast<unsigned long long>(uint64_t(base) + offset + size), core.x, core.y);
 }
 
 // Host pointer for [offset, offset+size) of a DRAM bank. The bank must exist and the whole extent (first
@@ -206,6 +220,19 @@ uint32_t my_y() { return t_self->core->y; }
 
 uint64_t dram_noc_addr(uint32_t bank, uint32_t bank_offset) {
     return (uint64_t(kDramEndpoint | bank) << 32) | bank_offset;
+}
+
+uint32_t num_l1_banks() { return static_cast<uint32_t>(g_device.l1_banks.size()); }
+
+// An L1 bank's address is the bank core's L1 at that byte offset: the offset is the same in every bank
+// (device.py _alloc_l1), and on Wormhole each worker core holds one L1 bank.
+uint64_t l1_bank_noc_addr(uint32_t bank, uint32_t bank_offset) {
+    if (bank >= g_device.l1_banks.size()) {
+        fault("noc_address", "L1 bank %u does not exist (%zu L1 banks; are any L1-interleaved tensors allocated?)",
+              bank, g_device.l1_banks.size());
+    }
+    const auto [x, y] = g_device.l1_banks[bank];
+    return (uint64_t(kL1Endpoint | (y << 8) | x) << 32) | bank_offset;
 }
 
 uint64_t l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) {

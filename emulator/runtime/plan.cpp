@@ -92,6 +92,42 @@ uint32_t power_of_two(Fields& f, const char* key) {
     return v;
 }
 
+// The L1 banks' cores are added first, in bank order, so that core i maps bank i of the L1 file (map_l1);
+// the host wrote (or filled) every byte of an L1 buffer, so those bytes start out written.
+void read_l1_interleaved(Fields f) {
+    g_device.l1_path = f.string("path");
+    g_device.l1_bank_stride = f.u32("bank_stride");
+    if (g_device.l1_bank_stride < g_device.l1_size) {
+        throw json::Error(f.where() + ".bank_stride: smaller than l1_size");
+    }
+    const auto& buffers = f.array("buffers");
+    for (size_t i = 0; i < buffers.size(); ++i) {
+        Fields b(buffers[i], f.where() + ".buffers[" + std::to_string(i) + "]");
+        g_device.l1_buffers.push_back({b.u32("address"), b.u32("size")});
+        b.done();
+    }
+    const std::vector<uint32_t> xy = f.u32_list("banks");
+    if (xy.empty() || xy.size() % 2 != 0) {
+        throw json::Error(f.where() + ".banks: expected [x0, y0, x1, y1, ...]");
+    }
+    const std::string where = f.where();
+    f.done();
+    std::vector<std::pair<uint32_t, uint32_t>> banks;
+    for (size_t i = 0; i < xy.size(); i += 2) {
+        banks.push_back({xy[i], xy[i + 1]});
+    }
+    g_device.l1_banks = banks;
+    for (const auto& [x, y] : banks) {
+        Core* core = add_core(x, y);
+        for (const DramBuffer& b : g_device.l1_buffers) {
+            if (uint64_t(b.addr) + b.size > g_device.l1_size || b.addr < g_device.l1_base) {
+                throw json::Error(where + ".buffers: L1 buffer outside the usable L1");
+            }
+            mark_l1_written(core->l1 + b.addr, b.size);
+        }
+    }
+}
+
 void read_device(Fields f) {
     g_device.l1_size = f.u32("l1_size");
     g_device.l1_base = f.u32("l1_unreserved_base");
@@ -104,6 +140,14 @@ void read_device(Fields f) {
     noc.done();
     map_dram(f.string("dram_path"));
     set_numerics(numerics_named(f.string("numerics"), f.where() + ".numerics"));
+    if (!f.take_null("l1_interleaved")) {
+        try {
+            read_l1_interleaved(f.object("l1_interleaved"));
+        } catch (const json::Error& e) {
+            throw json::Error(std::string(e.what()) + " (l1_interleaved: expected null or an object with path, "
+                              "bank_stride, banks and buffers)");
+        }
+    }
     f.done();
 }
 

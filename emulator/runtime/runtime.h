@@ -96,6 +96,12 @@ struct Device {
     uint64_t bank_size = 0;
     uint8_t* dram = nullptr;
     std::vector<DramBuffer> buffers;
+    // L1-interleaved buffers (plan device.l1_interleaved): bank i is core l1_banks[i], whose L1 is mapped
+    // from the shared L1 file at i * l1_bank_stride; each buffer has one address valid in every bank.
+    std::string l1_path;
+    uint32_t l1_bank_stride = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> l1_banks;
+    std::vector<DramBuffer> l1_buffers;
     std::vector<Core*> cores;
     bool trace = false;
     double start_time = 0;

@@ -37,14 +37,12 @@ def layer_norm_rm(input_tensor: Any, gamma: Any = None, beta: Any = None, epsilo
     _check_epsilon(epsilon)
     if device is not None and not devices.same_device(device, on):
         raise ValueError(f"device={device!r}: expected the device input_tensor lives on ({on!r})")
-    _check_memory_config(memory_config)
-    if devices.memory_config_name(memory_config) != "DRAM_INTERLEAVED":
-        raise ValueError(f"memory_config={memory_config!r}: only DRAM interleaved output is supported")
+    memory = output_memory(memory_config, input_tensor)
 
+    output = devices.allocate(shape, dtype, on, memory)  # first: an L1 output shrinks the CB budget
     program = build_program(shape, dtype, gamma is not None, beta is not None, float(epsilon),
                             grid=devices.grid_size(on), l1_budget=devices.l1_budget(on),
                             param_shape=_param_shape(gamma, beta), compute=compute)
-    output = devices.allocate(shape, dtype, on)
     io = [input_tensor] + [p for p in (gamma, beta) if p is not None] + [output]
     return devices.launch(program, io).output
 
@@ -57,8 +55,7 @@ def _check_input(t: Any) -> tuple[list[int], str]:
         raise ValueError(f"input_tensor.dtype={dtype}: expected one of {SUPPORTED_DTYPES}")
     if devices.layout_name(t) != "ROW_MAJOR":
         raise ValueError(f"input_tensor.layout={devices.layout_name(t)}: expected ROW_MAJOR")
-    if devices.memory_name(t) != "DRAM_INTERLEAVED":
-        raise ValueError(f"input_tensor memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
+    _check_memory("input_tensor", t)
     try:
         check_shape(shape)
     except ValueError as error:
@@ -98,8 +95,7 @@ def _check_param(name: str, t: Any, width: int, dtype: str, on: Any) -> None:
         raise ValueError(f"{name}.dtype={devices.dtype_name(t)}: expected {dtype}, the dtype of input_tensor")
     if devices.layout_name(t) != "ROW_MAJOR":
         raise ValueError(f"{name}.layout={devices.layout_name(t)}: expected ROW_MAJOR")
-    if devices.memory_name(t) != "DRAM_INTERLEAVED":
-        raise ValueError(f"{name} memory={devices.memory_name(t)}: expected DRAM_INTERLEAVED")
+    _check_memory(name, t)
     if not devices.same_device(devices.device_of(t), on):
         raise ValueError(f"{name}: lives on another device than input_tensor")
 
@@ -123,12 +119,27 @@ def _as_float32(x: float) -> float:
         return math.copysign(math.inf, x)
 
 
-def _check_memory_config(config: Any) -> None:
-    if config is None or isinstance(config, str):
-        return
-    if not (hasattr(config, "buffer_type") and hasattr(config, "memory_layout")):
+def _check_memory(name: str, t: Any) -> None:
+    memory = devices.memory_name(t)
+    if memory not in devices.INTERLEAVED_MEMORIES:
+        raise ValueError(f"{name} memory={memory}: expected {' or '.join(devices.INTERLEAVED_MEMORIES)} "
+                         f"(sharded tensors are not supported)")
+
+
+def output_memory(config: Any, input_tensor: Any) -> str:
+    """Where the output goes: DRAM or L1 interleaved as `config` says; None keeps the input's memory, as
+    ttnn's normalization ops do (tenstorrent/tt-metal ttnn/cpp/ttnn/operations/normalization/layernorm/
+    device/layernorm_device_operation.cpp: memory_config.value_or(input_tensor.memory_config()))."""
+    if config is None:
+        return devices.memory_name(input_tensor)
+    if not isinstance(config, str) and not (hasattr(config, "buffer_type") and hasattr(config, "memory_layout")):
         raise TypeError(f"memory_config={config!r}: expected None, a ttnn.MemoryConfig or a name such as "
-                        f"'DRAM_INTERLEAVED', got {type(config).__name__}")
+                        f"'DRAM_INTERLEAVED' or 'L1_INTERLEAVED', got {type(config).__name__}")
+    name = devices.memory_config_name(config)
+    if name not in devices.INTERLEAVED_MEMORIES:
+        raise ValueError(f"memory_config={config!r} ({name}): expected "
+                         f"{' or '.join(devices.INTERLEAVED_MEMORIES)}; sharded memory is not supported")
+    return name
 
 
 def _param_shape(gamma: Any, beta: Any) -> list[int] | None:

@@ -403,7 +403,8 @@ def test_rejects_bad_epsilon(device, epsilon, error, match):
         layer_norm_rm(x, epsilon=epsilon)
 
 
-def test_rejects_l1_memory_config(device):
+def test_rejects_sharded_memory_config(device):
     x = devices.from_torch(torch.zeros(1, 1, 32, 64), device)
-    with pytest.raises(ValueError, match=r"memory_config='L1_INTERLEAVED': only DRAM interleaved"):
-        layer_norm_rm(x, memory_config="L1_INTERLEAVED")
+    with pytest.raises(ValueError, match=r"memory_config='L1_HEIGHT_SHARDED' \(L1_HEIGHT_SHARDED\): expected "
+                                         r"DRAM_INTERLEAVED or L1_INTERLEAVED; sharded memory is not supported"):
+        layer_norm_rm(x, memory_config="L1_HEIGHT_SHARDED")

@@ -13,8 +13,8 @@ from operations import device as devices
 from operations.layer_norm_rm.layer_norm_rm import (
     _check_epsilon,
     _check_input,
-    _check_memory_config,
     _check_param,
+    output_memory,
 )
 from operations.layer_norm_rm.layer_norm_rm import compute_config_of as layer_norm_compute_config
 from operations.rms_norm_rm.rms_norm_rm_program_descriptor import build_program
@@ -38,14 +38,12 @@ def rms_norm_rm(input_tensor: Any, gamma: Any = None, epsilon: float = DEFAULT_E
     _check_epsilon(epsilon)
     if device is not None and not devices.same_device(device, on):
         raise ValueError(f"device={device!r}: expected the device input_tensor lives on ({on!r})")
-    _check_memory_config(memory_config)
-    if devices.memory_config_name(memory_config) != "DRAM_INTERLEAVED":
-        raise ValueError(f"memory_config={memory_config!r}: only DRAM interleaved output is supported")
+    memory = output_memory(memory_config, input_tensor)
 
+    output = devices.allocate(shape, dtype, on, memory)  # first: an L1 output shrinks the CB budget
     program = build_program(shape, dtype, gamma is not None, float(epsilon), grid=devices.grid_size(on),
                             l1_budget=devices.l1_budget(on),
                             gamma_shape=None if gamma is None else devices.shape_of(gamma), compute=compute)
-    output = devices.allocate(shape, dtype, on)
     io = [input_tensor] + ([gamma] if gamma is not None else []) + [output]
     return devices.launch(program, io).output
 

@@ -106,7 +106,7 @@ PLAN_KEYS = [
     ("device", "l1_unreserved_base"), ("device", "num_dram_banks"), ("device", "dram_bank_size"),
     ("device", "dram_alignment"), ("device", "noc_alignment"), ("device", "noc_alignment", "l1_read"),
     ("device", "noc_alignment", "l1_write"), ("device", "noc_alignment", "dram_read"),
-    ("device", "noc_alignment", "dram_write"), ("device", "dram_path"), ("device", "numerics"), ("buffers",), ("buffers", 0, "address"),
+    ("device", "noc_alignment", "dram_write"), ("device", "dram_path"), ("device", "numerics"), ("device", "l1_interleaved"), ("buffers",), ("buffers", 0, "address"),
     ("buffers", 0, "size"), ("cbs",), ("cbs", 0, "core"), ("cbs", 0, "index"), ("cbs", 0, "data_format"),
     ("cbs", 0, "page_size"), ("cbs", 0, "num_pages"), ("cbs", 0, "offset"), ("kernels",), ("kernels", 0, "name"),
     ("kernels", 0, "kind"), ("kernels", 0, "object"), ("kernels", 0, "common_args"), ("kernels", 0, "compute_config"),

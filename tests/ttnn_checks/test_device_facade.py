@@ -47,6 +47,16 @@ def test_memory_config_names(config, name):
     assert devices.memory_config_name(config) == name
 
 
+@pytest.mark.parametrize("memory,buffer_type", [("DRAM_INTERLEAVED", "DRAM"), ("L1_INTERLEAVED", "L1")])
+def test_interleaved_memories_lower_to_ttnn_configs(memory, buffer_type):
+    """What from_torch and allocate hand ttnn on hardware: an interleaved config of that buffer type,
+    which names back to the memory it came from."""
+    config = devices._ttnn_memory_config(memory)
+    assert config.buffer_type == getattr(ttnn.BufferType, buffer_type)
+    assert config.memory_layout == ttnn.TensorMemoryLayout.INTERLEAVED
+    assert devices.memory_config_name(config) == memory
+
+
 def test_dtype_arguments_accept_exactly_bfloat16_and_float32():
     assert devices._dtype_arg_name(ttnn.bfloat16) == "bfloat16"
     assert devices._dtype_arg_name(ttnn.float32) == "float32"
@@ -99,8 +109,8 @@ def test_emulated_devices_are_told_apart():
             layer_norm_rm(x, gamma=two.allocate([64], "float32"))
         with pytest.raises(ValueError, match=r"device=.*: expected the device input_tensor lives on"):
             layer_norm_rm(x, device=two)
-        with pytest.raises(ValueError, match=r"memory_config='L1_INTERLEAVED'"):  # the device check passed first
-            layer_norm_rm(x, device=one, memory_config="L1_INTERLEAVED")
+        with pytest.raises(ValueError, match=r"memory_config='L1_HEIGHT_SHARDED'"):  # the device check passed first
+            layer_norm_rm(x, device=one, memory_config="L1_HEIGHT_SHARDED")
     finally:
         one.close()
         two.close()

@@ -66,6 +66,7 @@ KernelKind kernel_kind();
 const CBConfig& cb_config(uint32_t cb);  // faults when cb is not configured on this core
 const ComputeConfig& compute_config();   // faults outside a compute kernel
 uint32_t num_dram_banks();
+uint32_t num_l1_banks();  // worker cores holding L1-interleaved banks (0 when no such tensor exists)
 
 // --- arguments ----------------------------------------------------------------------------------
 uint32_t runtime_arg(uint32_t index);
@@ -89,6 +90,7 @@ uint32_t cb_take_pack_slot(uint32_t cb);
 
 // --- NOC ------------------------------------------------------------------------------------------
 uint64_t dram_noc_addr(uint32_t bank, uint32_t bank_offset);
+uint64_t l1_bank_noc_addr(uint32_t bank, uint32_t bank_offset);  // the bank core's L1 at bank_offset
 uint64_t l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr);
 uint64_t local_l1_noc_addr(uint32_t l1_addr);
 void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size);

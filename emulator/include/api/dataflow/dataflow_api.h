@@ -88,13 +88,16 @@ inline void noc_async_writes_flushed(uint8_t noc = noc_index) {
     emu::noc_write_barrier();
 }
 
-// DRAM banks only: the emulator has no L1-interleaved buffers (tt-metal: internal/dataflow/
-// dataflow_api_addrgen.h, get_noc_addr_from_bank_id<DRAM>).
+// DRAM banks, or (DRAM = false) the worker cores' L1 banks of L1-interleaved buffers (tt-metal:
+// internal/dataflow/dataflow_api_addrgen.h, get_noc_addr_from_bank_id).
 template <bool DRAM>
 inline uint64_t get_noc_addr_from_bank_id(uint32_t bank_id, uint32_t bank_address_offset, uint8_t noc = noc_index) {
-    static_assert(DRAM, "the emulator has DRAM banks only");
     (void)noc;
-    return emu::dram_noc_addr(bank_id, bank_address_offset);
+    if constexpr (DRAM) {
+        return emu::dram_noc_addr(bank_id, bank_address_offset);
+    } else {
+        return emu::l1_bank_noc_addr(bank_id, bank_address_offset);
+    }
 }
 
 #include "api/tensor/tensor_accessor.h"

@@ -1,5 +1,6 @@
 // TensorAccessor for interleaved buffers: page `id` lives in bank id % banks at
-// base + (id / banks) * page_size, as tt-metal's interleaved allocator places it. The page size is the
+// base + (id / banks) * page_size, as tt-metal's interleaved allocator places it; the banks are the DRAM
+// banks, or the worker cores' L1 banks when the accessor words' IsDram bit is clear. The page size is the
 // one given to the constructor at run time (default: the compile-time aligned page size), as in
 // tt-metal 0.81.1 (api/tensor/tensor_accessor.h, interleaved TensorAccessor: `page_size_in` feeds both
 // InterleavedAddrGen's page stride and get_aligned_page_size()).
@@ -27,8 +28,16 @@ public:
 
     uint64_t get_noc_addr(const uint32_t page_id, const uint32_t offset = 0, uint8_t noc = 0) const {
         (void)noc;
-        const uint32_t banks = emu::num_dram_banks();
-        return emu::dram_noc_addr(page_id % banks, base_ + (page_id / banks) * page_size_ + offset);
+        if constexpr (DSpec::is_dram) {
+            const uint32_t banks = emu::num_dram_banks();
+            return emu::dram_noc_addr(page_id % banks, base_ + (page_id / banks) * page_size_ + offset);
+        } else {
+            const uint32_t banks = emu::num_l1_banks();
+            if (banks == 0) {
+                return emu::l1_bank_noc_addr(0, base_);  // faults: no L1 bank exists
+            }
+            return emu::l1_bank_noc_addr(page_id % banks, base_ + (page_id / banks) * page_size_ + offset);
+        }
     }
 
     constexpr uint32_t get_aligned_page_size() const { return page_size_; }

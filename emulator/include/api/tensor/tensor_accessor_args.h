@@ -1,5 +1,5 @@
 // TensorAccessorArgs<CTA_OFFSET>: reads a tensor's accessor words from the compile-time args, in
-// tt-metal's encoding. Only interleaved tensors are supported here: [ArgConfig bits, aligned page size]
+// tt-metal's encoding. Only interleaved tensors (DRAM or L1) are supported here: [ArgConfig bits, aligned page size]
 // (ArgConfig: Sharded = 1, IsDram = 2, RuntimePageSize = 128, ...).
 #pragma once
 
