@@ -983,20 +983,15 @@ float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
-// One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic).
-float sfpu_unary_modelled(Sfpu op, float v, float s, bool approx, bool fp32) {
+// One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic),
+// for the operations that are more than one SFPMAD; square and the scalar binops are sfpu_unary_one_mad's.
+float sfpu_unary_modelled(Sfpu op, float v, bool approx, bool fp32) {
     switch (op) {
-        case Sfpu::Square: return bf16_rne_before_store(sfpu_mul(v, v), fp32);
         case Sfpu::Rsqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, false), fp32);
         case Sfpu::RsqrtFast: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, true, true), fp32);
         case Sfpu::Sqrt: return bf16_stoch_rnd_nearest(sfpu_sqrt_body(v, approx, false, false), fp32);
         case Sfpu::Recip: return sfpu_recip(v, approx, fp32);
         case Sfpu::Exp: return approx_if_needed(static_cast<float>(std::exp(double(v))), approx);
-        case Sfpu::AddScalar: return sfpu_add(v, s);
-        case Sfpu::SubScalar: return sfpu_add(v, negated(s));
-        case Sfpu::MulScalar:
-        case Sfpu::DivScalar: return sfpu_mul(v, s);
-        case Sfpu::RsubScalar: return bf16_rne_before_store(sfpu_add(s, negated(v)), fp32);
         default: return v;
     }
 }
@@ -1022,8 +1017,8 @@ float sfpu_unary_exact(Sfpu op, float v, float s, bool approx, bool fp32) {
     return bf16_rne_before_store(approx_if_needed(r, approx), fp32);
 }
 
-// sfpu_unary_modelled over a whole tile for the operations that are one SFPMAD per datum (square and the
-// scalar binops), through sfpu_add_n / sfpu_mul_n; false for the others.
+// The operations that are one SFPMAD per datum (square and the scalar binops), over a whole tile through
+// sfpu_add_n / sfpu_mul_n (property-tested against the per-datum sfpu_add / sfpu_mul); false for the others.
 bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
     float k[kDatums];
     switch (op) {
@@ -1114,7 +1109,7 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     }
     if (!sfpu_unary_one_mad(op, d, s, fp32)) {
         for (uint32_t i = 0; i < kDatums; ++i) {
-            d[i] = sfpu_unary_modelled(op, d[i], s, approx, fp32);
+            d[i] = sfpu_unary_modelled(op, d[i], approx, fp32);
         }
     }
     sfpu_store_n(d, kDatums, fp32);
