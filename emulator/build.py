@@ -33,7 +33,10 @@ KERNEL_FLAGS = ["-std=c++20", "-Wno-volatile", "-O2", "-fPIC", "-shared", "-Wall
                 "-Wno-error=deprecated-declarations", "-Wno-error=multistatement-macros",
                 "-Wno-error=parentheses", "-Wno-error=unused-but-set-variable", "-Wno-unused-variable",
                 "-Wno-unused-function", "-fno-exceptions", "-fno-rtti"]
-RUNNER_FLAGS = ["-std=c++17", "-O3", "-pthread", "-Wall", "-Werror"]
+# -march=native: the runner's whole-tile loops vectorise to the host's widest units (the runner is built on
+# the machine that runs it; host_cpu() keys the cache). -ffp-contract=off keeps every a * b + c two IEEE
+# roundings, as the numeric rules are written, where the host has FMA.
+RUNNER_FLAGS = ["-std=c++17", "-O3", "-march=native", "-ffp-contract=off", "-pthread", "-Wall", "-Werror"]
 RUNNER_LINK_FLAGS = ["-pthread", "-rdynamic"]
 # Runtime sources that run once per process (reading the plan, writing the report, the exit interposers):
 # built at -O1, which halves their compile time and costs nothing measurable at run time. The rest is
@@ -116,10 +119,23 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def host_cpu() -> str:
+    """The host CPU's model and feature flags (Linux /proc/cpuinfo; empty elsewhere): what -march=native
+    compiles for, so a cache folder shared between different machines never hands one another's runner."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+    wanted = ("model name", "flags")
+    return "\n".join(sorted({line for line in text.splitlines() if line.split(":")[0].strip() in wanted}))
+
+
 @lru_cache(maxsize=1)
 def emulator_version() -> str:
-    """Changes whenever any runtime source or API header changes."""
-    return _hash_tree(INCLUDE, RUNTIME)
+    """Changes whenever any runtime source or API header changes, the flags either is built with, or the
+    host CPU that -march=native builds for."""
+    flags = "\0".join([*RUNNER_FLAGS, COLD_LEVEL, *RUNNER_LINK_FLAGS, *KERNEL_FLAGS, host_cpu()])
+    return hashlib.sha256((_hash_tree(INCLUDE, RUNTIME) + flags).encode()).hexdigest()
 
 
 def _compile(cmd: list[str], output: Path, what: str) -> None:

@@ -57,7 +57,7 @@ class EmulatedDevice:
         self.dram_alignment, self.l1_alignment = dram_alignment, l1_alignment
         self.noc_alignment = dict(WORMHOLE_NOC_ALIGNMENT)
         self.closed = False
-        self._dir = Path(tempfile.mkdtemp(prefix="emulated-dram-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="emulated-dram-", dir=settings.memory_dir()))
         self.dram_path = self._dir / "dram.bin"
         with open(self.dram_path, "wb") as f:
             f.truncate(num_dram_banks * dram_bank_size)

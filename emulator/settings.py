@@ -35,6 +35,16 @@ WATCHDOG_TICK_MS = 20
 DEADLOCK_TICKS = 10
 
 
+SHARED_MEMORY_DIR = Path("/dev/shm")
+
+
+def memory_dir() -> Path | None:
+    """Where a device keeps its DRAM and L1 files: shared memory (tmpfs) when the machine has it, so the
+    runner's and Python's mappings of them never cost disk blocks or write-back; else the temp folder."""
+    d = SHARED_MEMORY_DIR
+    return d if d.is_dir() and os.access(d, os.W_OK | os.X_OK) else None
+
+
 def cache_dir() -> Path:
     """Where compiled kernels and runners are kept (content-keyed, safe to share between processes)."""
     return Path(os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR)

@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "runtime.h"
@@ -38,6 +40,48 @@ Core* core_of(const void* p, uint32_t& offset) {
     Core* core = g_device.cores[index];
     offset = static_cast<uint32_t>(a - reinterpret_cast<uintptr_t>(core->l1));
     return offset < g_device.l1_size ? core : nullptr;
+}
+
+namespace {
+
+// MADV_POPULATE_WRITE (Linux 5.14): fault [p, p + size) in for writing now. Older kernels refuse it
+// (EINVAL) and the pages fault in on first touch instead, as before.
+void populate(uint8_t* p, size_t size) {
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + size + page - 1) & ~(page - 1);
+    if (size) {
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+    }
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
+}  // namespace
+
+void populate_used_memory() {
+    for (Core* core : g_device.cores) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (const CircularBuffer& cb : core->cbs) {
+            if (cb.config.configured) {
+                const uint32_t offset = cb.config.l1_addr - static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1));
+                lo = std::min(lo, offset);
+                hi = std::max(hi, offset + cb.config.page_size * cb.config.num_pages);
+            }
+        }
+        if (lo < hi) {
+            populate(core->l1 + lo, hi - lo);
+            populate(core->written + lo, hi - lo);
+        }
+    }
+    for (const DramBuffer& b : g_device.buffers) {
+        for (uint32_t bank = 0; bank < g_device.num_banks; ++bank) {
+            populate(g_device.dram + bank * g_device.bank_size + b.addr, b.size);
+        }
+    }
 }
 
 void map_l1(Core& core, size_t index) {

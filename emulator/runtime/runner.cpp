@@ -453,6 +453,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "emulator runner: %s\n", e.what());
         return 4;
     }
+    populate_used_memory();
     g_device.start_time = now_seconds();
     g_live = static_cast<int>(g_threads.size());
     std::thread dog(watchdog);

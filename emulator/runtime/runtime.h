@@ -119,6 +119,10 @@ Core* add_core(uint32_t x, uint32_t y);
 
 // l1.cpp
 void map_l1(Core& core, size_t index);
+// Maps in, before any worker starts, the memory a run will write: every core's CB region of L1 and of its
+// written-map, and the DRAM buffers. Only a speed-up (one fault-free pass instead of a page fault per
+// first touch, each of which costs other workers a TLB shootdown once they run); contents are unchanged.
+void populate_used_memory();
 // The core whose L1 holds p, and p's offset in it; nullptr when p is not in any core's L1.
 Core* core_of(const void* p, uint32_t& offset);
 void mark_l1_written(const void* p, uint32_t size);
