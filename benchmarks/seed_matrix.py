@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from emulator import build
+from emulator.run import kernel_jobs
 from operations import device as devices
+from program import anchor_sources
 
 from .timing import cpu_seconds
-from .workload import DTYPES, inputs, launch_program
+from .workload import DTYPES, inputs, launch_program, program_and_io
 
 SEED_SHAPES = [[1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32],
                [1, 1, 512, 512], [2, 3, 64, 128], [1, 64, 128]]
@@ -58,6 +60,27 @@ def seed_matrix(cases: list[Case] | None = None) -> dict[str, Any]:
 
 
 def _run(device: Any, case: Case) -> Any:
+    return launch_program(device, *_tensors(case))
+
+
+def _tensors(case: Case) -> tuple[Any, Any, Any]:
+    """x, and gamma / beta when the case has them."""
     shape, dtype, gamma_on, beta_on = case
     x, gamma, beta = inputs(shape, dtype)
-    return launch_program(device, x, gamma if gamma_on else None, beta if beta_on else None)
+    return x, gamma if gamma_on else None, beta if beta_on else None
+
+
+def kernel_builds(device: Any, cases: list[Case] | None = None) -> set[str]:
+    """The distinct kernel builds the cases need on the emulated `device` (the emulator's build keys, which
+    name the cached objects), found without compiling or running anything: issue #15 asks at most 12 for
+    the 64-case matrix from a cold cache."""
+    keys: set[str] = set()
+    for case in seed_cases() if cases is None else cases:
+        program, io = program_and_io(device, *_tensors(case))
+        try:
+            jobs = kernel_jobs(anchor_sources(program, devices.SOURCE_ROOT), io, device.cache_dir)
+        finally:
+            for tensor in io:
+                tensor.deallocate()
+        keys.update(job.path.name for job in jobs)
+    return keys

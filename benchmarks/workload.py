@@ -9,6 +9,7 @@ import torch
 from operations import device as devices
 from operations.layer_norm_rm import layer_norm_rm
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
+from program import Program
 
 DTYPES = {"bfloat16": torch.bfloat16, "float32": torch.float32}
 EPSILON = 1e-5
@@ -38,12 +39,20 @@ def launch_program(device: Any, x: torch.Tensor, gamma: torch.Tensor | None,
                    beta: torch.Tensor | None, estimate: bool = False) -> Any:
     """The op's Program launched directly; returns the emulator's RunResult (what it counted, and with
     `estimate` the modelled device time of the run)."""
+    program, io = program_and_io(device, x, gamma, beta)
+    return devices.launch(program, io, estimate=estimate).stats
+
+
+def program_and_io(device: Any, x: torch.Tensor, gamma: torch.Tensor | None,
+                   beta: torch.Tensor | None) -> tuple[Program, list[Any]]:
+    """The op's Program for these tensors on `device`, and its io tensors there (inputs uploaded, the output
+    allocated), kernel sources as the op names them (operations.device.launch anchors them)."""
     dtype = dtype_of(x)
     params = [t for t in (gamma, beta) if t is not None]
     program = build_program(list(x.shape), dtype, gamma is not None, beta is not None, grid=device.grid,
                             l1_budget=devices.l1_budget(device))
     io = [devices.from_torch(t, device) for t in (x, *params)] + [devices.allocate(list(x.shape), dtype, device)]
-    return devices.launch(program, io, estimate=estimate).stats
+    return program, io
 
 
 def dtype_of(t: torch.Tensor) -> str:

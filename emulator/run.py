@@ -74,10 +74,9 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     if events is not None and (Path(events).is_dir() or not Path(events).resolve().parent.is_dir()):
         raise ValueError(f"events={str(events)!r}: expected a file path in an existing folder for the event log")
     device = _check_io(program, io_tensors)
-    sources = _kernel_sources(program)
     cores = _used_cores(program, device)
     layout = _l1_layout(program, device)
-    builds = _compile_kernels(program, sources, io_tensors, device.cache_dir, tuple(include_dirs))
+    builds = _compile_kernels(program, io_tensors, device.cache_dir, tuple(include_dirs))
     runner = build.runner_path(device.cache_dir)
     with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
         plan_path = Path(tmp) / "plan.json"
@@ -247,14 +246,21 @@ def cb_format_define(program: Program, kernel: Kernel) -> str:
     return ",".join(codes)
 
 
-def _compile_kernels(program: Program, sources: list[Path], io: list[EmulatedTensor], cache_dir: Path,
-                     include_dirs: tuple[Path, ...]) -> list[build.KernelBuild]:
-    """Each kernel's object: cached ones at once, the rest compiled in parallel, each distinct build once."""
+def kernel_jobs(program: Program, io: list[EmulatedTensor], cache_dir: Path,
+                include_dirs: tuple[Path, ...] = ()) -> list[build.KernelJob]:
+    """The build of each kernel of `program` with `io` (nothing compiled): a job's path names its build key,
+    so distinct paths are the distinct kernel builds the program needs."""
     resolver = EmulatorResolver()
-    jobs = [build.kernel_job(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
+    return [build.kernel_job(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
                              {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k),
                              include_dirs)
-            for k, source in zip(program.kernels, sources)]
+            for k, source in zip(program.kernels, _kernel_sources(program))]
+
+
+def _compile_kernels(program: Program, io: list[EmulatedTensor], cache_dir: Path,
+                     include_dirs: tuple[Path, ...]) -> list[build.KernelBuild]:
+    """Each kernel's object: cached ones at once, the rest compiled in parallel, each distinct build once."""
+    jobs = kernel_jobs(program, io, cache_dir, include_dirs)
     missing = list({job.path: job for job in jobs if not job.path.exists()}.values())
     if len(missing) > 1:
         with ThreadPoolExecutor(max_workers=build.compile_jobs()) as pool:

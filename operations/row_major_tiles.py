@@ -9,7 +9,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from program import ELEMENT_SIZE, TILE_WIDTH, AccessorArgs, BufferAddress, CoreRange, CircularBuffer, Kernel, div_up
+from program import (ELEMENT_SIZE, TILE_WIDTH, AccessorArgs, BufferAddress, CoreRange, CircularBuffer, Kernel, PageSize,
+                     div_up)
 
 TILE = TILE_WIDTH  # tiles are square (program.TILE_HEIGHT too): a tile-row holds TILE sticks
 # fp32 DST in half-sync mode holds 4 tiles; a width block (tilize / untilize batch) is at most that.
@@ -92,8 +93,8 @@ def l1_bytes_per_core(cbs: list[CircularBuffer]) -> int:
 def writer_kernel(source: str, layout: TileRows, cb_out_rm: int, work: list[CoreWork],
                   ranges: list[CoreRange]) -> Kernel:
     """The shared writer (`source`: the op's one-line kernel file including it): untilized width blocks of
-    cb_out_rm back into the output's sticks."""
-    ct: list = [cb_out_rm, layout.B, ELEMENT_SIZE[layout.dtype], AccessorArgs("output")]
-    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, layout.W, layout.H,
-                        layout.Wt] for w in work}
+    cb_out_rm back into the output's sticks. Block width and page size are runtime args: one build per dtype."""
+    ct: list = [cb_out_rm, ELEMENT_SIZE[layout.dtype], AccessorArgs("output", runtime_page_size=True)]
+    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, layout.W, layout.H, layout.Wt, layout.B,
+                   PageSize("output")] for w in work}
     return Kernel("writer", "writer", source, list(ranges), ct, rt)

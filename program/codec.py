@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from program.model import CircularBuffer, ComputeConfig, CoreRange, Kernel, Program, TensorSlot
-from program.tensors import AccessorArgs, BufferAddress
+from program.tensors import AccessorArgs, BufferAddress, PageSize
 
 SCHEMA_FILE = "program.schema.json"
 
@@ -38,16 +38,20 @@ def _ranges_from_list(items: list[dict[str, list[int]]]) -> list[CoreRange]:
 
 def _arg_to_json(arg: Any) -> Any:
     if isinstance(arg, AccessorArgs):
-        return {"accessor_args": arg.tensor}
+        return {"accessor_args": arg.tensor, **({"runtime_page_size": True} if arg.runtime_page_size else {})}
     if isinstance(arg, BufferAddress):
         return {"buffer_address": arg.tensor}
+    if isinstance(arg, PageSize):
+        return {"page_size": arg.tensor}
     return int(arg)
 
 
 def _arg_from_json(item: Any) -> Any:
     if isinstance(item, dict):
         if "accessor_args" in item:
-            return AccessorArgs(item["accessor_args"])
+            return AccessorArgs(item["accessor_args"], bool(item.get("runtime_page_size", False)))
+        if "page_size" in item:
+            return PageSize(item["page_size"])
         return BufferAddress(item["buffer_address"])
     return int(item)
 

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from typing import Any, Iterator
 
 from program.hardware import DATA_FORMATS, NUM_CIRCULAR_BUFFERS
-from program.tensors import AccessorArgs, BufferAddress, CompileTimeArg, RuntimeArg
+from program.tensors import AccessorArgs, BufferAddress, CompileTimeArg, PageSize, RuntimeArg
 
 KERNEL_KINDS = ("reader", "writer", "compute")
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
@@ -183,10 +183,10 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
         if len(args) > MAX_RUNTIME_ARGS:
             raise ProgramError(f"kernel {k.name!r}: {len(args)} runtime args on core {core}, max {MAX_RUNTIME_ARGS}")
         for arg in args:
-            if isinstance(arg, BufferAddress):
+            if isinstance(arg, (BufferAddress, PageSize)):
                 p.tensor_index(arg.tensor)
     for arg in k.common_runtime_args:
-        if isinstance(arg, BufferAddress):
+        if isinstance(arg, (BufferAddress, PageSize)):
             p.tensor_index(arg.tensor)
 
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import program
-from program import (AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, Program,
+from program import (AccessorArgs, BufferAddress, CircularBuffer, ComputeConfig, CoreRange, Kernel, PageSize, Program,
                      ProgramError, TensorSlot)
 
 CORES = [CoreRange((0, 0), (1, 0))]
@@ -17,8 +17,10 @@ CORES = [CoreRange((0, 0), (1, 0))]
 
 def fixture_program(source_dir: str = "ops/fixture/kernels") -> Program:
     """Two cores, a reader and a compute kernel, every kind of argument; sources that exist nowhere."""
-    reader = Kernel("reader", "reader", f"{source_dir}/reader.cpp", CORES, [7, AccessorArgs("x")],
-                    {(0, 0): [BufferAddress("x"), 0], (1, 0): [BufferAddress("y"), 1]}, [3], {"FLAG": "1"})
+    reader = Kernel("reader", "reader", f"{source_dir}/reader.cpp", CORES,
+                    [7, AccessorArgs("x"), AccessorArgs("y", runtime_page_size=True)],
+                    {(0, 0): [BufferAddress("x"), 0], (1, 0): [BufferAddress("y"), 1, PageSize("y")]}, [3, PageSize("x")],
+                    {"FLAG": "1"})
     compute = Kernel("compute", "compute", "/abs/compute.cpp", CORES, [1], {},
                      compute_config=ComputeConfig("HiFi2", False, True, False, [0]))
     cbs = [CircularBuffer(0, "bfloat16", program.TILE_BYTES["bfloat16"], 2, CORES, "input tiles")]
@@ -64,7 +66,7 @@ class FakeResolver:
     """Stands in for a backend: every tensor's words and address are derived from its name."""
 
     def accessor_args(self, tensor: str) -> list[int]:
-        return [len(tensor), 99]
+        return [2 * len(tensor), 90 + len(tensor)]  # an interleaved tensor's [config, page size]
 
     def buffer_address(self, tensor: str) -> int:
         return 0x1000 * len(tensor) + ord(tensor[0])
@@ -74,9 +76,31 @@ def test_placeholders_expand_through_the_resolver():
     p = fixture_program()
     io = ["xx", "yyy"]
     reader = p.kernels[0]
-    assert program.compile_time_args(p, reader, io, FakeResolver()) == [7, 2, 99]
-    assert program.runtime_args(p, reader, (1, 0), io, FakeResolver()) == [0x3000 + ord("y"), 1]
+    # a runtime page size: the config word alone with ArgConfig::RuntimePageSize (128), the page size a runtime arg
+    assert program.compile_time_args(p, reader, io, FakeResolver()) == [7, 4, 92, 6 | 128]
+    assert program.runtime_args(p, reader, (1, 0), io, FakeResolver()) == [0x3000 + ord("y"), 1, 93]
+    assert program.common_runtime_args(p, reader, io, FakeResolver()) == [3, 92]
     assert program.runtime_args(p, p.kernels[1], (0, 0), io, FakeResolver()) == []
+
+
+class ShardedResolver(FakeResolver):
+    def accessor_args(self, tensor: str) -> list[int]:
+        return [1, 4, 2, 2]  # ArgConfig::Sharded and a distribution spec
+
+
+def test_a_runtime_page_size_needs_an_interleaved_tensor():
+    p = fixture_program()
+    with pytest.raises(ValueError, match=r"tensor 'y': accessor words \[1, 4, 2, 2\] are not an interleaved"):
+        program.compile_time_args(p, p.kernels[0], ["xx", "yyy"], ShardedResolver())
+    with pytest.raises(ValueError, match=r"tensor 'y': accessor words .* are not an interleaved"):
+        program.runtime_args(p, p.kernels[0], (1, 0), ["xx", "yyy"], ShardedResolver())
+
+
+def test_a_page_size_of_an_unknown_tensor_is_refused():
+    p = fixture_program()
+    p.kernels[0].runtime_args[(0, 0)].append(PageSize("nope"))
+    with pytest.raises(KeyError, match="no io tensor named 'nope'"):
+        p.validate()
 
 
 def test_hardware_constants_and_alignment():

@@ -18,27 +18,30 @@
 
 namespace kernel_lib {
 
-template <uint32_t block_tiles, uint32_t elem_bytes>
+// The block width is a runtime value (a loop bound on hardware), so one kernel build serves every width.
+template <uint32_t elem_bytes>
 struct StickBlocks {
-    static constexpr uint32_t datums = block_tiles * kTileDim;
-    static constexpr uint32_t bytes = datums * elem_bytes;
+    uint32_t datums;  // block_tiles * 32
+    uint32_t bytes;
+
+    explicit StickBlocks(uint32_t block_tiles) : datums(block_tiles * kTileDim), bytes(datums * elem_bytes) {}
 
     // Datums of block `block` that lie inside a stick of `width` datums.
-    static uint32_t valid_datums(uint32_t block, uint32_t width) {
+    uint32_t valid_datums(uint32_t block, uint32_t width) const {
         const uint32_t start = block * datums;
         return width - start < datums ? width - start : datums;
     }
 
     // Starts the read of block `block` of stick `page` into `l1` (no barrier).
     template <typename Accessor>
-    static void read(const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width, uint32_t l1) {
+    void read(const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width, uint32_t l1) const {
         noc_async_read(tensor.get_noc_addr(page, block * bytes), l1, valid_datums(block, width) * elem_bytes);
     }
 
     // Block `block` of `valid_rows` sticks from `first_stick` into the rows at `rows_l1`, then the barrier.
     template <typename Accessor>
-    static void read_rows(const Accessor& tensor, uint32_t first_stick, uint32_t valid_rows, uint32_t block,
-                          uint32_t width, uint32_t rows_l1) {
+    void read_rows(const Accessor& tensor, uint32_t first_stick, uint32_t valid_rows, uint32_t block, uint32_t width,
+                   uint32_t rows_l1) const {
         for (uint32_t r = 0; r < valid_rows; ++r) {
             read(tensor, first_stick + r, block, width, rows_l1 + r * bytes);
         }
@@ -48,7 +51,7 @@ struct StickBlocks {
     // Block `block` of stick `page` through one page of `cb` (reserve, read, barrier, push, wait): returns
     // its L1 address; the caller pops the page when done with it.
     template <typename Accessor>
-    static uint32_t stage(uint32_t cb, const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width) {
+    uint32_t stage(uint32_t cb, const Accessor& tensor, uint32_t page, uint32_t block, uint32_t width) const {
         cb_reserve_back(cb, 1);
         read(tensor, page, block, width, get_write_ptr(cb));
         noc_async_read_barrier();
@@ -59,8 +62,8 @@ struct StickBlocks {
 
     // The rows at `rows_l1` back into block `block` of `valid_rows` sticks from `first_stick`, then the barrier.
     template <typename Accessor>
-    static void write_rows(uint32_t rows_l1, const Accessor& tensor, uint32_t first_stick, uint32_t valid_rows,
-                           uint32_t block, uint32_t width) {
+    void write_rows(uint32_t rows_l1, const Accessor& tensor, uint32_t first_stick, uint32_t valid_rows,
+                    uint32_t block, uint32_t width) const {
         const uint32_t size = valid_datums(block, width) * elem_bytes;
         for (uint32_t r = 0; r < valid_rows; ++r) {
             noc_async_write(rows_l1 + r * bytes, tensor.get_noc_addr(first_stick + r, block * bytes), size);

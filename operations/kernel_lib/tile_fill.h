@@ -34,8 +34,8 @@ inline void push_filled_fp32_tile(uint32_t cb, uint32_t bits, uint32_t valid_col
 // The stick's datums past `valid` are zeroed first, in its own page (which holds block_tiles * 32 datums).
 // Every size is a multiple of a face row (32 B bf16, 64 B fp32) and source and destination sit a whole number
 // of face rows from 16-byte aligned CB pages, so the NOC's L1 alignment rule holds.
-template <uint32_t block_tiles, typename Datum>
-void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid) {
+template <typename Datum>
+void push_row_repeated_tiles(uint32_t cb, uint32_t stick_l1, uint32_t valid, uint32_t block_tiles) {
     constexpr uint32_t row_bytes = kFaceDim * sizeof(Datum);
     constexpr uint32_t face_bytes = kFaceDatums * sizeof(Datum);
     constexpr uint32_t tile_bytes = 4 * face_bytes;

@@ -34,6 +34,7 @@ from program import (
     ComputeConfig,
     CoreRange,
     Kernel,
+    PageSize,
     Program,
     TensorSlot,
 )
@@ -56,6 +57,13 @@ CB_X, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD = 24, 25, 26, 27, 28, 2
 EXACT_FP32_CBS = [CB_EPS, CB_MASK, CB_D, CB_ACC, CB_ACC2, CB_CENTER, CB_MEAN, CB_RSTD]
 # CBs in the input format that are only copied, tilized or untilized: exact too when that is fp32.
 EXACT_INPUT_CBS = [CB_IN_RM, CB_GAMMA, CB_BETA, CB_OUT, CB_X]
+# tt-metal compiles the data format of every CB on a kernel's cores into that kernel and hashes them into its
+# build key, data-movement kernels included (tt_metal/impl/program/program.cpp, ProgramImpl::compile:
+# set_cb_data_fmt for every kernel, then KernelCompileHash over the hlk_desc's buf_dataformat_arr), so the
+# CB set is the same with or without gamma and beta: an absent parameter keeps its two CBs, one small page
+# each that no kernel touches (bf16: 2048 + 64 B per parameter, fp32: 4096 + 128 B), and its presence is a
+# runtime arg. One kernel build then serves every parameter set.
+UNUSED_PARAM_CB = "declared so the CB formats, and so the kernel builds, do not depend on the parameter set; unused"
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ def circular_buffers(layout: Layout, has_gamma: bool, has_beta: bool,
         if used:
             table.append((rm_cb, dtype, stick_bytes, 1, f"{name} {what}"))
             table.append((tiles_cb, dtype, tile_in, tiles, f"{name} tiles, every row = 32 stick values, {when}"))
+        else:
+            table.append((rm_cb, dtype, TILE * ELEMENT_SIZE[dtype], 1, f"no {name}: {UNUSED_PARAM_CB}"))
+            table.append((tiles_cb, dtype, tile_in, 1, f"no {name}: {UNUSED_PARAM_CB}"))
     return [CircularBuffer(index, fmt, page, pages, list(ranges), purpose)
             for index, fmt, page, pages, purpose in sorted(table)]
 
@@ -187,12 +198,11 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
     tensors = [TensorSlot("input", list(shape), dtype, "input")]
     tensors += [TensorSlot(n, list(param_shape or [W]), dtype, "input") for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
     tensors.append(TensorSlot("output", list(shape), dtype, "output"))
-    flags = (("FUSE_GAMMA", has_gamma), ("FUSE_BETA", has_beta), ("STREAMED", layout.plan == "streamed"),
-             ("PARTIAL_W", W % TILE != 0), ("DEST_16BIT", dest16))
+    flags = (("STREAMED", layout.plan == "streamed"), ("PARTIAL_W", W % TILE != 0), ("DEST_16BIT", dest16))
     defines = {name: "1" for name, used in flags if used}
     kernels = [
         _reader(layout, epsilon, has_gamma, has_beta, work, ranges, defines),
-        _compute(layout, work, ranges, defines, compute),
+        _compute(layout, has_gamma, has_beta, work, ranges, defines, compute),
         writer_kernel(f"{KERNEL_DIR}/layer_norm_rm_writer.cpp", layout, CB_OUT_RM, work, ranges),
     ]
     notes = (", 16-bit DST" if dest16 else "") + (", gamma/beta tiled once" if layout.params_once else "")
@@ -204,24 +214,33 @@ def build_program(shape: list[int], dtype: str, has_gamma: bool, has_beta: bool,
 
 def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, work: list[CoreWork],
             ranges: list[CoreRange], defines: dict[str, str]) -> Kernel:
-    ct: list = [CB_IN_RM, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, layout.B,
-                ELEMENT_SIZE[layout.dtype], layout.passes, CB_ONES, AccessorArgs("input")]
-    ct += [AccessorArgs(n) for n, used in (("gamma", has_gamma), ("beta", has_beta)) if used]
-    gamma = BufferAddress("gamma") if has_gamma else 0
-    beta = BufferAddress("beta") if has_beta else 0
-    rt = {w.core: [BufferAddress("input"), gamma, beta, w.first_tile_row, w.num_tile_rows, layout.W, layout.H,
-                   float_bits(epsilon), int(layout.params_once), layout.Wt] for w in work}
+    """Every count, the block width, the pass count, the parameter set and the page sizes are runtime args: one
+    build per dtype (and PARTIAL_W / DEST_16BIT). An absent parameter's accessor slot repeats the input's words
+    (never read)."""
+    present = {"gamma": has_gamma, "beta": has_beta}
+    ct: list = [CB_IN_RM, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, ELEMENT_SIZE[layout.dtype],
+                CB_ONES]
+    ct += [AccessorArgs(n if present.get(n, True) else "input", runtime_page_size=True) for n in ("input", "gamma", "beta")]
+    address = {n: BufferAddress(n) if used else 0 for n, used in present.items()}
+    page = {n: PageSize(n) if used else 0 for n, used in present.items()}
+    rt = {w.core: [BufferAddress("input"), address["gamma"], address["beta"], w.first_tile_row, w.num_tile_rows,
+                   layout.W, layout.H, float_bits(epsilon), int(layout.params_once), layout.Wt, layout.B,
+                   layout.passes, int(has_gamma), int(has_beta), PageSize("input"), page["gamma"], page["beta"]]
+          for w in work}
+    # The plan reaches the reader as its pass count; STREAMED selects compute code only.
+    reader_defines = {name: value for name, value in defines.items() if name != "STREAMED"}
     return Kernel("reader", "reader", f"{KERNEL_DIR}/layer_norm_rm_reader.cpp", list(ranges), ct, rt,
-                  defines=dict(defines))
+                  defines=reader_defines)
 
 
-def _compute(layout: Layout, work: list[CoreWork], ranges: list[CoreRange], defines: dict[str, str],
-             compute: ComputeConfig) -> Kernel:
-    """Wt and params_once are runtime args: one build serves every W of a dtype, block width and parameter set."""
+def _compute(layout: Layout, has_gamma: bool, has_beta: bool, work: list[CoreWork], ranges: list[CoreRange],
+             defines: dict[str, str], compute: ComputeConfig) -> Kernel:
+    """Wt, params_once and the parameter set are runtime args: one build serves every W of a dtype and block
+    width (B stays compile-time: tt-metal's pack_untilize_block takes it as a template argument)."""
     ct = [CB_IN_RM, CB_CENTER, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
           CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.passes, CB_ONES]
     rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE)), layout.Wt,
-                   int(layout.params_once)] for w in work}
+                   int(layout.params_once), int(has_gamma), int(has_beta)] for w in work}
     # Unpacking straight to DST keeps 32 bits only where DST has them: none with a 16-bit DST.
     exact = [] if layout.dest16 else EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,

@@ -30,13 +30,15 @@
 // sum leaves DST through cb_acc for that matmul. The error bound this costs is derived in the spec.
 //
 // Compile-time args: cb_in_rm, cb_shift, cb_eps, cb_mask, cb_gamma, cb_beta, cb_x, cb_d, cb_acc, cb_acc2,
-//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles, passes (1 resident, 2 streamed; the reader's count,
+//   cb_mean, cb_rstd, cb_out, cb_out_rm, block_tiles (B: pack_untilize_block's block width is a template
+//   argument in tt-metal, so it must be constant), passes (1 resident, 2 streamed; the reader's count,
 //   unused here: STREAMED selects the code), cb_ones. cb_shift is an fp32 CB computed here.
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0: masks padding), DEST_16BIT (below).
+// Defines: STREAMED, PARTIAL_W (W % 32 != 0: masks padding), DEST_16BIT (below).
 // Runtime args: num_tile_rows, inv_width_bits (fp32 bits of 1/W), inv_first_bits (of 1/min(W, 32)), Wt,
 //   params_once (1: the reader built all Wt gamma/beta tiles once per core; they stay in their CBs and
-//   tile t of the row is read at index t; 0: B tiles per block, popped per block). The tile count is a
-//   runtime arg so one build serves every W of a dtype, block width and parameter set.
+//   tile t of the row is read at index t; 0: B tiles per block, popped per block), has_gamma, has_beta.
+//   The tile count and the parameter set are runtime args so one build serves every W of a dtype and block
+//   width, with or without gamma and beta.
 #include <cstdint>
 
 #include "api/compute/compute_kernel_api.h"
@@ -65,17 +67,6 @@ constexpr uint32_t cb_out = get_compile_time_arg_val(12);
 constexpr uint32_t cb_out_rm = get_compile_time_arg_val(13);
 constexpr uint32_t B = get_compile_time_arg_val(14);  // tiles per width block (tilize/untilize batch)
 constexpr uint32_t cb_ones = get_compile_time_arg_val(16);  // 16-bit DST: an all-ones tile (matmul row sums)
-
-#ifdef FUSE_GAMMA
-constexpr bool kGamma = true;
-#else
-constexpr bool kGamma = false;
-#endif
-#ifdef FUSE_BETA
-constexpr bool kBeta = true;
-#else
-constexpr bool kBeta = false;
-#endif
 
 // The shape and parameter set of this run.
 struct Row {
@@ -433,8 +424,8 @@ void tile_row(const Row& row) {
 void kernel_main() {
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(0);
     const uint32_t Wt = get_arg_val<uint32_t>(3);
-    const Row row{Wt, Wt / B, get_arg_val<uint32_t>(1), get_arg_val<uint32_t>(2), kGamma, kBeta,
-                  get_arg_val<uint32_t>(4) != 0};
+    const Row row{Wt, Wt / B, get_arg_val<uint32_t>(1), get_arg_val<uint32_t>(2), get_arg_val<uint32_t>(5) != 0,
+                  get_arg_val<uint32_t>(6) != 0, get_arg_val<uint32_t>(4) != 0};
 
     compute_kernel_hw_startup(cb_in_rm, cb_x);
     cb_wait_front(cb_eps, 1);

@@ -18,12 +18,17 @@
 // Stick I/O, its NOC alignment and the aligned page stride: kernel_lib/stick_io.h; constant, parameter
 // and padding tiles: kernel_lib/tile_fill.h.
 //
-// Compile-time args: cb_in_rm, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm,
-//   block_tiles, elem_bytes, passes, cb_ones, then TensorAccessorArgs of input [, gamma] [, beta].
-// Defines: FUSE_GAMMA, FUSE_BETA, STREAMED, PARTIAL_W (W % 32 != 0), DEST_16BIT (16-bit DST: the
-//   compute kernel's row sums need an all-ones tile, pushed once per core).
+// Compile-time args: cb_in_rm, cb_eps, cb_mask, cb_gamma, cb_beta, cb_gamma_rm, cb_beta_rm, elem_bytes,
+//   cb_ones, then TensorAccessorArgs of input, gamma and beta, each with RuntimePageSize (the config word
+//   alone); an absent parameter's slot repeats the input's word, so the compile-time args do not depend on
+//   which parameters the op has.
+// Defines: PARTIAL_W (W % 32 != 0), DEST_16BIT (16-bit DST: the compute kernel's row sums need an all-ones
+//   tile, pushed once per core).
 // Runtime args: input_addr, gamma_addr, beta_addr, first_tile_row, num_tile_rows, W, H, eps_bits,
-//   params_once, Wt (ceil(W / 32); a runtime arg like every other shape-dependent count).
+//   params_once, Wt (ceil(W / 32)), block_tiles, passes (1 resident, 2 streamed), has_gamma, has_beta, then
+//   the aligned page sizes of input, gamma and beta (0 for an absent one). Every shape-dependent count, the
+//   plan and the parameter set are runtime args, so one build serves every shape, plan and parameter set of
+//   a dtype.
 #include <stdint.h>
 
 #include "api/dataflow/dataflow_api.h"
@@ -43,38 +48,29 @@ constexpr uint32_t cb_gamma = get_compile_time_arg_val(3);
 constexpr uint32_t cb_beta = get_compile_time_arg_val(4);
 constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(5);
 constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(6);
-constexpr uint32_t block_tiles = get_compile_time_arg_val(7);
-constexpr uint32_t elem_bytes = get_compile_time_arg_val(8);
-constexpr uint32_t num_passes = get_compile_time_arg_val(9);  // 1 resident, 2 streamed
-constexpr uint32_t cb_ones = get_compile_time_arg_val(10);
-using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
-constexpr uint32_t block_datums = Blocks::datums;
-constexpr uint32_t block_bytes = Blocks::bytes;
+constexpr uint32_t elem_bytes = get_compile_time_arg_val(7);
+constexpr uint32_t cb_ones = get_compile_time_arg_val(8);
+using Blocks = kernel_lib::StickBlocks<elem_bytes>;
 using Datum = kernel_lib::DatumOf<elem_bytes>;
 constexpr Datum kZero = 0;
-#ifdef STREAMED
-constexpr bool kStreamed = true;
-#else
-constexpr bool kStreamed = false;
-#endif
 
 // first[r] = x[r][0] (the first datum of row r of a block in L1, the padding value of its partial last
 // tile), zero on padding rows.
-void read_first_datums(uint32_t rows_l1, uint32_t valid_rows, Datum* first) {
+void read_first_datums(const Blocks& blocks, uint32_t rows_l1, uint32_t valid_rows, Datum* first) {
     for (uint32_t r = 0; r < kTileDim; ++r) {
-        const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * block_bytes);
+        const volatile Datum* row = reinterpret_cast<const volatile Datum*>(rows_l1 + r * blocks.bytes);
         first[r] = r < valid_rows ? row[0] : kZero;
     }
 }
 
-uint32_t valid_datums(uint32_t block, uint32_t width) { return Blocks::valid_datums(block, width); }
-
-// One parameter (gamma or beta): its tiles' CB, its stick's CB and its tensor.
+// One parameter (gamma or beta): its tiles' CB, its stick's CB, its tensor and the width blocks.
 template <typename Accessor>
 struct Param {
     uint32_t cb;
     uint32_t cb_rm;
     Accessor tensor;
+    Blocks blocks;
+    uint32_t block_tiles;
 
     // The whole stick into cb_rm, once per core; it stays until drop_stick.
     void load_stick(uint32_t width) const {
@@ -89,9 +85,9 @@ struct Param {
     // block_tiles row-repeated tiles of block `block` into cb: from the stick kept in cb_rm, or (`staged`)
     // from the block read now through one page of cb_rm.
     void push_tiles(uint32_t block, uint32_t width, bool staged) const {
-        const uint32_t stick = staged ? Blocks::stage(cb_rm, tensor, 0, block, width)
-                                      : get_read_ptr(cb_rm) + block * block_bytes;
-        kernel_lib::push_row_repeated_tiles<block_tiles, Datum>(cb, stick, valid_datums(block, width));
+        const uint32_t stick = staged ? blocks.stage(cb_rm, tensor, 0, block, width)
+                                      : get_read_ptr(cb_rm) + block * blocks.bytes;
+        kernel_lib::push_row_repeated_tiles<Datum>(cb, stick, blocks.valid_datums(block, width), block_tiles);
         if (staged) {
             cb_pop_front(cb_rm, 1);
         }
@@ -99,56 +95,48 @@ struct Param {
 };
 
 template <typename Accessor>
-Param<Accessor> param(uint32_t cb, uint32_t cb_rm, const Accessor& tensor) {
-    return Param<Accessor>{cb, cb_rm, tensor};
+Param<Accessor> param(uint32_t cb, uint32_t cb_rm, const Accessor& tensor, const Blocks& blocks,
+                      uint32_t block_tiles) {
+    return Param<Accessor>{cb, cb_rm, tensor, blocks, block_tiles};
 }
-
-// Calls f(param) for gamma and beta, those the op has.
-#define FOR_EACH_PARAM(f) \
-    do {                  \
-        GAMMA_CALL(f);    \
-        BETA_CALL(f);     \
-    } while (0)
-#ifdef FUSE_GAMMA
-#define GAMMA_CALL(f) f(gamma)
-#else
-#define GAMMA_CALL(f) (void)0
-#endif
-#ifdef FUSE_BETA
-#define BETA_CALL(f) f(beta)
-#else
-#define BETA_CALL(f) (void)0
-#endif
 
 }  // namespace
 
 void kernel_main() {
-    constexpr auto input_args = TensorAccessorArgs<11>();
-#ifdef FUSE_GAMMA
+    constexpr auto input_args = TensorAccessorArgs<9>();
     constexpr auto gamma_args = TensorAccessorArgs<input_args.next_compile_time_args_offset()>();
-    constexpr uint32_t beta_args_offset = gamma_args.next_compile_time_args_offset();
-#else
-    constexpr uint32_t beta_args_offset = input_args.next_compile_time_args_offset();
-#endif
-#ifdef FUSE_BETA
-    constexpr auto beta_args = TensorAccessorArgs<beta_args_offset>();
-#endif
+    constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();
 
     const uint32_t first_tile_row = get_arg_val<uint32_t>(3);
     const uint32_t num_tile_rows = get_arg_val<uint32_t>(4);
     const uint32_t width = get_arg_val<uint32_t>(5);
     const uint32_t height = get_arg_val<uint32_t>(6);
     const bool params_once = get_arg_val<uint32_t>(8) != 0;
+    const uint32_t block_tiles = get_arg_val<uint32_t>(10);
     const uint32_t num_blocks = get_arg_val<uint32_t>(9) / block_tiles;
-    const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0));
-#ifdef FUSE_GAMMA
-    const auto gamma = param(cb_gamma, cb_gamma_rm, TensorAccessor(gamma_args, get_arg_val<uint32_t>(1)));
-#endif
-#ifdef FUSE_BETA
-    const auto beta = param(cb_beta, cb_beta_rm, TensorAccessor(beta_args, get_arg_val<uint32_t>(2)));
-#endif
+    const uint32_t num_passes = get_arg_val<uint32_t>(11);  // 1 resident, 2 streamed
+    const bool streamed = num_passes == 2;
+    const bool has_gamma = get_arg_val<uint32_t>(12) != 0;
+    const bool has_beta = get_arg_val<uint32_t>(13) != 0;
+    const Blocks blocks(block_tiles);
+    const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0), get_arg_val<uint32_t>(14));
+    const auto gamma = param(cb_gamma, cb_gamma_rm,
+                             TensorAccessor(gamma_args, get_arg_val<uint32_t>(1), get_arg_val<uint32_t>(15)), blocks,
+                             block_tiles);
+    const auto beta = param(cb_beta, cb_beta_rm,
+                            TensorAccessor(beta_args, get_arg_val<uint32_t>(2), get_arg_val<uint32_t>(16)), blocks,
+                            block_tiles);
+    // Calls f(param) for gamma and beta, those the op has.
+    auto for_each_param = [&](auto&& f) {
+        if (has_gamma) {
+            f(gamma);
+        }
+        if (has_beta) {
+            f(beta);
+        }
+    };
     // Resident without params_once: the sticks stay in L1 and tiles are rebuilt per tile-row from them.
-    const bool whole_sticks = !kStreamed && !params_once;
+    const bool whole_sticks = !streamed && !params_once;
 
     push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(7), kTileDim);
 #ifdef PARTIAL_W
@@ -158,17 +146,15 @@ void kernel_main() {
     push_filled_fp32_tile(cb_ones, 0x3F800000u, kTileDim);
 #endif
     if (params_once) {
-        auto all_tiles = [&](const auto& p) {
+        for_each_param([&](const auto& p) {
             p.load_stick(width);
             for (uint32_t block = 0; block < num_blocks; ++block) {
                 p.push_tiles(block, width, false);
             }
             p.drop_stick();
-        };
-        FOR_EACH_PARAM(all_tiles);
+        });
     } else if (whole_sticks) {
-        auto load = [&](const auto& p) { p.load_stick(width); };
-        FOR_EACH_PARAM(load);
+        for_each_param([&](const auto& p) { p.load_stick(width); });
     }
 
     Datum first[kTileDim];
@@ -179,27 +165,25 @@ void kernel_main() {
             for (uint32_t block = 0; block < num_blocks; ++block) {
                 cb_reserve_back(cb_in_rm, block_tiles);
                 const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
-                Blocks::read_rows(input, first_stick, valid_rows, block, width, rows_l1);
+                blocks.read_rows(input, first_stick, valid_rows, block, width, rows_l1);
                 if (pass == 0 && block == 0) {
-                    read_first_datums(rows_l1, valid_rows, first);
+                    read_first_datums(blocks, rows_l1, valid_rows, first);
                 }
-                kernel_lib::pad_block_rows<Datum>(rows_l1, block_datums, valid_rows, valid_datums(block, width), first);
+                kernel_lib::pad_block_rows<Datum>(rows_l1, blocks.datums, valid_rows,
+                                                  blocks.valid_datums(block, width), first);
                 cb_push_back(cb_in_rm, block_tiles);
-                if (kStreamed && pass == 1) {
-                    auto block_tiles_of = [&](const auto& p) { p.push_tiles(block, width, true); };
-                    FOR_EACH_PARAM(block_tiles_of);
+                if (streamed && pass == 1) {
+                    for_each_param([&](const auto& p) { p.push_tiles(block, width, true); });
                 }
             }
         }
         if (whole_sticks) {
             for (uint32_t block = 0; block < num_blocks; ++block) {
-                auto block_tiles_of = [&](const auto& p) { p.push_tiles(block, width, false); };
-                FOR_EACH_PARAM(block_tiles_of);
+                for_each_param([&](const auto& p) { p.push_tiles(block, width, false); });
             }
         }
     }
     if (whole_sticks) {
-        auto drop = [&](const auto& p) { p.drop_stick(); };
-        FOR_EACH_PARAM(drop);
+        for_each_param([&](const auto& p) { p.drop_stick(); });
     }
 }

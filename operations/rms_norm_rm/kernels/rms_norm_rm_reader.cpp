@@ -30,7 +30,6 @@ constexpr uint32_t Wt = get_compile_time_arg_val(5);
 constexpr uint32_t elem_bytes = get_compile_time_arg_val(6);
 constexpr uint32_t num_passes = 2;  // sum of squares, then scaling
 constexpr uint32_t num_blocks = Wt / block_tiles;
-using Blocks = kernel_lib::StickBlocks<block_tiles, elem_bytes>;
 using Datum = kernel_lib::DatumOf<elem_bytes>;
 
 }  // namespace
@@ -48,6 +47,7 @@ void kernel_main() {
     const uint32_t height = get_arg_val<uint32_t>(5);
 
     kernel_lib::push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(6), kernel_lib::kTileDim);
+    const kernel_lib::StickBlocks<elem_bytes> blocks(block_tiles);
 
     const Datum zeros[kernel_lib::kTileDim] = {};
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
@@ -55,16 +55,16 @@ void kernel_main() {
         const uint32_t valid_rows = kernel_lib::valid_rows_of(first_stick, height);
         for (uint32_t pass = 0; pass < num_passes; ++pass) {
             for (uint32_t block = 0; block < num_blocks; ++block) {
-                const uint32_t valid = Blocks::valid_datums(block, width);
+                const uint32_t valid = blocks.valid_datums(block, width);
                 cb_reserve_back(cb_in_rm, block_tiles);
                 const uint32_t rows_l1 = get_write_ptr(cb_in_rm);
-                Blocks::read_rows(input, first_stick, valid_rows, block, width, rows_l1);
-                kernel_lib::pad_block_rows<Datum>(rows_l1, Blocks::datums, valid_rows, valid, zeros);
+                blocks.read_rows(input, first_stick, valid_rows, block, width, rows_l1);
+                kernel_lib::pad_block_rows<Datum>(rows_l1, blocks.datums, valid_rows, valid, zeros);
                 cb_push_back(cb_in_rm, block_tiles);
 #ifdef FUSE_GAMMA
                 if (pass == 1) {
-                    const uint32_t stick_l1 = Blocks::stage(cb_gamma_rm, gamma, 0, block, width);
-                    kernel_lib::push_row_repeated_tiles<block_tiles, Datum>(cb_gamma, stick_l1, valid);
+                    const uint32_t stick_l1 = blocks.stage(cb_gamma_rm, gamma, 0, block, width);
+                    kernel_lib::push_row_repeated_tiles<Datum>(cb_gamma, stick_l1, valid, block_tiles);
                     cb_pop_front(cb_gamma_rm, 1);
                 }
 #endif

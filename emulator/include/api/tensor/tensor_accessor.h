@@ -16,10 +16,13 @@
 template <typename DSpec>
 class TensorAccessor {
 public:
-    constexpr TensorAccessor(const DSpec& args, uint32_t bank_base_address, uint32_t page_size = DSpec::AlignedPageSize)
+    constexpr TensorAccessor(const DSpec& args, uint32_t bank_base_address, uint32_t page_size)
         : base_(bank_base_address), page_size_(page_size) {
         (void)args;
     }
+    // Without a page size: the args' aligned page size (a common runtime arg under RuntimePageSize).
+    TensorAccessor(const DSpec& args, uint32_t bank_base_address)
+        : base_(bank_base_address), page_size_(args.get_aligned_page_size()) {}
 
     // From a named tensor binding (tensor::name): the address is the binding's common runtime arg.
     template <uint32_t CTA_OFFSET, uint32_t ADDR_CRTA_OFFSET>
