@@ -33,7 +33,7 @@ void kernel_main() {
     const uint32_t block_tiles = get_arg_val<uint32_t>(6);
     const auto output = TensorAccessor(output_args, get_arg_val<uint32_t>(0), get_arg_val<uint32_t>(7));
     const uint32_t num_blocks = get_arg_val<uint32_t>(5) / block_tiles;
-    const kernel_lib::StickBlocks<elem_bytes> blocks(block_tiles);
+    const auto blocks = kernel_lib::stick_blocks<elem_bytes>(block_tiles);
 
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
         const uint32_t first_stick = tile_row * kernel_lib::kTileDim;

@@ -18,13 +18,12 @@
 
 namespace kernel_lib {
 
-// The block width is a runtime value (a loop bound on hardware), so one kernel build serves every width.
+// The block width is a runtime value (a loop bound on hardware), so one kernel build serves every width;
+// make one with stick_blocks below.
 template <uint32_t elem_bytes>
 struct StickBlocks {
     uint32_t datums;  // block_tiles * 32
     uint32_t bytes;
-
-    explicit StickBlocks(uint32_t block_tiles) : datums(block_tiles * kTileDim), bytes(datums * elem_bytes) {}
 
     // Datums of block `block` that lie inside a stick of `width` datums.
     uint32_t valid_datums(uint32_t block, uint32_t width) const {
@@ -71,5 +70,10 @@ struct StickBlocks {
         noc_async_write_barrier();
     }
 };
+
+template <uint32_t elem_bytes>
+StickBlocks<elem_bytes> stick_blocks(uint32_t block_tiles) {
+    return StickBlocks<elem_bytes>{block_tiles * kTileDim, block_tiles * kTileDim * elem_bytes};
+}
 
 }  // namespace kernel_lib

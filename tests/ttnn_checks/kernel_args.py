@@ -162,7 +162,9 @@ def lowered_layout(program: Program, kernel: Kernel, words_of: Any) -> list[Word
     out: list[Word] = []
     for arg in kernel.compile_time_args:
         if isinstance(arg, AccessorArgs):
-            out += [Word(arg.tensor, j) for j in range(len(words_of(program.tensor_index(arg.tensor))))]
+            # RuntimePageSize: the config word alone, on any host (0.81.1 tensor_accessor_args.h, NumArgsCT)
+            count = 1 if arg.runtime_page_size else len(words_of(program.tensor_index(arg.tensor)))
+            out += [Word(arg.tensor, j) for j in range(count)]
         else:
             out.append(Word(None))
     return out

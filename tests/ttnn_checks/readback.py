@@ -11,7 +11,7 @@ from typing import Any
 
 import ttnn
 
-from program import AccessorArgs, BufferAddress, Kernel, Program, cores_of
+from program import AccessorArgs, BufferAddress, Kernel, PageSize, Program, cores_of
 from ttnn_backend.lowering import NUM_CIRCULAR_BUFFERS
 
 # The matrix the lowering checks cover: the op's seed shapes on an n150's 8x8 (row dispatch) and 7x9
@@ -48,11 +48,31 @@ def ranges_of(core_range_set: Any) -> list[tuple[int, int, int, int]]:
     return [(r.start.x, r.start.y, r.end.x, r.end.y) for r in core_range_set.ranges()]
 
 
+RUNTIME_PAGE_SIZE = 1 << 7  # tt-metal 0.81.1 tensor_accessor::ArgConfig::RuntimePageSize
+
+
 def expected_ct(program: Program, kernel: Kernel, resolver: SentinelResolver) -> list[int]:
+    """Accessor words as the resolver gives them; with a runtime page size (an interleaved tensor's
+    [config, aligned page size]) the config word alone, RuntimePageSize set."""
     out: list[int] = []
     for a in kernel.compile_time_args:
-        out += resolver.accessor_args(program.tensor_index(a.tensor)) if isinstance(a, AccessorArgs) else [a]
+        if not isinstance(a, AccessorArgs):
+            out.append(a)
+            continue
+        words = resolver.accessor_args(program.tensor_index(a.tensor))
+        out += [words[0] | RUNTIME_PAGE_SIZE] if a.runtime_page_size else words
     return out
+
+
+def expected_rt(program: Program, args: list, resolver: SentinelResolver) -> list[int]:
+    """Buffer addresses, and page sizes (word 1 of an interleaved tensor's accessor words), resolved."""
+    def value(a):
+        if isinstance(a, BufferAddress):
+            return resolver.buffer_address(program.tensor_index(a.tensor))
+        if isinstance(a, PageSize):
+            return resolver.accessor_args(program.tensor_index(a.tensor))[1]
+        return a
+    return [value(a) for a in args]
 
 
 def runtime_args_by_core(kernel_desc: Any, cores: list[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
@@ -76,8 +96,7 @@ def runtime_arg_mismatches(path: str, program: Program, kernel: Kernel, kernel_d
         f"{path}.runtime_args: ttnn has args for {len(view)} cores, the Program's ranges hold {len(cores)}"]
     got_by_core = runtime_args_by_core(kernel_desc, cores)
     for x, y in cores:
-        want = [resolver.buffer_address(program.tensor_index(a.tensor)) if isinstance(a, BufferAddress)
-                else a for a in kernel.runtime_args.get((x, y), [])]
+        want = expected_rt(program, kernel.runtime_args.get((x, y), []), resolver)
         if (x, y) not in got_by_core:
             problems.append(f"{path}.runtime_args[{x}][{y}]: ttnn has none, the Program says {want!r}")
         elif got_by_core[(x, y)] != want:
@@ -111,7 +130,7 @@ def lowering_mismatches(program: Program, desc: Any, resolver: SentinelResolver 
         same(f"{p}.core_ranges", ranges_of(d.core_ranges), [(*r.start, *r.end) for r in k.core_ranges])
         same(f"{p}.compile_time_args", list(d.compile_time_args), expected_ct(program, k, resolver))
         same(f"{p}.defines", sorted(d.defines), sorted(k.defines.items()))
-        same(f"{p}.common_runtime_args", list(d.common_runtime_args), k.common_runtime_args)
+        same(f"{p}.common_runtime_args", list(d.common_runtime_args), expected_rt(program, k.common_runtime_args, resolver))
         problems += runtime_arg_mismatches(p, program, k, d, resolver)
         same(f"{p}.config", type(d.config).__name__, CONFIG[k.kind])
         if k.compute_config:

@@ -1,7 +1,9 @@
 """The kernels' argument reads against the Program's lowered argument lists (see kernel_args.py).
 
 Accessor words are 1, 2 and 3 long here: the host decides how many TensorAccessorArgs(tensor) yields,
-and a kernel that hard-codes a later accessor's offset is right for one length only.
+and a kernel that hard-codes a later accessor's offset is right for one length only. The ops' accessors
+take a runtime page size (the config word alone, whatever the host), so the checks of that rule run on
+a copy of the Program whose accessors carry every word (`full_words`).
 """
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ def with_source(program: Program, kind: str, source: str) -> Program:
     return dataclasses.replace(program, kernels=kernels)
 
 
+def full_words(program: Program) -> Program:
+    """`program` with every accessor passing all of its tensor's words (no runtime page size)."""
+    def words(args):
+        return [AccessorArgs(a.tensor) if isinstance(a, AccessorArgs) else a for a in args]
+    kernels = [dataclasses.replace(k, compile_time_args=words(k.compile_time_args)) for k in program.kernels]
+    return dataclasses.replace(program, kernels=kernels)
+
+
 def problems_of(program: Program, kind: str, words: int = 2) -> list[str]:
     kernel = next(k for k in program.kernels if k.kind == kind)
     return kernel_args.arg_mismatches(program, kernel, SentinelResolver(words).accessor_args)
@@ -35,7 +45,7 @@ def test_every_kernel_reads_its_args_where_the_program_puts_them(dtype, gamma, b
     for kernel in program.kernels:
         assert kernel_args.arg_mismatches(program, kernel, SentinelResolver(words).accessor_args) == []
     readers = [kernel_args.read_args(kernel_args.source_file(k), k.defines) for k in program.kernels]
-    assert [len(r.accessors) for r in readers] == [1 + gamma + beta, 0, 1]
+    assert [len(r.accessors) for r in readers] == [3, 0, 1], "input, gamma and beta slots whatever the parameters"
 
 
 def test_common_runtime_args_are_empty_or_lowered():
@@ -58,23 +68,36 @@ def integer_args_before_accessors(program, kernel_name: str) -> int:
 
 
 def test_a_hard_coded_later_offset_is_right_for_one_word_count_only(tmp_path):
-    """beta's accessor hard-coded at n + 2 matches n integers + 2 words of input, and nothing else."""
-    program = build_program([1, 1, 64, 128], "float32", False, True)
+    """gamma's accessor hard-coded at n + 2 matches n integers + 2 words of input, and nothing else."""
+    program = full_words(build_program([1, 1, 64, 128], "float32", True, True))
     n = integer_args_before_accessors(program, "reader")
     source = tmp_path / "reader.cpp"
     source.write_text(f"void kernel_main() {{\n  constexpr auto input_args = TensorAccessorArgs<{n}>();\n"
-                      f"#ifdef FUSE_BETA\n  constexpr auto beta_args = TensorAccessorArgs<{n + 2}>();\n#endif\n}}\n")
+                      f"  constexpr auto gamma_args = TensorAccessorArgs<{n + 2}>();\n"
+                      f"  constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();\n}}\n")
     program = with_source(program, "reader", str(source))
     assert problems_of(program, "reader", 2) == []
-    assert problems_of(program, "reader", 3) == [
-        f"reader.cpp:4: TensorAccessorArgs<{n + 2}> starts at compile-time arg {n + 2}; the Program puts 'beta''s "
-        f"accessor words at {n + 3} (after {n} integer args)"]
-    assert problems_of(program, "reader", 1)[0].startswith(f"reader.cpp:4: TensorAccessorArgs<{n + 2}> starts at "
-                                                           f"compile-time arg {n + 2}; the Program puts 'beta''s")
+    assert problems_of(program, "reader", 3)[0] == (
+        f"reader.cpp:3: TensorAccessorArgs<{n + 2}> starts at compile-time arg {n + 2}; the Program puts 'gamma''s "
+        f"accessor words at {n + 3} (after {n} integer args)")
+    assert problems_of(program, "reader", 1)[0].startswith(f"reader.cpp:3: TensorAccessorArgs<{n + 2}> starts at "
+                                                           f"compile-time arg {n + 2}; the Program puts 'gamma''s")
+
+
+def test_runtime_page_size_accessors_are_one_word_whatever_the_host(tmp_path):
+    """The same source is right for every host word count once the accessors take a runtime page size."""
+    program = build_program([1, 1, 64, 128], "float32", True, True)
+    n = integer_args_before_accessors(program, "reader")
+    source = tmp_path / "reader.cpp"
+    source.write_text(f"void kernel_main() {{\n  constexpr auto input_args = TensorAccessorArgs<{n}>();\n"
+                      f"  constexpr auto gamma_args = TensorAccessorArgs<{n + 1}>();\n"
+                      f"  constexpr auto beta_args = TensorAccessorArgs<{n + 2}>();\n}}\n")
+    program = with_source(program, "reader", str(source))
+    assert [problems_of(program, "reader", words) for words in (1, 2, 3)] == [[], [], []]
 
 
 def test_a_wrong_first_offset_and_a_read_inside_accessor_words_are_named(tmp_path):
-    program = build_program([1, 1, 64, 128], "float32", False, False)
+    program = full_words(build_program([1, 1, 64, 128], "float32", False, False))
     n = integer_args_before_accessors(program, "writer")
     runtime = min(len(args) for k in program.kernels if k.name == "writer" for args in k.runtime_args.values())
     source = tmp_path / "writer.cpp"
@@ -96,8 +119,8 @@ def test_a_missing_accessor_and_an_unreadable_offset_are_named(tmp_path):
     source.write_text("void kernel_main() {\n  constexpr auto input_args = TensorAccessorArgs<where()>();\n}\n")
     program = with_source(build_program([1, 1, 64, 128], "float32", True, False), "reader", str(source))
     assert problems_of(program, "reader") == [
-        "reader.cpp: declares 1 TensorAccessorArgs; the Program passes accessor args of 2 tensors "
-        "(['input', 'gamma'])",
+        "reader.cpp: declares 1 TensorAccessorArgs; the Program passes accessor args of 3 tensors "
+        "(['input', 'gamma', 'input'])",
         "reader.cpp:2: TensorAccessorArgs<where()>: offset not evaluable from literals, constants and "
         "next_compile_time_args_offset()"]
 

@@ -17,7 +17,7 @@ import pytest
 import ttnn
 
 from operations.layer_norm_rm.layer_norm_rm_program_descriptor import build_program
-from program import cores_of
+from program import AccessorArgs, PageSize, cores_of
 from tests.ttnn_checks.readback import GRIDS, SHAPES, SentinelResolver, lower, lowering_mismatches
 from ttnn_backend.lowering import NUM_CIRCULAR_BUFFERS
 
@@ -40,8 +40,26 @@ def test_lowering_matches_the_program(grid, shape, dtype, gamma, beta):
 @pytest.mark.parametrize("words", [1, 2, 3])
 def test_lowering_places_accessor_words_of_any_length(words):
     program = build_program([1, 1, 64, 128], "float32", True, True)
+    for kernel in program.kernels:  # every word of each accessor (the op's take a runtime page size, whose
+        # page-size runtime args need an interleaved tensor's two words: zeros here, as placement is the point)
+        kernel.compile_time_args = [AccessorArgs(a.tensor) if isinstance(a, AccessorArgs) else a
+                                    for a in kernel.compile_time_args]
+        kernel.runtime_args = {core: [0 if isinstance(a, PageSize) else a for a in args]
+                               for core, args in kernel.runtime_args.items()}
     resolver = SentinelResolver(words)
     assert lowering_mismatches(program, lower(program, resolver), resolver) == []
+
+
+def test_runtime_page_sizes_lower_to_the_config_word_and_a_runtime_arg():
+    """RuntimePageSize (128) set in the config word; the aligned page size (word 1) is a runtime arg."""
+    program = build_program([1, 1, 64, 128], "float32", False, True)
+    desc = lower(program)
+    resolver = SentinelResolver()
+    writer = next(i for i, k in enumerate(program.kernels) if k.name == "writer")
+    output = len(program.tensors) - 1
+    config, page = resolver.accessor_args(output)
+    assert list(desc.kernels[writer].compile_time_args)[-1] == config | 128
+    assert list(desc.kernels[writer].runtime_args[0][0])[-1] == page
 
 
 def host_num_circular_buffers() -> int:

@@ -63,9 +63,11 @@ void read_first_datums(const Blocks& blocks, uint32_t rows_l1, uint32_t valid_ro
     }
 }
 
-// One parameter (gamma or beta): its tiles' CB, its stick's CB, its tensor and the width blocks.
+// One parameter (gamma or beta): whether the op has it, its tiles' CB, its stick's CB, its tensor and the
+// width blocks. Every step does nothing for an absent parameter.
 template <typename Accessor>
 struct Param {
+    bool present;
     uint32_t cb;
     uint32_t cb_rm;
     Accessor tensor;
@@ -74,17 +76,27 @@ struct Param {
 
     // The whole stick into cb_rm, once per core; it stays until drop_stick.
     void load_stick(uint32_t width) const {
+        if (!present) {
+            return;
+        }
         cb_reserve_back(cb_rm, 1);
         noc_async_read(tensor.get_noc_addr(0), get_write_ptr(cb_rm), width * elem_bytes);
         noc_async_read_barrier();
         cb_push_back(cb_rm, 1);
         cb_wait_front(cb_rm, 1);
     }
-    void drop_stick() const { cb_pop_front(cb_rm, 1); }
+    void drop_stick() const {
+        if (present) {
+            cb_pop_front(cb_rm, 1);
+        }
+    }
 
     // block_tiles row-repeated tiles of block `block` into cb: from the stick kept in cb_rm, or (`staged`)
     // from the block read now through one page of cb_rm.
     void push_tiles(uint32_t block, uint32_t width, bool staged) const {
+        if (!present) {
+            return;
+        }
         const uint32_t stick = staged ? blocks.stage(cb_rm, tensor, 0, block, width)
                                       : get_read_ptr(cb_rm) + block * blocks.bytes;
         kernel_lib::push_row_repeated_tiles<Datum>(cb, stick, blocks.valid_datums(block, width), block_tiles);
@@ -95,9 +107,9 @@ struct Param {
 };
 
 template <typename Accessor>
-Param<Accessor> param(uint32_t cb, uint32_t cb_rm, const Accessor& tensor, const Blocks& blocks,
+Param<Accessor> param(bool present, uint32_t cb, uint32_t cb_rm, const Accessor& tensor, const Blocks& blocks,
                       uint32_t block_tiles) {
-    return Param<Accessor>{cb, cb_rm, tensor, blocks, block_tiles};
+    return Param<Accessor>{present, cb, cb_rm, tensor, blocks, block_tiles};
 }
 
 }  // namespace
@@ -118,23 +130,14 @@ void kernel_main() {
     const bool streamed = num_passes == 2;
     const bool has_gamma = get_arg_val<uint32_t>(12) != 0;
     const bool has_beta = get_arg_val<uint32_t>(13) != 0;
-    const Blocks blocks(block_tiles);
+    const Blocks blocks = kernel_lib::stick_blocks<elem_bytes>(block_tiles);
     const auto input = TensorAccessor(input_args, get_arg_val<uint32_t>(0), get_arg_val<uint32_t>(14));
-    const auto gamma = param(cb_gamma, cb_gamma_rm,
+    const auto gamma = param(has_gamma, cb_gamma, cb_gamma_rm,
                              TensorAccessor(gamma_args, get_arg_val<uint32_t>(1), get_arg_val<uint32_t>(15)), blocks,
                              block_tiles);
-    const auto beta = param(cb_beta, cb_beta_rm,
+    const auto beta = param(has_beta, cb_beta, cb_beta_rm,
                             TensorAccessor(beta_args, get_arg_val<uint32_t>(2), get_arg_val<uint32_t>(16)), blocks,
                             block_tiles);
-    // Calls f(param) for gamma and beta, those the op has.
-    auto for_each_param = [&](auto&& f) {
-        if (has_gamma) {
-            f(gamma);
-        }
-        if (has_beta) {
-            f(beta);
-        }
-    };
     // Resident without params_once: the sticks stay in L1 and tiles are rebuilt per tile-row from them.
     const bool whole_sticks = !streamed && !params_once;
 
@@ -146,15 +149,18 @@ void kernel_main() {
     push_filled_fp32_tile(cb_ones, 0x3F800000u, kTileDim);
 #endif
     if (params_once) {
-        for_each_param([&](const auto& p) {
+        auto all_tiles = [&](const auto& p) {
             p.load_stick(width);
             for (uint32_t block = 0; block < num_blocks; ++block) {
                 p.push_tiles(block, width, false);
             }
             p.drop_stick();
-        });
+        };
+        all_tiles(gamma);
+        all_tiles(beta);
     } else if (whole_sticks) {
-        for_each_param([&](const auto& p) { p.load_stick(width); });
+        gamma.load_stick(width);
+        beta.load_stick(width);
     }
 
     Datum first[kTileDim];
@@ -173,17 +179,20 @@ void kernel_main() {
                                                   blocks.valid_datums(block, width), first);
                 cb_push_back(cb_in_rm, block_tiles);
                 if (streamed && pass == 1) {
-                    for_each_param([&](const auto& p) { p.push_tiles(block, width, true); });
+                    gamma.push_tiles(block, width, true);
+                    beta.push_tiles(block, width, true);
                 }
             }
         }
         if (whole_sticks) {
             for (uint32_t block = 0; block < num_blocks; ++block) {
-                for_each_param([&](const auto& p) { p.push_tiles(block, width, false); });
+                gamma.push_tiles(block, width, false);
+                beta.push_tiles(block, width, false);
             }
         }
     }
     if (whole_sticks) {
-        for_each_param([&](const auto& p) { p.drop_stick(); });
+        gamma.drop_stick();
+        beta.drop_stick();
     }
 }

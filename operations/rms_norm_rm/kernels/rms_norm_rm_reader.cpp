@@ -47,7 +47,7 @@ void kernel_main() {
     const uint32_t height = get_arg_val<uint32_t>(5);
 
     kernel_lib::push_filled_fp32_tile(cb_eps, get_arg_val<uint32_t>(6), kernel_lib::kTileDim);
-    const kernel_lib::StickBlocks<elem_bytes> blocks(block_tiles);
+    const auto blocks = kernel_lib::stick_blocks<elem_bytes>(block_tiles);
 
     const Datum zeros[kernel_lib::kTileDim] = {};
     for (uint32_t tile_row = first_tile_row; tile_row < first_tile_row + num_tile_rows; ++tile_row) {
