@@ -31,15 +31,13 @@ void kernel_main() {
     [[maybe_unused]] const uint32_t inv_first_bits = get_arg_val<uint32_t>(2);
     [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(3);
     [[maybe_unused]] const uint32_t params_once = get_arg_val<uint32_t>(4);
+    [[maybe_unused]] const uint32_t has_gamma = get_arg_val<uint32_t>(5);
+    [[maybe_unused]] const uint32_t has_beta = get_arg_val<uint32_t>(6);
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_consume(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute
-#if defined(FUSE_GAMMA)
-        stub_consume(1, ((1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
-#endif
-#if defined(FUSE_BETA)
-        stub_consume(2, ((1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
-#endif
+        stub_consume(1, (has_gamma*(1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
+        stub_consume(2, (has_beta*(1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
         stub_produce(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer
         stub_cycle(17, (Wt), (B));  // CB 17 cb_out: compute -> compute
         stub_cycle(24, (passes*Wt), (B));  // CB 24 cb_x: compute -> compute
@@ -58,12 +56,8 @@ void kernel_main() {
     }
 
     // per-core pages, consumed once at the end
-#if defined(FUSE_GAMMA)
-    stub_consume(1, (params_once*Wt), (params_once*Wt));  // CB 1 cb_gamma: reader -> compute
-#endif
-#if defined(FUSE_BETA)
-    stub_consume(2, (params_once*Wt), (params_once*Wt));  // CB 2 cb_beta: reader -> compute
-#endif
+    stub_consume(1, (has_gamma*params_once*Wt), (has_gamma*params_once*Wt));  // CB 1 cb_gamma: reader -> compute
+    stub_consume(2, (has_beta*params_once*Wt), (has_beta*params_once*Wt));  // CB 2 cb_beta: reader -> compute
     stub_consume(9, (1), (1));  // CB 9 cb_eps: reader -> compute
 #if defined(PARTIAL_W)
     stub_consume(11, (1), (1));  // CB 11 cb_mask: reader -> compute

@@ -15,11 +15,9 @@ void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_beta = get_compile_time_arg_val(4);
     [[maybe_unused]] constexpr uint32_t cb_gamma_rm = get_compile_time_arg_val(5);
     [[maybe_unused]] constexpr uint32_t cb_beta_rm = get_compile_time_arg_val(6);
-    [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(7);
-    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(8);
-    [[maybe_unused]] constexpr uint32_t passes = get_compile_time_arg_val(9);
-    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(10);
-    [[maybe_unused]] constexpr uint32_t input_accessor = get_compile_time_arg_val(11);
+    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(7);
+    [[maybe_unused]] constexpr uint32_t cb_ones = get_compile_time_arg_val(8);
+    [[maybe_unused]] constexpr uint32_t input_accessor = get_compile_time_arg_val(9);
     [[maybe_unused]] const uint32_t input_addr = get_arg_val<uint32_t>(0);
     [[maybe_unused]] const uint32_t gamma_addr = get_arg_val<uint32_t>(1);
     [[maybe_unused]] const uint32_t beta_addr = get_arg_val<uint32_t>(2);
@@ -30,20 +28,19 @@ void kernel_main() {
     [[maybe_unused]] const uint32_t eps_bits = get_arg_val<uint32_t>(7);
     [[maybe_unused]] const uint32_t params_once = get_arg_val<uint32_t>(8);
     [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(9);
+    [[maybe_unused]] const uint32_t B = get_arg_val<uint32_t>(10);
+    [[maybe_unused]] const uint32_t passes = get_arg_val<uint32_t>(11);
+    [[maybe_unused]] const uint32_t has_gamma = get_arg_val<uint32_t>(12);
+    [[maybe_unused]] const uint32_t has_beta = get_arg_val<uint32_t>(13);
+    [[maybe_unused]] const uint32_t input_page = get_arg_val<uint32_t>(14);
+    [[maybe_unused]] const uint32_t gamma_page = get_arg_val<uint32_t>(15);
+    [[maybe_unused]] const uint32_t beta_page = get_arg_val<uint32_t>(16);
 
     // per-core pages, produced once at the start
-#if defined(FUSE_GAMMA)
-    stub_produce(1, (params_once*Wt), (params_once*Wt));  // CB 1 cb_gamma: reader -> compute
-#endif
-#if defined(FUSE_BETA)
-    stub_produce(2, (params_once*Wt), (params_once*Wt));  // CB 2 cb_beta: reader -> compute
-#endif
-#if defined(FUSE_GAMMA)
-    stub_produce(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader
-#endif
-#if defined(FUSE_BETA)
-    stub_produce(4, (2 - passes), (2 - passes));  // CB 4 cb_beta_rm: reader -> reader
-#endif
+    stub_produce(1, (has_gamma*params_once*Wt), (has_gamma*params_once*Wt));  // CB 1 cb_gamma: reader -> compute
+    stub_produce(2, (has_beta*params_once*Wt), (has_beta*params_once*Wt));  // CB 2 cb_beta: reader -> compute
+    stub_produce(3, (has_gamma*(2 - passes)), (has_gamma*(2 - passes)));  // CB 3 cb_gamma_rm: reader -> reader
+    stub_produce(4, (has_beta*(2 - passes)), (has_beta*(2 - passes)));  // CB 4 cb_beta_rm: reader -> reader
     stub_produce(9, (1), (1));  // CB 9 cb_eps: reader -> compute
 #if defined(PARTIAL_W)
     stub_produce(11, (1), (1));  // CB 11 cb_mask: reader -> compute
@@ -54,25 +51,13 @@ void kernel_main() {
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_produce(0, (passes*Wt), (B));  // CB 0 cb_in_rm: reader -> compute
-#if defined(FUSE_GAMMA)
-        stub_produce(1, ((1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
-#endif
-#if defined(FUSE_BETA)
-        stub_produce(2, ((1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
-#endif
-#if defined(FUSE_GAMMA)
-        stub_cycle(3, ((passes - 1)*Wt/B), (1));  // CB 3 cb_gamma_rm: reader -> reader
-#endif
-#if defined(FUSE_BETA)
-        stub_cycle(4, ((passes - 1)*Wt/B), (1));  // CB 4 cb_beta_rm: reader -> reader
-#endif
+        stub_produce(1, (has_gamma*(1 - params_once)*Wt), (B));  // CB 1 cb_gamma: reader -> compute
+        stub_produce(2, (has_beta*(1 - params_once)*Wt), (B));  // CB 2 cb_beta: reader -> compute
+        stub_cycle(3, (has_gamma*(passes - 1)*Wt/B), (1));  // CB 3 cb_gamma_rm: reader -> reader
+        stub_cycle(4, (has_beta*(passes - 1)*Wt/B), (1));  // CB 4 cb_beta_rm: reader -> reader
     }
 
     // per-core pages, consumed once at the end
-#if defined(FUSE_GAMMA)
-    stub_consume(3, (2 - passes), (2 - passes));  // CB 3 cb_gamma_rm: reader -> reader
-#endif
-#if defined(FUSE_BETA)
-    stub_consume(4, (2 - passes), (2 - passes));  // CB 4 cb_beta_rm: reader -> reader
-#endif
+    stub_consume(3, (has_gamma*(2 - passes)), (has_gamma*(2 - passes)));  // CB 3 cb_gamma_rm: reader -> reader
+    stub_consume(4, (has_beta*(2 - passes)), (has_beta*(2 - passes)));  // CB 4 cb_beta_rm: reader -> reader
 }

@@ -9,15 +9,16 @@
 
 void kernel_main() {
     [[maybe_unused]] constexpr uint32_t cb_out_rm = get_compile_time_arg_val(0);
-    [[maybe_unused]] constexpr uint32_t B = get_compile_time_arg_val(1);
-    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(2);
-    [[maybe_unused]] constexpr uint32_t output_accessor = get_compile_time_arg_val(3);
+    [[maybe_unused]] constexpr uint32_t elem_bytes = get_compile_time_arg_val(1);
+    [[maybe_unused]] constexpr uint32_t output_accessor = get_compile_time_arg_val(2);
     [[maybe_unused]] const uint32_t output_addr = get_arg_val<uint32_t>(0);
     [[maybe_unused]] const uint32_t first_tile_row = get_arg_val<uint32_t>(1);
     [[maybe_unused]] const uint32_t num_tile_rows = get_arg_val<uint32_t>(2);
     [[maybe_unused]] const uint32_t W = get_arg_val<uint32_t>(3);
     [[maybe_unused]] const uint32_t H = get_arg_val<uint32_t>(4);
     [[maybe_unused]] const uint32_t Wt = get_arg_val<uint32_t>(5);
+    [[maybe_unused]] const uint32_t B = get_arg_val<uint32_t>(6);
+    [[maybe_unused]] const uint32_t output_page = get_arg_val<uint32_t>(7);
 
     for (uint32_t stub_row = 0; stub_row < num_tile_rows; ++stub_row) {
         stub_consume(16, (Wt), (B));  // CB 16 cb_out_rm: compute -> writer
