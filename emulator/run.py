@@ -209,16 +209,21 @@ def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int
 
 class EmulatorResolver:
     """The program.TensorResolver of emulated tensors. One serves one launch and remembers each tensor's
-    address: every core's runtime args name the same few buffers (_check_io has found them usable)."""
+    address and accessor words: every core's runtime args name the same few buffers (and their page sizes;
+    _check_io has found them usable)."""
 
     def __init__(self) -> None:
         self._addresses: dict[int, int] = {}
+        self._words: dict[int, list[int]] = {}
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
         """tt-metal's compile-time words for an interleaved tensor: [ArgConfig bits, aligned page size]."""
-        words = [DRAM_IS_DRAM_FLAG if tensor.is_dram else 0, tensor.buffer_aligned_page_size()]
-        assert len(words) == ACCESSOR_WORD_COUNT
-        return words
+        words = self._words.get(id(tensor))
+        if words is None:
+            words = self._words[id(tensor)] = [DRAM_IS_DRAM_FLAG if tensor.is_dram else 0,
+                                               tensor.buffer_aligned_page_size()]
+            assert len(words) == ACCESSOR_WORD_COUNT
+        return list(words)
 
     def buffer_address(self, tensor: EmulatedTensor) -> int:
         address = self._addresses.get(id(tensor))

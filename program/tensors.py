@@ -94,7 +94,8 @@ def common_runtime_args(program: Program, kernel: Kernel, io: list[Any], resolve
 
 
 def _resolved(program: Program, args: list[Any], io: list[Any], resolve: TensorResolver) -> list[int]:
-    return [_resolved_arg(program, a, io, resolve) for a in args]
+    # plain ints (most args, on every core of every launch) pass as they are
+    return [a if type(a) is int else _resolved_arg(program, a, io, resolve) for a in args]
 
 
 def _resolved_arg(program: Program, arg: Any, io: list[Any], resolve: TensorResolver) -> int:
