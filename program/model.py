@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Iterator
 
@@ -40,11 +41,18 @@ class CoreRange:
 
 def cores_of(ranges: list[CoreRange]) -> list[tuple[int, int]]:
     """Every core in a list of ranges, row-major, each once."""
+    return list(_cores_of(tuple((tuple(r.start), tuple(r.end)) for r in ranges)))
+
+
+@lru_cache(maxsize=1024)
+def _cores_of(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> tuple[tuple[int, int], ...]:
+    """cores_of, remembered per range list (by corners): a Program's CBs and kernels mostly share one, and
+    every validation and launch expands them again."""
     seen: dict[tuple[int, int], None] = {}
-    for r in ranges:
-        for c in r.cores():
+    for start, end in corners:
+        for c in CoreRange(start, end).cores():
             seen.setdefault(c, None)
-    return list(seen)
+    return tuple(seen)
 
 
 @dataclass
@@ -182,12 +190,11 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
             raise ProgramError(f"kernel {k.name!r}: runtime args for core {core} outside its core ranges")
         if len(args) > MAX_RUNTIME_ARGS:
             raise ProgramError(f"kernel {k.name!r}: {len(args)} runtime args on core {core}, max {MAX_RUNTIME_ARGS}")
-        for arg in args:
-            if isinstance(arg, (BufferAddress, PageSize)):
-                p.tensor_index(arg.tensor)
-    for arg in k.common_runtime_args:
-        if isinstance(arg, (BufferAddress, PageSize)):
-            p.tensor_index(arg.tensor)
+    # every tensor a placeholder names must exist; each name checked once (every core names the same few)
+    named = {arg.tensor for args in [*k.runtime_args.values(), k.common_runtime_args] for arg in args
+             if type(arg) is not int and isinstance(arg, (BufferAddress, PageSize))}
+    for name in sorted(named):
+        p.tensor_index(name)
 
 
 def anchor_sources(program: Program, root: PurePath) -> Program:
