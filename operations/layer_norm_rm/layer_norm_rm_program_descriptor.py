@@ -220,7 +220,8 @@ def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, wor
     present = {"gamma": has_gamma, "beta": has_beta}
     ct: list = [CB_IN_RM, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_GAMMA_RM, CB_BETA_RM, ELEMENT_SIZE[layout.dtype],
                 CB_ONES]
-    ct += [AccessorArgs(n if present.get(n, True) else "input", runtime_page_size=True) for n in ("input", "gamma", "beta")]
+    slots = [n if present.get(n, True) else "input" for n in ("input", "gamma", "beta")]
+    ct += [AccessorArgs(n, runtime_page_size=True) for n in slots]
     address = {n: BufferAddress(n) if used else 0 for n, used in present.items()}
     page = {n: PageSize(n) if used else 0 for n, used in present.items()}
     rt = {w.core: [BufferAddress("input"), address["gamma"], address["beta"], w.first_tile_row, w.num_tile_rows,
