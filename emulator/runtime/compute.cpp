@@ -394,10 +394,9 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     EMU_EVENT(tile_call("copy_tile", cb, 1, 1, unpacks_to_dest(cb)));
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
-    float v[kDatums];
-    read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
-    dst_store_tile(v, dest_fp32());
-    std::memcpy(cs().dst[idst], v, sizeof v);
+    float* d = cs().dst[idst];
+    read_for_copy(cb, itile, "copy_tile", d, cs().dst_undefined[idst]);
+    dst_store_tile(d, dest_fp32());
 }
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -983,6 +982,16 @@ float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
+// to[i] = negated(from[i]) for a whole tile, in integer words (no float casts, so it vectorises).
+void negate_tile(const float* from, float* to) {
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        uint32_t u;
+        std::memcpy(&u, from + i, sizeof u);
+        u ^= 0x80000000u;
+        std::memcpy(to + i, &u, sizeof u);
+    }
+}
+
 // One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic),
 // for the operations that are more than one SFPMAD; square and the scalar binops are sfpu_unary_one_mad's.
 float sfpu_unary_modelled(Sfpu op, float v, bool approx, bool fp32) {
@@ -1038,9 +1047,7 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
         case Sfpu::RsubScalar: {
             float scalar[kDatums];
             std::fill(scalar, scalar + kDatums, s);
-            for (uint32_t i = 0; i < kDatums; ++i) {
-                k[i] = negated(d[i]);
-            }
+            negate_tile(d, k);
             sfpu_add_n(scalar, k, d, kDatums);
             break;
         }
@@ -1055,22 +1062,20 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
     return true;
 }
 
-// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand),
-// or IEEE fp32 under `exact`. `b` is scratch: a modelled subtraction negates it in place.
-void sfpu_binary_tile(BinOp bin, const float* a, float* b, float* out, bool exact) {
+// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand,
+// which `scratch` receives), or IEEE fp32 under `exact`.
+void sfpu_binary_tile(BinOp bin, const float* a, const float* b, float* out, bool exact, float* scratch) {
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             out[i] = bin == BinOp::Mul ? a[i] * b[i] : bin == BinOp::Sub ? a[i] - b[i] : a[i] + b[i];
         }
         return;
     }
-    if (bin == BinOp::Sub) {
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = negated(b[i]);
-        }
-    }
     if (bin == BinOp::Mul) {
         sfpu_mul_n(a, b, out, kDatums);
+    } else if (bin == BinOp::Sub) {
+        negate_tile(b, scratch);
+        sfpu_add_n(a, scratch, out, kDatums);
     } else {
         sfpu_add_n(a, b, out, kDatums);
     }
@@ -1144,8 +1149,9 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         } else {
             sfpu_bcast_col_column(s.dst[idst1], column);
         }
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = column[row_of(i)];
+        // Each face row is 16 consecutive datums of one tile row (tile.h): a broadcast per face row.
+        for (uint32_t i = 0; i < kDatums; i += 16) {
+            std::fill(b + i, b + i + 16, column[row_of(i)]);
         }
         if (b_undefined.any()) {
             bool column_undefined[32];
@@ -1159,12 +1165,15 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
                 out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
             }
         }
-    } else {
-        std::memcpy(b, s.dst[idst1], sizeof b);
+    }
+    const float* operand = b;
+    if (op != Sfpu::BcastCol) {
+        operand = s.dst[idst1];
         out_undefined |= b_undefined;
     }
     float* out = s.dst[odst];
-    sfpu_binary_tile(bin, s.dst[idst0], b, out, exact);
+    float scratch[kDatums];
+    sfpu_binary_tile(bin, s.dst[idst0], operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {

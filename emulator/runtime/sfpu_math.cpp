@@ -2,6 +2,7 @@
 #include "sfpu_math.h"
 
 #include <cstdint>
+#include <cstring>
 
 #include "tile.h"
 
@@ -264,31 +265,34 @@ struct MulKnown {
     }
 };
 
-constexpr uint32_t kChunk = 64;
+constexpr uint32_t kBlock = 1024;  // one tile
 
-// The shared shape of sfpu_add_n / sfpu_mul_n: per chunk of datums, the known results (vectorised); the
-// rule itself for any datum whose result is not known that way.
-template <typename Known, typename Rule>
-void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rule) {
-    for (uint32_t begin = 0; begin < n; begin += kChunk) {
-        const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
-        uint32_t r[kChunk], known[kChunk];
+// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass computes every result the IEEE
+// domain knows (vectorised) and whether any is unknown; only then a second pass runs the rule itself for
+// those datums. Results go to a local block first, as `out` may alias `a` or `b`.
+template <typename Known>
+void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* __restrict x = a + begin;
+        const float* __restrict y = b + begin;
+        alignas(64) uint32_t r[kBlock];
         uint32_t unknown = 0;
         for (uint32_t i = 0; i < len; ++i) {
-            r[i] = Known::result(__builtin_bit_cast(uint32_t, a[begin + i]), __builtin_bit_cast(uint32_t, b[begin + i]),
-                                 known[i]);
-            unknown |= known[i] ^ 1u;
+            uint32_t known;
+            r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+            unknown |= known ^ 1u;
         }
         if (unknown) {
             for (uint32_t i = 0; i < len; ++i) {
-                if (!known[i]) {
-                    r[i] = __builtin_bit_cast(uint32_t, rule(a[begin + i], b[begin + i]));
+                uint32_t known;
+                Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+                if (!known) {
+                    r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
                 }
             }
         }
-        for (uint32_t i = 0; i < len; ++i) {
-            out[begin + i] = __builtin_bit_cast(float, r[i]);
-        }
+        std::memcpy(out + begin, r, len * sizeof(float));
     }
 }
 
