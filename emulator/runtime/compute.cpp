@@ -188,10 +188,10 @@ void configure_unpacker(Reg reg, uint32_t cb) {
 // (a host staging buffer) or every byte of it is written; datums `need` leaves out are never used.
 DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
     DatumMask m;
-    const uint8_t* w = written_bytes(page);
-    if (!w || !std::memchr(w, 0, kDatums * bytes)) {
+    if (all_written(page, kDatums * bytes)) {
         return m;
     }
+    const uint8_t* w = written_bytes(page);
     for (uint32_t i = 0; i < kDatums; ++i) {
         bool all = true;
         for (uint32_t b = 0; b < bytes; ++b) {
@@ -431,7 +431,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     const bool exact = unpacks_to_dest(icb);
     const uint8_t* written = written_bytes(rows);
-    const bool all_written = !written || !std::memchr(written, 0, uint64_t(32) * row_datums * bytes);
+    const bool rows_written = all_written(rows, 32 * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
         // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];
@@ -442,7 +442,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
             }
         }
         DatumMask undefined;
-        if (!all_written) {
+        if (!rows_written) {
             for (uint32_t r = 0; r < 32; ++r) {
                 for (uint32_t c = 0; c < 32; ++c) {
                     const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
