@@ -1112,7 +1112,13 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
         }
         return;
     }
-    if (!sfpu_unary_one_mad(op, d, s, fp32)) {
+    const bool precise_sqrt = !approx && (op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt);
+    if (precise_sqrt) {
+        sfpu_sqrt_body_n(d, d, kDatums, op != Sfpu::Sqrt, op == Sfpu::RsqrtFast);
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = bf16_stoch_rnd_nearest(d[i], fp32);
+        }
+    } else if (!sfpu_unary_one_mad(op, d, s, fp32)) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             d[i] = sfpu_unary_modelled(op, d[i], approx, fp32);
         }
