@@ -39,7 +39,8 @@ struct ComputeState {
     Sfpu sfpu_configured = Sfpu::Square;
     bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
-    float dst[16][1024] = {};
+    float dst[16][1024] = {};  // read through dst_tile / dst_tile_overwritten only
+    uint32_t dst_zero_pending = 0;  // bit i: DST tile i reads as zero (regs_acquire) and is not yet zeroed
     DatumMask dst_undefined[16];  // per DST tile: datums computed from L1 nothing wrote
 };
 
@@ -88,6 +89,23 @@ void require_started(const char* call) {
 uint32_t dst_capacity() {
     const ComputeConfig& c = compute_config();
     return (c.dst_full_sync_en ? 16u : 8u) / (c.fp32_dest_acc_en ? 2u : 1u);
+}
+
+// DST tile i. Hardware clears the DST section when the packer releases it (ZEROACC in the LLK's
+// dest-section-done), so after tile_regs_acquire every tile reads 0.0 until written; the zeroing happens
+// here, at a tile's first use, not for the whole section at each acquire.
+float* dst_tile(ComputeState& s, uint32_t i) {
+    if ((s.dst_zero_pending >> i) & 1u) {
+        std::memset(s.dst[i], 0, sizeof s.dst[i]);
+        s.dst_zero_pending &= ~(1u << i);
+    }
+    return s.dst[i];
+}
+
+// DST tile i for a write of every datum (its old contents, zero or not, are never read).
+float* dst_tile_overwritten(ComputeState& s, uint32_t i) {
+    s.dst_zero_pending &= ~(1u << i);
+    return s.dst[i];
 }
 
 void require_dst(uint32_t idst, const char* call) {
@@ -188,10 +206,10 @@ void configure_unpacker(Reg reg, uint32_t cb) {
 // (a host staging buffer) or every byte of it is written; datums `need` leaves out are never used.
 DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
     DatumMask m;
-    const uint8_t* w = written_bytes(page);
-    if (!w || !std::memchr(w, 0, kDatums * bytes)) {
+    if (all_written(page, kDatums * bytes)) {
         return m;
     }
+    const uint8_t* w = written_bytes(page);
     for (uint32_t i = 0; i < kDatums; ++i) {
         bool all = true;
         for (uint32_t b = 0; b < bytes; ++b) {
@@ -330,7 +348,7 @@ void regs_acquire() {
     if (s.dst_state != DstState::Free) {
         fault("compute_misuse", "tile_regs_acquire() while DST is still held (missing tile_regs_release)");
     }
-    std::memset(s.dst, 0, sizeof(s.dst[0]) * dst_capacity());
+    s.dst_zero_pending = (1u << dst_capacity()) - 1u;
     std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
     for (DatumMask& m : s.dst_undefined) {
         m = DatumMask{};
@@ -394,10 +412,9 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     EMU_EVENT(tile_call("copy_tile", cb, 1, 1, unpacks_to_dest(cb)));
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
-    float v[kDatums];
-    read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
-    dst_store_tile(v, dest_fp32());
-    std::memcpy(cs().dst[idst], v, sizeof v);
+    float* d = dst_tile_overwritten(cs(), idst);
+    read_for_copy(cb, itile, "copy_tile", d, cs().dst_undefined[idst]);
+    dst_store_tile(d, dest_fp32());
 }
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -432,7 +449,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     const bool exact = unpacks_to_dest(icb);
     const uint8_t* written = written_bytes(rows);
-    const bool all_written = !written || !std::memchr(written, 0, uint64_t(32) * row_datums * bytes);
+    const bool rows_written = all_written(rows, 32 * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
         // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];
@@ -443,7 +460,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
             }
         }
         DatumMask undefined;
-        if (!all_written) {
+        if (!rows_written) {
             for (uint32_t r = 0; r < 32; ++r) {
                 for (uint32_t c = 0; c < 32; ++c) {
                     const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
@@ -695,7 +712,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     DatumMask x_undefined, scaler_undefined;
     read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler, scaler_undefined);
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x, x_undefined);
-    float* d = s.dst[idst];
+    float* d = dst_tile(s, idst);
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
@@ -800,8 +817,9 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
         return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
                : bcast == Bcast::Scalar ? 0 : i;
     };
+    float* d = dst_tile_overwritten(s, idst);
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[idst][i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
+        d[i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
     }
     if (b_undefined.any()) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -844,8 +862,9 @@ void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
     };
     const bool fp32 = dest_fp32();
     DatumMask& undefined = s.dst_undefined[idst];
+    float* d = dst_tile_overwritten(s, idst);
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[idst][i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
+        d[i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
         undefined.set(i, src_undefined.test(from(i)));
     }
 }
@@ -885,7 +904,7 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     }
     const bool fp32 = dest_fp32();
     const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     float a[16], b[16];
     for (uint32_t phase = 0; phase < phases; ++phase) {
         for (uint32_t h = 0; h < 2; ++h) {
@@ -925,7 +944,7 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     DatumMask undefined;
     unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, v,
                 undefined);
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     DatumMask& d_undefined = cs().dst_undefined[idst];
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -983,6 +1002,16 @@ float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
+// to[i] = negated(from[i]) for a whole tile, in integer words (no float casts, so it vectorises).
+void negate_tile(const float* from, float* to) {
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        uint32_t u;
+        std::memcpy(&u, from + i, sizeof u);
+        u ^= 0x80000000u;
+        std::memcpy(to + i, &u, sizeof u);
+    }
+}
+
 // One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic),
 // for the operations that are more than one SFPMAD; square and the scalar binops are sfpu_unary_one_mad's.
 float sfpu_unary_modelled(Sfpu op, float v, bool approx, bool fp32) {
@@ -1038,9 +1067,7 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
         case Sfpu::RsubScalar: {
             float scalar[kDatums];
             std::fill(scalar, scalar + kDatums, s);
-            for (uint32_t i = 0; i < kDatums; ++i) {
-                k[i] = negated(d[i]);
-            }
+            negate_tile(d, k);
             sfpu_add_n(scalar, k, d, kDatums);
             break;
         }
@@ -1055,22 +1082,20 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
     return true;
 }
 
-// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand),
-// or IEEE fp32 under `exact`. `b` is scratch: a modelled subtraction negates it in place.
-void sfpu_binary_tile(BinOp bin, const float* a, float* b, float* out, bool exact) {
+// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand,
+// which `scratch` receives), or IEEE fp32 under `exact`.
+void sfpu_binary_tile(BinOp bin, const float* a, const float* b, float* out, bool exact, float* scratch) {
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             out[i] = bin == BinOp::Mul ? a[i] * b[i] : bin == BinOp::Sub ? a[i] - b[i] : a[i] + b[i];
         }
         return;
     }
-    if (bin == BinOp::Sub) {
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = negated(b[i]);
-        }
-    }
     if (bin == BinOp::Mul) {
         sfpu_mul_n(a, b, out, kDatums);
+    } else if (bin == BinOp::Sub) {
+        negate_tile(b, scratch);
+        sfpu_add_n(a, scratch, out, kDatums);
     } else {
         sfpu_add_n(a, b, out, kDatums);
     }
@@ -1100,14 +1125,20 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     EMU_EVENT(sfpu_unary(op, approx));
     const bool exact = numerics() == Numerics::Exact;
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             d[i] = dst_value(sfpu_unary_exact(op, d[i], s, approx, fp32), Rounding::Truncate, fp32);
         }
         return;
     }
-    if (!sfpu_unary_one_mad(op, d, s, fp32)) {
+    const bool precise_sqrt = !approx && (op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt);
+    if (precise_sqrt) {
+        sfpu_sqrt_body_n(d, d, kDatums, op != Sfpu::Sqrt, op == Sfpu::RsqrtFast);
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = bf16_stoch_rnd_nearest(d[i], fp32);
+        }
+    } else if (!sfpu_unary_one_mad(op, d, s, fp32)) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             d[i] = sfpu_unary_modelled(op, d[i], approx, fp32);
         }
@@ -1137,15 +1168,17 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     float b[kDatums];
     if (op == Sfpu::BcastCol) {
         float column[32];
+        const float* column_tile = dst_tile(s, idst1);
         if (exact) {
             for (uint32_t r = 0; r < 32; ++r) {
-                column[r] = s.dst[idst1][datum_index(r, 0)];
+                column[r] = column_tile[datum_index(r, 0)];
             }
         } else {
-            sfpu_bcast_col_column(s.dst[idst1], column);
+            sfpu_bcast_col_column(column_tile, column);
         }
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = column[row_of(i)];
+        // Each face row is 16 consecutive datums of one tile row (tile.h): a broadcast per face row.
+        for (uint32_t i = 0; i < kDatums; i += 16) {
+            std::fill(b + i, b + i + 16, column[row_of(i)]);
         }
         if (b_undefined.any()) {
             bool column_undefined[32];
@@ -1159,12 +1192,16 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
                 out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
             }
         }
-    } else {
-        std::memcpy(b, s.dst[idst1], sizeof b);
+    }
+    const float* operand = b;
+    if (op != Sfpu::BcastCol) {
+        operand = dst_tile(s, idst1);
         out_undefined |= b_undefined;
     }
-    float* out = s.dst[odst];
-    sfpu_binary_tile(bin, s.dst[idst0], b, out, exact);
+    const float* in0 = dst_tile(s, idst0);
+    float* out = dst_tile_overwritten(s, odst);
+    float scratch[kDatums];
+    sfpu_binary_tile(bin, in0, operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -1196,7 +1233,7 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
     check_tile_pages(ocb, "pack_tile");
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
-    std::memcpy(v, s.dst[idst], sizeof v);
+    std::memcpy(v, dst_tile(s, idst), sizeof v);
     DatumMask undefined = s.dst_undefined[idst];
     if (s.reduce_mask) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -1237,7 +1274,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     float totals[32];
     bool totals_undefined[32] = {};
     for (uint32_t t = 0; t < ct_dim; ++t) {
-        float* d = s.dst[idst + t];
+        float* d = dst_tile(s, idst + t);
         DatumMask& undefined = s.dst_undefined[idst + t];
         for (uint32_t r = 0; r < 32; ++r) {
             const bool row_undefined = undefined.row_any(r);
@@ -1264,7 +1301,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     }
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 16; c += 2) {
-            s.dst[idst][datum_index(r, c)] = totals[r];
+            dst_tile(s, idst)[datum_index(r, c)] = totals[r];
             s.dst_undefined[idst].set(datum_index(r, c), totals_undefined[r]);
         }
     }

@@ -156,6 +156,25 @@ void idle(uint32_t rounds) {
     }
 }
 
+// Resumes each unfinished kernel of [begin, end) once; returns how many finished.
+size_t resume_each(Worker* w, size_t begin, size_t end) {
+    size_t finished = 0;
+    for (size_t i = begin; i < end; ++i) {
+        KernelThread* k = w->kernels[i];
+        if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
+            continue;
+        }
+        t_self = k;
+        switch_fiber(w->home, k->fiber);
+        t_self = nullptr;
+        finished += k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+    }
+    return finished;
+}
+
+// A round visits the worker's cores in turn (its kernels are sorted by core, make_workers) and stays with
+// a core while its kernels make progress, so a core's pages stay in the host caches from producer to
+// consumer; a core whose kernels all wait (on another core, or a deadlock) yields the worker to the next.
 void run_worker(Worker* w) {
     t_worker = w;
     use_alternate_signal_stack();
@@ -163,14 +182,17 @@ void run_worker(Worker* w) {
     uint32_t idle_rounds = 0;
     while (live > 0) {
         const uint64_t steps = w->steps;
-        for (KernelThread* k : w->kernels) {
-            if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
-                continue;
+        for (size_t begin = 0; begin < w->kernels.size();) {
+            size_t end = begin + 1;
+            while (end < w->kernels.size() && w->kernels[end]->core == w->kernels[begin]->core) {
+                ++end;
             }
-            t_self = k;
-            switch_fiber(w->home, k->fiber);
-            t_self = nullptr;
-            live -= k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+            uint64_t before = 0;
+            do {
+                before = w->steps;
+                live -= resume_each(w, begin, end);
+            } while (w->steps != before && live > 0);
+            begin = end;
         }
         idle_rounds = w->steps == steps ? idle_rounds + 1 : 0;
         if (idle_rounds > 0) {
@@ -189,17 +211,24 @@ size_t host_cores() {
 }
 
 // Emulated cores are dealt round-robin to min(host cores, emulated cores) workers; the main thread is
-// worker 0.
+// worker 0. A worker visits its kernels core by core (a core's reader, compute and writer in a row), so the
+// pages one kernel of a core produces are still in the host's caches when the next one consumes them.
 std::vector<Worker> make_workers() {
     const size_t host = host_cores();
     std::vector<Worker> workers(std::max<size_t>(1, std::min(host, g_device.cores.size())));
+    std::vector<std::pair<size_t, KernelThread*>> by_core;
     for (auto& t : g_threads) {
         const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
                                   g_device.cores.begin();
-        workers[core_index % workers.size()].kernels.push_back(t.get());
+        by_core.push_back({core_index, t.get()});
+    }
+    std::stable_sort(by_core.begin(), by_core.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [core_index, t] : by_core) {
+        workers[core_index % workers.size()].kernels.push_back(t);
         t->call.fmt = "kernel_main";  // what a kernel not yet started reports
         t->call.formatter = &detail::format_record<>;
-        make_fiber(t->fiber, kKernelStackBytes, run_kernel, t.get());
+        make_fiber(t->fiber, kKernelStackBytes, run_kernel, t);
     }
     return workers;
 }

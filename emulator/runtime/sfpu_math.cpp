@@ -2,6 +2,8 @@
 #include "sfpu_math.h"
 
 #include <cstdint>
+#include <algorithm>
+#include <cstring>
 
 #include "tile.h"
 
@@ -244,6 +246,11 @@ inline uint32_t ieee_result(uint32_t u) { return exponent(u) - 2u < 253u; }
 //        normals that cancels exactly gives +0, as IEEE round-to-nearest does;
 //   mul: such an operand gives +0.
 struct AddKnown {
+    static float host(float a, float b) { return a + b; }
+    // The IEEE domain alone (the common case, the cheapest test): both normal, the sum normal or +-0.
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
+        return normal(ua) & normal(ub) & (ieee_result(ur) | uint32_t(ur == 0));
+    }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) + __builtin_bit_cast(float, ub));
         const uint32_t za = exponent(ua) == 0, zb = exponent(ub) == 0, na = normal(ua), nb = normal(ub);
@@ -254,6 +261,8 @@ struct AddKnown {
 };
 
 struct MulKnown {
+    static float host(float a, float b) { return a * b; }
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) { return normal(ua) & normal(ub) & ieee_result(ur); }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) * __builtin_bit_cast(float, ub));
         const uint32_t ieee = normal(ua) & normal(ub) & ieee_result(ur);
@@ -264,31 +273,34 @@ struct MulKnown {
     }
 };
 
-constexpr uint32_t kChunk = 64;
+constexpr uint32_t kBlock = 1024;  // one tile
 
-// The shared shape of sfpu_add_n / sfpu_mul_n: per chunk of datums, the known results (vectorised); the
-// rule itself for any datum whose result is not known that way.
-template <typename Known, typename Rule>
-void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rule) {
-    for (uint32_t begin = 0; begin < n; begin += kChunk) {
-        const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
-        uint32_t r[kChunk], known[kChunk];
-        uint32_t unknown = 0;
+// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass takes the host's IEEE result and
+// tests the IEEE domain (vectorised); only a block with a datum outside it takes a second pass, the known
+// zero cases (Known::result) and the rule itself for the rest. Results go to a local block first, as
+// `out` may alias `a` or `b`.
+template <typename Known>
+void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* __restrict x = a + begin;
+        const float* __restrict y = b + begin;
+        alignas(64) uint32_t r[kBlock];
+        uint32_t outside = 0;
         for (uint32_t i = 0; i < len; ++i) {
-            r[i] = Known::result(__builtin_bit_cast(uint32_t, a[begin + i]), __builtin_bit_cast(uint32_t, b[begin + i]),
-                                 known[i]);
-            unknown |= known[i] ^ 1u;
+            r[i] = __builtin_bit_cast(uint32_t, Known::host(x[i], y[i]));
+            outside |= Known::ieee(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), r[i]) ^ 1u;
         }
-        if (unknown) {
+        if (outside) {
             for (uint32_t i = 0; i < len; ++i) {
-                if (!known[i]) {
-                    r[i] = __builtin_bit_cast(uint32_t, rule(a[begin + i], b[begin + i]));
+                uint32_t known;
+                r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+                if (!known) {
+                    r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
                 }
             }
         }
-        for (uint32_t i = 0; i < len; ++i) {
-            out[begin + i] = __builtin_bit_cast(float, r[i]);
-        }
+        std::memcpy(out + begin, r, len * sizeof(float));
     }
 }
 
@@ -297,6 +309,55 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rul
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<AddKnown>(a, b, out, n, sfpu_add); }
 
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<MulKnown>(a, b, out, n, sfpu_mul); }
+
+void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, bool fast) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* xs = x + begin;
+        alignas(64) float y[kBlock], neg_y[kBlock], xy[kBlock], c[kBlock], t[kBlock], k[kBlock], r[kBlock];
+        for (uint32_t i = 0; i < len; ++i) {
+            y[i] = __builtin_bit_cast(float, 0x5F1110A0u - (__builtin_bit_cast(uint32_t, xs[i]) >> 1));
+            neg_y[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, y[i]) ^ 0x80000000u);
+        }
+        sfpu_mul_n(xs, y, xy, len);                // xy = x * y
+        sfpu_mul_n(neg_y, xy, c, len);             // c = -y * xy
+        std::fill(k, k + len, 2.2533049f);
+        sfpu_add_n(k, c, t, len);                  // 2.2533049 + c
+        for (uint32_t i = 0; i < len; ++i) {
+            t[i] = sfpu_mad(c[i], t[i], 2.2825186f);
+        }
+        sfpu_mul_n(y, t, y, len);                  // y = y * (c * (2.2533049 + c) + 2.2825186)
+        sfpu_mul_n(xs, y, xy, len);                // xy = x * y
+        for (uint32_t i = 0; i < len; ++i) {
+            t[i] = sfpu_mad(negate(y[i]), xy[i], 1.0f);  // 1 - y * xy
+        }
+        if (!reciprocal) {
+            std::fill(k, k + len, 0.5f);
+            sfpu_mul_n(k, xy, c, len);             // 0.5 * xy
+        }
+        for (uint32_t i = 0; i < len; ++i) {
+            const uint32_t xb = bits_of(xs[i]);
+            const bool finite_nonzero = (kInfBits - xb) != 0 && !magnitude_is_zero(xs[i]);
+            float v = y[i];
+            if (reciprocal) {
+                v = finite_nonzero ? sfpu_mad(t[i], halve_exponent(y[i]), y[i]) : float_of(kInfBits - xb);
+            } else if (static_cast<int32_t>(xb) < static_cast<int32_t>(kInfBits)) {
+                v = sfpu_mad(t[i], c[i], xy[i]);
+            }
+            if (!fast) {
+                if (reciprocal) {
+                    v = finite_nonzero && (xb >> 31) ? float_of(0x7FC00000u) : v;
+                } else if (magnitude_is_zero(xs[i])) {
+                    v = xs[i];
+                } else if (xb >> 31) {
+                    v = float_of(0x7FC00000u);
+                }
+            }
+            r[i] = v;
+        }
+        std::memcpy(out + begin, r, len * sizeof(float));
+    }
+}
 
 void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
     const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : 0xFFFF0000u;

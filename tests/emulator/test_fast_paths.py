@@ -20,7 +20,7 @@ from tests.emulator.harness import FACE_INDEX
 DRIVER = Path(__file__).parent / "fast_paths" / "driver.cpp"
 VARIANTS = {"pessimistic": 0, "isa": 1, "ttsim": 2, "exact": 3}
 OPS = {"add": 0, "mul": 1, "store": 2, "bcast_col": 3, "unpack_bf16": 4, "unpack_fp32": 5, "pack_bf16": 6,
-       "pack_fp32": 7}
+       "pack_fp32": 7, "sqrt_body": 8}
 EDGES = [0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x00800000, 0x80800000, 0x00FFFFFF, 0x01000000,
          0x01800000, 0x3F800000, 0xBF800000, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x7FC00000,
          0xFFFFFFFF, 0x7F800001, 0x1F800000, 0x5F800000, 0x3F7FFFFF, 0x3F800001]
@@ -104,6 +104,22 @@ def test_sfpu_mad_tiles_equal_the_rule_on_a_million_datums(driver, op, variant):
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
 
 
+@pytest.mark.parametrize("op, a_special, b_special", [
+    ("mul", 0x1C800000, 0x1C800000),   # 2^-70 * 2^-70: below the normal range, SFPMAD flushes it to +0
+    ("mul", 0x00C00000, 0x3F800000),   # a denormal operand, read as zero
+    ("add", 0x00C00000, 0x80800000),   # 1.5 * 2^-126 - 2^-126: a denormal sum
+    ("add", 0x03800000, 0x00400000),   # 2^-120 + a denormal, read as zero
+])
+def test_one_datum_outside_the_ieee_domain_in_a_tile_of_everyday_values(driver, op, a_special, b_special):
+    """sfpu_mad_n takes a whole tile from the host's IEEE arithmetic unless its cheap domain test finds a
+    datum outside; here exactly one datum of 1024 is, in a different place per tile, and must get the rule."""
+    a = np.full(4 * 1024, 0x3FC00000, dtype=np.uint32)  # 1.5
+    b = np.full(4 * 1024, 0x40100000, dtype=np.uint32)  # 2.25
+    for tile, at in enumerate([0, 17, 511, 1023]):
+        a[tile * 1024 + at], b[tile * 1024 + at] = a_special, b_special
+    assert_same(*run(driver, op, a, b), a, b)
+
+
 @pytest.mark.parametrize("fp32_dest", [True, False])
 def test_sfpu_store_tile_equals_the_rule(driver, fp32_dest):
     a = edge_weighted(np.random.default_rng(7), 1 << 18)
@@ -132,6 +148,15 @@ def test_pack_tile_equals_the_rule(driver, op, fp32_dest):
     assert_same(*run(driver, op, a, flag=int(fp32_dest)), a)
 
 
+@pytest.mark.parametrize("flag", [0, 1, 3], ids=["sqrt", "rsqrt", "rsqrt_fast"])
+def test_sqrt_body_tile_equals_the_rule(driver, flag):
+    """Positive everyday values (what rsqrt_tile meets in a norm) as well as every edge and sign."""
+    rng = np.random.default_rng(19 + flag)
+    a = edge_weighted(rng, 1 << 18)
+    a[::3] &= np.uint32(0x7FFFFFFF)
+    assert_same(*run(driver, "sqrt_body", a, flag=flag), a)
+
+
 # --- hypothesis: shrinking counterexamples -------------------------------------------------------------------
 
 datum = st.one_of(st.sampled_from(EDGES), st.integers(0, 2 ** 32 - 1),
@@ -147,6 +172,13 @@ HYPOTHESIS = settings(max_examples=300, deadline=None, derandomize=True,
 def test_sfpu_mad_tiles_equal_the_rule_property(driver, pairs, op, variant):
     a, b = (np.array(x, dtype=np.uint32) for x in zip(*pairs))
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
+
+
+@HYPOTHESIS
+@given(data=st.lists(datum, min_size=1, max_size=200), flag=st.sampled_from([0, 1, 3]))
+def test_sqrt_body_property(driver, data, flag):
+    a = np.array(data, dtype=np.uint32)
+    assert_same(*run(driver, "sqrt_body", a, flag=flag), a)
 
 
 @HYPOTHESIS
