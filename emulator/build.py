@@ -73,17 +73,17 @@ def _hash_tree(*roots: Path) -> str:
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)
 
 
-def _hash_kernel_includes(source: Path) -> str:
-    """The kernel's own headers: every quoted include that resolves beside the file naming it or beside the
-    kernel (as the compiler's -I of the kernel's folder finds it), followed transitively (a shared kernel
-    library reached through "../../kernel_lib/x.h" included). Our API tree is covered by the emulator version,
-    and headers it names are not the kernel's. Remembered per process while no file of the closure (source
-    included) and none of their folders changes its size or modification time, so a warm launch stats a
-    few paths instead of resolving and reading every include."""
+def _hash_kernel_sources(source: Path) -> str:
+    """The kernel's source and its own headers: every quoted include that resolves beside the file naming it
+    or beside the kernel (as the compiler's -I of the kernel's folder finds it), followed transitively (a
+    shared kernel library reached through "../../kernel_lib/x.h" included). Our API tree is covered by the
+    emulator version, and headers it names are not the kernel's. Remembered per process while no file of the
+    closure (source included) and none of their folders changes its size or modification time, so a warm
+    launch stats a few paths instead of reading the source and resolving and reading every include."""
     known = _INCLUDE_HASHES.get(source)
     if known is not None and all(_stamp(f) == stamp for f, stamp in known[0]):
         return known[1]
-    h = hashlib.sha256()
+    h = hashlib.sha256(source.read_bytes())
     seen: set[Path] = set()
     pending = [source]
     while pending:
@@ -105,7 +105,7 @@ def _hash_kernel_includes(source: Path) -> str:
     return digest
 
 
-# source -> ([(file, stamp) of the source and every header it reaches], the headers' hash)
+# source -> ([(file, stamp) of the source and every header it reaches], the hash of the source and headers)
 _INCLUDE_HASHES: dict[Path, tuple[list[tuple[Path, tuple[int, int, int]]], str]] = {}
 
 
@@ -207,8 +207,7 @@ def kernel_job(cache_dir: Path, source: Path, kind: str, name: str, compile_time
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
     key = hashlib.sha256()
-    local_headers = _hash_kernel_includes(source)
-    for part in (emulator_version(), source.read_text(), local_headers, kind, repr(sorted(all_defines.items())),
+    for part in (emulator_version(), _hash_kernel_sources(source), kind, repr(sorted(all_defines.items())),
                  repr([str(d) for d in include_dirs])):
         key.update(part.encode())
         key.update(b"\0")
