@@ -78,7 +78,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
     layout = _l1_layout(program, device)
     builds = _compile_kernels(program, io_tensors, device.cache_dir, tuple(include_dirs))
     runner = build.runner_path(device.cache_dir)
-    with tempfile.TemporaryDirectory(prefix="emulator-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="emulator-run-", dir=settings.memory_dir()) as tmp:
         plan_path = Path(tmp) / "plan.json"
         report_path = Path(tmp) / "report.json"
         kept = Path(events).resolve() if events is not None else None
