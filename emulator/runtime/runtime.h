@@ -115,10 +115,22 @@ extern std::atomic<uint64_t> g_progress;
 // plan.cpp: reads the plan (emulator/contract/plan.schema.json); throws std::runtime_error naming the
 // offending key or value.
 void load_plan(const std::string& path);
+// Between the runs of a serving runner: closes every kernel object the plan opened and forgets the plan's
+// kernels, args and per-run device settings (mappings of DRAM and L1 stay). False when a kernel object
+// stayed loaded (dlclose may keep one, e.g. for a STB_GNU_UNIQUE symbol): its globals would not be
+// fresh, so the runner must not serve another run.
+bool unload_plan();
 Core* add_core(uint32_t x, uint32_t y);
 
 // l1.cpp
-void map_l1(Core& core, size_t index);
+// The Core of index `index` (its L1 at that index's fixed address), mapped for this plan: the same
+// Core and mapping as the last run's at that index while the mapping stays the same (private, or the
+// same slice of the same L1 file), else mapped anew. Throws std::runtime_error when it cannot map.
+Core* core_slot(size_t index);
+// Between the runs of a serving runner: every core of the run reads as in a new process again (private
+// L1 and every written-map zero where touched, CB states cleared), stays mapped but inaccessible until a
+// plan uses its index again; g_device.cores empties.
+void release_cores();
 // Maps in, before any worker starts, the memory a run will write: every core's CB region of L1 and of its
 // written-map, and the DRAM buffers. Only a speed-up (one fault-free pass instead of a page fault per
 // first touch, each of which costs other workers a TLB shootdown once they run); contents are unchanged.
@@ -143,6 +155,8 @@ void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size);
 // compute.cpp
 void start_compute(KernelThread& t);
 void finish_compute(KernelThread& t);
+// Frees the compute state start_compute made (between the runs of a serving runner).
+void end_compute(KernelThread& t);
 
 // report.cpp: the runner's report (emulator/contract/report.schema.json), written atomically.
 constexpr int kReportVersion = 1;
