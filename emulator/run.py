@@ -326,7 +326,7 @@ def _launch(device: EmulatedDevice, runner: Path, plan: Path, report_path: Path,
         try:
             proc = subprocess.run([str(runner), str(plan)], capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as e:
-            raise EmulatorError(f"the emulator runner did not finish within {timeout:.0f} s and was killed") from e
+            raise EmulatorError(f"the emulator runner did not finish within {timeout:g} s and was killed") from e
         returncode, stderr = proc.returncode, proc.stderr
     validate = settings.validate_contract()
     report = decode_report(report_path.read_text(), validate) if report_path.exists() else None

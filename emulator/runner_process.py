@@ -139,7 +139,7 @@ class RunnerProcess:
             line = p.read_line(timeout)
         except TimeoutError:
             self._drop(kill=True)
-            raise EmulatorError(f"the emulator runner did not finish within {timeout:.0f} s and was killed") from None
+            raise EmulatorError(f"the emulator runner did not finish within {timeout:g} s and was killed") from None
         if line == OK:
             return Outcome(None, "")
         stderr = p.log_from(offset)

@@ -1,0 +1,238 @@
+"""The persistent runner (emulator/runner_process.py, runtime/runner.cpp --serve): one live process per
+device runs every plan of that device, and each run behaves exactly as in a new process: kernel
+globals fresh, L1 fresh, faults reported as before and followed by a new process; closing the device
+ends the process and reaps it."""
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pytest
+
+import emulator
+from emulator import build
+from fault_programs import FAULTS, expect, fault_program, run
+from harness import run_tile_op
+
+run_module = importlib.import_module("emulator.run")
+from program import TILE_BYTES, TILE_HW, AccessorArgs, BufferAddress, CircularBuffer, CoreRange, Kernel, Program, TensorSlot
+
+PERSIST = Path(__file__).parent / "kernels" / "persist"
+CORE = [CoreRange((0, 0), (0, 0))]
+TILE = TILE_BYTES["bfloat16"]
+
+
+@pytest.fixture
+def device() -> Iterator[emulator.EmulatedDevice]:
+    """A device of its own: these tests follow one device's runner process from its first run."""
+    d = emulator.EmulatedDevice()
+    yield d
+    d.close()
+
+
+@pytest.fixture(autouse=True)
+def persistent(monkeypatch) -> None:
+    monkeypatch.delenv("EMULATOR_PERSISTENT_RUNNER", raising=False)
+
+
+def gone(pid: int) -> bool:
+    """True once `pid` is neither running nor a zombie (exited and reaped)."""
+    return not Path(f"/proc/{pid}").exists()
+
+
+def dead(pid: int) -> bool:
+    """True once `pid` has exited (a zombie not yet reaped counts as exited)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def counter_program(n: int = 2) -> Program:
+    """persist/reader.cpp -> CB 0 -> the fault tests' writer: the output's first datums are what the
+    reader saw (its counters and the stale scratch word), the rest the input."""
+    cbs = [CircularBuffer(0, "bfloat16", TILE, 2, CORE)]
+    kernels = [Kernel("reader", "reader", str(PERSIST / "reader.cpp"), CORE, [AccessorArgs("in")],
+                      {(0, 0): [n, BufferAddress("in"), TILE]}),
+               Kernel("writer", "writer", str(FAULTS / "writer.cpp"), CORE, [0, AccessorArgs("out")],
+                      {(0, 0): [n, BufferAddress("out"), TILE]})]
+    tensors = [TensorSlot("in", [n, TILE_HW], "bfloat16", "input"), TensorSlot("out", [n, TILE_HW], "bfloat16", "output")]
+    return Program("persist", cbs, kernels, tensors)
+
+
+def seen_by_reader(device: emulator.EmulatedDevice) -> list[int]:
+    """[global, thread_local, static counters, stale scratch word] of one run of counter_program."""
+    out = run(device, counter_program()).outputs[0].read()
+    first = [int(v) for v in out[0, :5]]
+    return first[:3] + [first[3] | first[4] << 16]
+
+
+def test_one_process_serves_every_run_of_a_device(device):
+    assert device.runner.pid is None  # started lazily, at the first run
+    run(device, fault_program())
+    pid = device.runner.pid
+    assert pid is not None and not dead(pid)
+    run(device, fault_program(n=3))
+    assert device.runner.pid == pid
+
+
+def test_kernel_globals_and_l1_are_fresh_in_every_run(device):
+    """Run 2 on the same process sees counters of 1 and a zero scratch word, as a new process does,
+    though run 1 incremented them and stored a marker there."""
+    first = seen_by_reader(device)
+    pid = device.runner.pid
+    second = seen_by_reader(device)
+    assert device.runner.pid == pid
+    assert first == second == [1, 1, 1, 0]
+
+
+def test_a_kernel_object_that_stays_loaded_ends_its_runner(device):
+    """A kernel with an STB_GNU_UNIQUE symbol stays loaded after dlclose: its statics would not be fresh,
+    so the runner answers its run and ends; the next run gets a new process and a fresh counter."""
+    program = counter_program()
+    program.kernels[0].defines["UNIQUE_STATIC"] = "1"
+    pids, counters = [], []
+    for _ in range(2):
+        out = run(device, program).outputs[0].read()
+        counters.append(int(out[0, 5]))
+        pids.append(device.runner.pid)
+    assert counters == [1, 1]
+    assert pids == [None, None]  # each run's runner ended after answering
+
+
+def test_the_fresh_process_path_sees_the_same(device, monkeypatch):
+    monkeypatch.setenv("EMULATOR_PERSISTENT_RUNNER", "0")
+    assert seen_by_reader(device) == seen_by_reader(device) == [1, 1, 1, 0]
+    assert device.runner.pid is None
+
+
+def test_a_page_written_in_run_one_is_uninitialised_in_run_two(device):
+    """Run 1 fills CB 0's pages; run 2 pushes a page of CB 0 (same L1 address) that nothing wrote in
+    run 2: on a new process that is an uninitialised read, so it must be on the live one too."""
+    run(device, fault_program(n=2, with_compute=False))
+    pid = device.runner.pid
+    expect(device, fault_program("FAULT_UNWRITTEN_PAGE", n=1), emulator.UninitialisedReadError)
+    assert pid is not None and dead(pid)  # the fault ended the process that served run 1
+
+
+def _two_ops(device: emulator.EmulatedDevice, a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    return [run_tile_op(device, {"OP_BINARY_INIT": "mul_init", "OP_BINARY": "mul_tiles"}, [a, b], "bfloat16",
+                        "bfloat16"),
+            run_tile_op(device, {"OP_COPY": "1"}, [a], "float32", "bfloat16", fp32_dest=False)]
+
+
+def test_two_programs_back_to_back_match_two_fresh_devices(device):
+    rng = np.random.default_rng(15)
+    a = rng.normal(0, 3, (3, 32, 32)).astype(np.float32)
+    b = rng.normal(1, 2, (3, 32, 32)).astype(np.float32)
+    shared = _two_ops(device, a, b)
+    pids = {device.runner.pid}
+    fresh = []
+    for i in range(2):
+        d = emulator.EmulatedDevice()
+        try:
+            fresh.append(_two_ops(d, a, b)[i])
+        finally:
+            d.close()
+    assert len(pids) == 1 and None not in pids
+    for got, want in zip(shared, fresh):
+        assert got.view(np.uint32).tolist() == want.view(np.uint32).tolist()
+
+
+def test_a_crash_in_run_one_does_not_break_run_two(device):
+    expect(device, fault_program("FAULT_NULL_DEREF"), emulator.KernelCrashError, "signal 11", "kernel 'reader'")
+    out = run(device, fault_program()).outputs[0].read()
+    assert (out == 0x3F80).all()  # the fault pipeline copies its input of 1.0
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+
+
+def test_a_bad_plan_keeps_its_error_and_the_next_run_works(device, monkeypatch):
+    original = run_module._plan
+
+    def unknown_key(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        plan = original(*args, **kwargs)
+        plan["device"]["surprise"] = 1
+        return plan
+
+    monkeypatch.setenv("EMULATOR_VALIDATE_CONTRACT", "0")
+    monkeypatch.setattr(run_module, "_plan", unknown_key)
+    expect(device, fault_program(), emulator.PlanError, "surprise")
+    monkeypatch.setattr(run_module, "_plan", original)
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+
+
+def test_close_ends_and_reaps_the_runner(device):
+    run(device, fault_program())
+    pid = device.runner.pid
+    device.close()
+    assert gone(pid)
+    assert device.runner.pid is None
+
+
+def test_an_unclosed_device_ends_its_runner_when_collected():
+    d = emulator.EmulatedDevice()
+    run(d, fault_program())
+    pid = d.runner.pid
+    del d
+    gc.collect()
+    assert gone(pid)
+
+
+def test_a_killed_runner_is_restarted_transparently(device):
+    run(device, fault_program())
+    pid = device.runner.pid
+    os.kill(pid, 9)
+    deadline = time.monotonic() + 10
+    while not dead(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+    assert device.runner.pid not in (None, pid)
+    assert gone(pid)
+
+
+def test_a_runner_killed_during_a_run_is_a_crash_without_report(device):
+    """A kernel that SIGKILLs its own process: no report, as before -> KernelCrashError; then a new one."""
+    seen_by_reader(device)
+    program = counter_program()
+    program.kernels[0].defines["SELF_KILL"] = "1"
+    expect(device, program, emulator.KernelCrashError, "died from signal 9 before reporting")
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+
+
+def test_a_new_runner_executable_replaces_the_live_runner(device, tmp_path, monkeypatch):
+    run(device, fault_program())
+    pid = device.runner.pid
+    copy = tmp_path / "runner-copy"
+    shutil.copy2(build.runner_path(device.cache_dir), copy)
+    monkeypatch.setattr(build, "runner_path", lambda cache_dir: copy)
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+    assert device.runner.pid not in (None, pid)
+    assert gone(pid)
+
+
+def test_a_runner_that_does_not_answer_in_time_is_killed(device, monkeypatch):
+    """The subprocess timeout path: no answer within the timeout -> killed, a clear error; next run works."""
+    original = run_module._launch
+
+    def short_timeout(dev, runner, plan, report, hang):
+        return dev.runner.request(runner, plan, 0.5)
+
+    monkeypatch.setattr(run_module, "_launch", short_timeout)
+    with pytest.raises(emulator.EmulatorError, match="did not finish within 0.5 s and was killed"):
+        run(device, fault_program("FAULT_SPIN"), hang_timeout=30)
+    assert device.runner.pid is None
+    monkeypatch.setattr(run_module, "_launch", original)
+    assert seen_by_reader(device) == [1, 1, 1, 0]
+
+
+def test_a_closed_device_refuses_runs(device):
+    run(device, fault_program())
+    device.close()
+    with pytest.raises(emulator.DeviceClosedError):
+        run(device, fault_program())
