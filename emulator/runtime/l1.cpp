@@ -66,28 +66,6 @@ void populate(uint8_t* p, size_t size) {
 
 }  // namespace
 
-void populate_used_memory() {
-    for (Core* core : g_device.cores) {
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (const CircularBuffer& cb : core->cbs) {
-            if (cb.config.configured) {
-                const uint32_t offset = cb.config.l1_addr - static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1));
-                lo = std::min(lo, offset);
-                hi = std::max(hi, offset + cb.config.page_size * cb.config.num_pages);
-            }
-        }
-        if (lo < hi) {
-            populate(core->l1 + lo, hi - lo);
-            populate(core->written + lo, hi - lo);
-        }
-    }
-    for (const DramBuffer& b : g_device.buffers) {
-        for (uint32_t bank = 0; bank < g_device.num_banks; ++bank) {
-            populate(g_device.dram + bank * g_device.bank_size + b.addr, b.size);
-        }
-    }
-}
-
 namespace {
 
 // What is mapped at core index i's fixed L1 address, kept between the runs of a serving runner: the
@@ -98,8 +76,14 @@ struct L1Slot {
     std::string file;
     off_t offset = 0;
     uint32_t size = 0;
+    uint32_t populated_lo = 0, populated_hi = 0;  // L1 offsets populate_used_memory mapped in (stay mapped)
+    bool accessible = true;  // false while no plan uses this index (hide_unused_cores)
 };
 std::vector<L1Slot> g_slots;
+// DRAM buffers (address, bytes per bank) populate_used_memory mapped in, in the DRAM mapping at
+// g_populated_dram: a serving runner's later runs skip them (nothing unmaps the pages of a mapping).
+std::vector<std::pair<uint32_t, uint32_t>> g_populated_buffers;
+const uint8_t* g_populated_dram = nullptr;
 
 // Maps L1 of `size` bytes at `want`: a slice of `file` from `offset`, or private anonymous memory.
 // `replace`: over an existing mapping of this slot (MAP_FIXED); else never over anything (NOREPLACE).
@@ -124,6 +108,41 @@ uint8_t* map_l1_at(uintptr_t want, uint32_t size, const std::string& file, off_t
 
 }  // namespace
 
+void populate_used_memory() {
+    for (size_t i = 0; i < g_device.cores.size(); ++i) {
+        Core* core = g_device.cores[i];
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (const CircularBuffer& cb : core->cbs) {
+            if (cb.config.configured) {
+                const uint32_t offset = cb.config.l1_addr - static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1));
+                lo = std::min(lo, offset);
+                hi = std::max(hi, offset + cb.config.page_size * cb.config.num_pages);
+            }
+        }
+        L1Slot& slot = g_slots[i];
+        if (lo < hi && !(slot.populated_lo <= lo && hi <= slot.populated_hi)) {
+            populate(core->l1 + lo, hi - lo);
+            populate(core->written + lo, hi - lo);
+            slot.populated_lo = lo;
+            slot.populated_hi = hi;
+        }
+    }
+    if (g_populated_dram != g_device.dram) {
+        g_populated_buffers.clear();
+        g_populated_dram = g_device.dram;
+    }
+    for (const DramBuffer& b : g_device.buffers) {
+        const std::pair<uint32_t, uint32_t> key{b.addr, b.size};
+        if (std::find(g_populated_buffers.begin(), g_populated_buffers.end(), key) != g_populated_buffers.end()) {
+            continue;
+        }
+        for (uint32_t bank = 0; bank < g_device.num_banks; ++bank) {
+            populate(g_device.dram + bank * g_device.bank_size + b.addr, b.size);
+        }
+        g_populated_buffers.push_back(key);
+    }
+}
+
 Core* core_slot(size_t index) {
     const uintptr_t want = kL1MapBase + index * kL1MapStride;
     if (g_device.l1_size > kL1MapStride) {
@@ -141,7 +160,10 @@ Core* core_slot(size_t index) {
     L1Slot& slot = g_slots[index];
     const uint32_t size = g_device.l1_size;
     if (slot.core && slot.size == size && slot.file == file && slot.offset == offset) {
-        mprotect(slot.core->l1, size, PROT_READ | PROT_WRITE);  // release_cores left it inaccessible
+        if (!slot.accessible) {
+            mprotect(slot.core->l1, size, PROT_READ | PROT_WRITE);
+            slot.accessible = true;
+        }
         return slot.core;
     }
     const bool replace = slot.core && slot.size == size;
@@ -163,7 +185,7 @@ Core* core_slot(size_t index) {
     }
     slot.core->l1 = l1;
     slot.core->written = written;
-    slot = {slot.core, file, offset, size};
+    slot = {slot.core, file, offset, size, 0, 0, true};
     return slot.core;
 }
 
@@ -175,13 +197,22 @@ void release_cores() {
             zero_touched_pages(core->l1, slot.size);  // the L1 file's bytes are the host's, as in a new process
         }
         zero_touched_pages(core->written, slot.size);
-        mprotect(core->l1, slot.size, PROT_NONE);  // unmapped in a new process until a plan uses the core
         for (CircularBuffer& cb : core->cbs) {
             cb = CircularBuffer{};
         }
         core->x = core->y = 0;
     }
     g_device.cores.clear();
+}
+
+void hide_unused_cores() {
+    for (size_t i = g_device.cores.size(); i < g_slots.size(); ++i) {
+        L1Slot& slot = g_slots[i];
+        if (slot.core && slot.accessible) {
+            mprotect(slot.core->l1, slot.size, PROT_NONE);
+            slot.accessible = false;
+        }
+    }
 }
 
 uint8_t* written_bytes(const void* p) {

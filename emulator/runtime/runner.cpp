@@ -471,6 +471,7 @@ int run_plan(const std::string& path) {
         std::fprintf(stderr, "emulator runner: %s\n", e.what());
         return 4;
     }
+    hide_unused_cores();
     populate_used_memory();
     g_device.start_time = now_seconds();
     g_live = static_cast<int>(g_threads.size());

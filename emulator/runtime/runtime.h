@@ -128,12 +128,16 @@ Core* add_core(uint32_t x, uint32_t y);
 // same slice of the same L1 file), else mapped anew. Throws std::runtime_error when it cannot map.
 Core* core_slot(size_t index);
 // Between the runs of a serving runner: every core of the run reads as in a new process again (private
-// L1 and every written-map zero where touched, CB states cleared), stays mapped but inaccessible until a
-// plan uses its index again; g_device.cores empties.
+// L1 and every written-map zero where touched, CB states cleared) and stays mapped; g_device.cores empties.
 void release_cores();
+// After load_plan: the L1 of every core index an earlier run used and this plan does not is made
+// inaccessible (as unmapped in a new process: an access is a SIGSEGV), keeping its pages; core_slot
+// opens it again. Indices the plan uses are never toggled, so their pages keep their write access.
+void hide_unused_cores();
 // Maps in, before any worker starts, the memory a run will write: every core's CB region of L1 and of its
 // written-map, and the DRAM buffers. Only a speed-up (one fault-free pass instead of a page fault per
 // first touch, each of which costs other workers a TLB shootdown once they run); contents are unchanged.
+// A serving runner skips what an earlier run mapped in: those pages stay mapped.
 void populate_used_memory();
 // The core whose L1 holds p, and p's offset in it; nullptr when p is not in any core's L1.
 Core* core_of(const void* p, uint32_t& offset);
@@ -165,7 +169,7 @@ std::string json_escape(const char* s);
 std::string ok_report();
 std::string fault_report(const char* category, const std::string& message);
 void write_report(const std::string& body);
-// Allocation-free, for the crash handler: write to report_tmp_path, fsync, rename over report_path.
+// Allocation-free, for the crash handler: write to report_tmp_path, rename over report_path.
 void write_report_raw(const char* data, size_t size);
 // runner.cpp: writes a fault report for the calling thread and ends the process.
 [[noreturn]] void report_fault_and_exit(const char* category, const std::string& message);

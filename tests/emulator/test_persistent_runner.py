@@ -54,14 +54,16 @@ def dead(pid: int) -> bool:
         return True
 
 
-def counter_program(n: int = 2) -> Program:
-    """persist/reader.cpp -> CB 0 -> the fault tests' writer: the output's first datums are what the
-    reader saw (its counters and the stale scratch word), the rest the input."""
-    cbs = [CircularBuffer(0, "bfloat16", TILE, 2, CORE)]
-    kernels = [Kernel("reader", "reader", str(PERSIST / "reader.cpp"), CORE, [AccessorArgs("in")],
-                      {(0, 0): [n, BufferAddress("in"), TILE]}),
-               Kernel("writer", "writer", str(FAULTS / "writer.cpp"), CORE, [0, AccessorArgs("out")],
-                      {(0, 0): [n, BufferAddress("out"), TILE]})]
+def counter_program(n: int = 2, cores: int = 1) -> Program:
+    """persist/reader.cpp -> CB 0 -> the fault tests' writer, on `cores` cores in a row (each copies the
+    same pages): the output's first datums are what the reader saw (its counters and the stale scratch
+    word), the rest the input."""
+    grid = [CoreRange((0, 0), (cores - 1, 0))]
+    cbs = [CircularBuffer(0, "bfloat16", TILE, 2, grid)]
+    kernels = [Kernel("reader", "reader", str(PERSIST / "reader.cpp"), grid, [AccessorArgs("in")],
+                      {(x, 0): [n, BufferAddress("in"), TILE] for x in range(cores)}),
+               Kernel("writer", "writer", str(FAULTS / "writer.cpp"), grid, [0, AccessorArgs("out")],
+                      {(x, 0): [n, BufferAddress("out"), TILE] for x in range(cores)})]
     tensors = [TensorSlot("in", [n, TILE_HW], "bfloat16", "input"), TensorSlot("out", [n, TILE_HW], "bfloat16", "output")]
     return Program("persist", cbs, kernels, tensors)
 
@@ -119,6 +121,16 @@ def test_a_page_written_in_run_one_is_uninitialised_in_run_two(device):
     pid = device.runner.pid
     expect(device, fault_program("FAULT_UNWRITTEN_PAGE", n=1), emulator.UninitialisedReadError)
     assert pid is not None and dead(pid)  # the fault ended the process that served run 1
+
+
+def test_l1_of_a_core_the_run_does_not_use_is_not_mapped(device):
+    """Run 1 uses two cores; run 2 one core, whose reader stores into the second core index's L1: in a
+    new process nothing is mapped there (SIGSEGV), so the live runner must fault the same way."""
+    run(device, counter_program(cores=2))
+    program = counter_program()
+    program.kernels[0].defines["POKE_NEXT_CORE"] = "1"
+    expect(device, program, emulator.KernelCrashError, "SIGSEGV", "kernel 'reader'")
+    assert seen_by_reader(device) == [1, 1, 1, 0]
 
 
 def _two_ops(device: emulator.EmulatedDevice, a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:

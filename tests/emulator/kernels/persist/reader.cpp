@@ -29,6 +29,9 @@ void kernel_main() {
     const auto in = TensorAccessor(in_args, get_arg_val<uint32_t>(1), page);
 #if defined(SELF_KILL)
     kill(getpid(), SIGKILL);  // the runner dies without a report
+#elif defined(POKE_NEXT_CORE)
+    // The next core index's L1 (l1.cpp maps core i at a 2 MiB stride): not mapped when no core has it.
+    *reinterpret_cast<volatile uint32_t*>(get_write_ptr(0) + (2u << 20)) = 1;
 #endif
     static uint32_t s_launches = 0;
     const uint32_t global = ++g_launches, local = ++t_launches, stat = ++s_launches;
