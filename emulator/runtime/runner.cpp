@@ -543,12 +543,16 @@ int serve() {
             terminate_process(code);
         }
         const bool fresh = unload_run();
+        if (fresh) {
+            // Before answering, not after: work left for after the answer would run while the caller
+            // times something else (the benchmark interleaves warm torch calls with the runs).
+            clear_run();
+        }
         std::fflush(nullptr);
         const char* answer = fresh ? "ok\n" : "ok exit\n";
         if (::write(answers, answer, std::strlen(answer)) < 0 || !fresh) {
             terminate_process(0);
         }
-        clear_run();  // after answering: Python reads the outputs meanwhile
     }
     return 0;
 }
