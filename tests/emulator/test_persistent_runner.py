@@ -7,7 +7,9 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -248,3 +250,47 @@ def test_a_closed_device_refuses_runs(device):
     device.close()
     with pytest.raises(emulator.DeviceClosedError):
         run(device, fault_program())
+
+
+# Every writable global of the runner (nm: .data / .bss, thread-locals included), each with how a served
+# run starts from what a new process has: reset (by unload_run / clear_run / unload_plan /
+# release_cores), set by every plan, a pool or mapping kept on purpose, fault-only, or a constant table.
+RUNTIME_GLOBALS = {
+    "emu::g_device": "unload_plan (per-plan fields), release_cores (cores); mappings kept",
+    "emu::g_threads": "unload_run",
+    "emu::t_self": "thread-local of a per-run worker thread",
+    "emu::g_progress": "clear_run",
+    "emu::events::g_on": "unload_plan",
+    "emu::(anonymous namespace)::g_blocked": "clear_run",
+    "emu::(anonymous namespace)::g_live": "clear_run",
+    "emu::(anonymous namespace)::g_all_done": "clear_run",
+    "emu::(anonymous namespace)::g_dog_mutex": "unlocked after every run",
+    "emu::(anonymous namespace)::g_dog_wake": "stateless between runs",
+    "emu::(anonymous namespace)::g_reporting": "set only by a fault, which ends the process",
+    "emu::(anonymous namespace)::g_crash_buf": "written only by the crash handler, which ends the process",
+    "emu::(anonymous namespace)::t_worker": "thread-local of a per-run worker thread",
+    "emu::(anonymous namespace)::t_starting": "thread-local, set before every first switch",
+    "emu::(anonymous namespace)::g_signal_stacks": "pool of signal stacks per worker index",
+    "emu::(anonymous namespace)::g_free_stacks": "pool of zeroed fiber stacks",
+    "emu::(anonymous namespace)::g_numerics": "set by every plan (device.numerics is required)",
+    "emu::(anonymous namespace)::g_common_args": "unload_plan",
+    "emu::(anonymous namespace)::g_compute_configs": "unload_plan",
+    "emu::(anonymous namespace)::g_kernel_objects": "unload_plan",
+    "emu::(anonymous namespace)::g_dram_path": "the DRAM mapping, kept while the plan names the same file",
+    "emu::(anonymous namespace)::g_dram_bytes": "the DRAM mapping, kept while the plan names the same file",
+    "emu::(anonymous namespace)::g_slots": "L1 mappings per core index, zeroed by release_cores",
+    "emu::(anonymous namespace)::g_populated_buffers": "what stays mapped in (populate_used_memory)",
+    "emu::(anonymous namespace)::g_populated_dram": "what stays mapped in (populate_used_memory)",
+}
+
+
+def test_every_runtime_global_is_known_to_the_reset(emu):
+    """A new global in emulator/runtime must say how a served run starts fresh: add it above once its
+    reset is in place (runner.cpp unload_run / clear_run, plan.cpp unload_plan, l1.cpp release_cores)."""
+    runner = build.runner_path(emu.cache_dir)
+    listing = subprocess.run(["nm", "-C", str(runner)], capture_output=True, text=True, check=True).stdout
+    found = {parts[2] for parts in (line.split(" ", 2) for line in listing.splitlines())
+             if len(parts) == 3 and parts[1] in "bBdD" and parts[2].startswith("emu::")}
+    # functions' `static const char* names[]` tables of call names: written by nobody
+    constant_tables = {name for name in found if re.search(r"\)::(names|calls|inits|bcast|binary)$", name)}
+    assert found - constant_tables == set(RUNTIME_GLOBALS), "runtime globals changed; see RUNTIME_GLOBALS"
