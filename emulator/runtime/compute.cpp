@@ -188,10 +188,10 @@ void configure_unpacker(Reg reg, uint32_t cb) {
 // (a host staging buffer) or every byte of it is written; datums `need` leaves out are never used.
 DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
     DatumMask m;
-    const uint8_t* w = written_bytes(page);
-    if (!w || !std::memchr(w, 0, kDatums * bytes)) {
+    if (all_written(page, kDatums * bytes)) {
         return m;
     }
+    const uint8_t* w = written_bytes(page);
     for (uint32_t i = 0; i < kDatums; ++i) {
         bool all = true;
         for (uint32_t b = 0; b < bytes; ++b) {
@@ -399,10 +399,9 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     EMU_EVENT(tile_call("copy_tile", cb, 1, 1, unpacks_to_dest(cb)));
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
-    float v[kDatums];
-    read_for_copy(cb, itile, "copy_tile", v, cs().dst_undefined[idst]);
-    dst_store_tile(v, dest_fp32());
-    std::memcpy(cs().dst[idst], v, sizeof v);
+    float* d = cs().dst[idst];
+    read_for_copy(cb, itile, "copy_tile", d, cs().dst_undefined[idst]);
+    dst_store_tile(d, dest_fp32());
 }
 
 void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -437,7 +436,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     }
     const bool exact = unpacks_to_dest(icb);
     const uint8_t* written = written_bytes(rows);
-    const bool all_written = !written || !std::memchr(written, 0, uint64_t(32) * row_datums * bytes);
+    const bool rows_written = all_written(rows, 32 * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
         // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];
@@ -448,7 +447,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
             }
         }
         DatumMask undefined;
-        if (!all_written) {
+        if (!rows_written) {
             for (uint32_t r = 0; r < 32; ++r) {
                 for (uint32_t c = 0; c < 32; ++c) {
                     const uint32_t at = (r * row_datums + t * 32 + c) * bytes;
@@ -988,6 +987,16 @@ float bf16_stoch_rnd_nearest(float v, bool fp32) { return fp32 ? v : sfpu_round_
 
 float negated(float v) { return float_of(bits_of(v) ^ 0x80000000u); }
 
+// to[i] = negated(from[i]) for a whole tile, in integer words (no float casts, so it vectorises).
+void negate_tile(const float* from, float* to) {
+    for (uint32_t i = 0; i < kDatums; ++i) {
+        uint32_t u;
+        std::memcpy(&u, from + i, sizeof u);
+        u ^= 0x80000000u;
+        std::memcpy(to + i, &u, sizeof u);
+    }
+}
+
 // One SFPU unary operation on a DST datum as the 0.81.1 LLK computes it (ttsim-exact SFPMAD arithmetic),
 // for the operations that are more than one SFPMAD; square and the scalar binops are sfpu_unary_one_mad's.
 float sfpu_unary_modelled(Sfpu op, float v, bool approx, bool fp32) {
@@ -1043,9 +1052,7 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
         case Sfpu::RsubScalar: {
             float scalar[kDatums];
             std::fill(scalar, scalar + kDatums, s);
-            for (uint32_t i = 0; i < kDatums; ++i) {
-                k[i] = negated(d[i]);
-            }
+            negate_tile(d, k);
             sfpu_add_n(scalar, k, d, kDatums);
             break;
         }
@@ -1060,22 +1067,20 @@ bool sfpu_unary_one_mad(Sfpu op, float* d, float s, bool fp32) {
     return true;
 }
 
-// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand),
-// or IEEE fp32 under `exact`. `b` is scratch: a modelled subtraction negates it in place.
-void sfpu_binary_tile(BinOp bin, const float* a, float* b, float* out, bool exact) {
+// SFPU binary arithmetic on whole tiles: SFPMAD (sfpu_add_n / sfpu_mul_n; sub adds the negated operand,
+// which `scratch` receives), or IEEE fp32 under `exact`.
+void sfpu_binary_tile(BinOp bin, const float* a, const float* b, float* out, bool exact, float* scratch) {
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             out[i] = bin == BinOp::Mul ? a[i] * b[i] : bin == BinOp::Sub ? a[i] - b[i] : a[i] + b[i];
         }
         return;
     }
-    if (bin == BinOp::Sub) {
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = negated(b[i]);
-        }
-    }
     if (bin == BinOp::Mul) {
         sfpu_mul_n(a, b, out, kDatums);
+    } else if (bin == BinOp::Sub) {
+        negate_tile(b, scratch);
+        sfpu_add_n(a, scratch, out, kDatums);
     } else {
         sfpu_add_n(a, b, out, kDatums);
     }
@@ -1112,7 +1117,13 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
         }
         return;
     }
-    if (!sfpu_unary_one_mad(op, d, s, fp32)) {
+    const bool precise_sqrt = !approx && (op == Sfpu::Rsqrt || op == Sfpu::RsqrtFast || op == Sfpu::Sqrt);
+    if (precise_sqrt) {
+        sfpu_sqrt_body_n(d, d, kDatums, op != Sfpu::Sqrt, op == Sfpu::RsqrtFast);
+        for (uint32_t i = 0; i < kDatums; ++i) {
+            d[i] = bf16_stoch_rnd_nearest(d[i], fp32);
+        }
+    } else if (!sfpu_unary_one_mad(op, d, s, fp32)) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             d[i] = sfpu_unary_modelled(op, d[i], approx, fp32);
         }
@@ -1149,8 +1160,9 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         } else {
             sfpu_bcast_col_column(s.dst[idst1], column);
         }
-        for (uint32_t i = 0; i < kDatums; ++i) {
-            b[i] = column[row_of(i)];
+        // Each face row is 16 consecutive datums of one tile row (tile.h): a broadcast per face row.
+        for (uint32_t i = 0; i < kDatums; i += 16) {
+            std::fill(b + i, b + i + 16, column[row_of(i)]);
         }
         if (b_undefined.any()) {
             bool column_undefined[32];
@@ -1164,12 +1176,15 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
                 out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
             }
         }
-    } else {
-        std::memcpy(b, s.dst[idst1], sizeof b);
+    }
+    const float* operand = b;
+    if (op != Sfpu::BcastCol) {
+        operand = s.dst[idst1];
         out_undefined |= b_undefined;
     }
     float* out = s.dst[odst];
-    sfpu_binary_tile(bin, s.dst[idst0], b, out, exact);
+    float scratch[kDatums];
+    sfpu_binary_tile(bin, s.dst[idst0], operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {

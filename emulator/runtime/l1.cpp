@@ -29,6 +29,9 @@ constexpr uintptr_t kL1MapStride = uintptr_t(1) << kL1MapStrideShift;
 // datums that differ from it (mark_stored_datums), and the packer stores undefined datums as it
 // (store_undefined), so those stay unwritten through the push.
 constexpr uint8_t kFreshL1Byte = 0xA5;
+// The grain of Core::full_blocks.
+constexpr uint32_t kBlockShift = 8;
+constexpr uint32_t kBlockBytes = 1u << kBlockShift;
 
 }  // namespace
 
@@ -185,6 +188,7 @@ Core* core_slot(size_t index) {
     }
     slot.core->l1 = l1;
     slot.core->written = written;
+    slot.core->full_blocks.assign((size + kBlockBytes * 64 - 1) / (kBlockBytes * 64), 0);
     slot = {slot.core, file, offset, size, 0, 0, true};
     return slot.core;
 }
@@ -197,6 +201,7 @@ void release_cores() {
             zero_touched_pages(core->l1, slot.size);  // the L1 file's bytes are the host's, as in a new process
         }
         zero_touched_pages(core->written, slot.size);
+        std::fill(core->full_blocks.begin(), core->full_blocks.end(), 0);  // the summary of the written-map
         for (CircularBuffer& cb : core->cbs) {
             cb = CircularBuffer{};
         }
@@ -215,6 +220,80 @@ void hide_unused_cores() {
     }
 }
 
+namespace {
+
+bool block_full(const Core& core, uint32_t block) { return (core.full_blocks[block >> 6] >> (block & 63)) & 1u; }
+
+void set_block(Core& core, uint32_t block, bool full) {
+    const uint64_t bit = uint64_t(1) << (block & 63);
+    core.full_blocks[block >> 6] = full ? core.full_blocks[block >> 6] | bit : core.full_blocks[block >> 6] & ~bit;
+}
+
+// The blocks [first, last] that [offset, offset + size) overlaps (size > 0).
+struct Blocks {
+    uint32_t first, last;
+};
+Blocks blocks_of(uint32_t offset, uint32_t size) { return {offset >> kBlockShift, (offset + size - 1) >> kBlockShift}; }
+
+// Re-reads the written-map of every block [offset, offset + size) overlaps: after a change that may leave
+// holes (a copy of another map, recognised stores).
+void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
+    if (size == 0) {
+        return;
+    }
+    const Blocks b = blocks_of(offset, size);
+    for (uint32_t k = b.first; k <= b.last; ++k) {
+        const uint32_t begin = k << kBlockShift;
+        const uint32_t len = std::min(kBlockBytes, g_device.l1_size - begin);
+        set_block(core, k, !std::memchr(core.written + begin, 0, len));
+    }
+}
+
+// After [offset, offset + size) became written: blocks it covers are full; the two edge blocks are re-read.
+void fill_blocks(Core& core, uint32_t offset, uint32_t size) {
+    if (size == 0) {
+        return;
+    }
+    const Blocks b = blocks_of(offset, size);
+    refresh_blocks(core, b.first << kBlockShift, 1);
+    for (uint32_t k = b.first + 1; k < b.last; ++k) {
+        set_block(core, k, true);
+    }
+    refresh_blocks(core, b.last << kBlockShift, 1);
+}
+
+void clear_blocks(Core& core, uint32_t offset, uint32_t size) {
+    if (size == 0) {
+        return;
+    }
+    const Blocks b = blocks_of(offset, size);
+    for (uint32_t k = b.first; k <= b.last; ++k) {
+        set_block(core, k, false);
+    }
+}
+
+}  // namespace
+
+bool all_written(const void* p, uint32_t size) {
+    uint32_t offset = 0;
+    const Core* core = core_of(p, offset);
+    if (!core || size == 0) {
+        return true;
+    }
+    const Blocks b = blocks_of(offset, size);
+    for (uint32_t k = b.first; k <= b.last; ++k) {
+        if (block_full(*core, k)) {
+            continue;
+        }
+        const uint32_t begin = std::max(offset, k << kBlockShift);
+        const uint32_t end = std::min(offset + size, (k + 1) << kBlockShift);
+        if (std::memchr(core->written + begin, 0, end - begin)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 uint8_t* written_bytes(const void* p) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
@@ -224,7 +303,7 @@ uint8_t* written_bytes(const void* p) {
 void prepare_fresh_l1(uint8_t* p, uint32_t size) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
-    if (!core) {
+    if (!core || all_written(p, size)) {
         return;
     }
     // Written bytes (a NOC transfer that landed first) keep their data; branch-free, so it vectorises.
@@ -238,38 +317,40 @@ void mark_l1_written(const void* p, uint32_t size) {
     uint32_t offset = 0;
     if (Core* core = core_of(p, offset)) {
         std::memset(core->written + offset, 1, size);
+        fill_blocks(*core, offset, size);
     }
 }
 
 void store_undefined(uint8_t* p, uint32_t size) {
-    if (uint8_t* w = written_bytes(p)) {
+    uint32_t offset = 0;
+    if (Core* core = core_of(p, offset)) {
         std::memset(p, kFreshL1Byte, size);
-        std::memset(w, 0, size);
+        std::memset(core->written + offset, 0, size);
+        clear_blocks(*core, offset, size);
     }
 }
 
 void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size) {
-    uint8_t* to = written_bytes(dst);
-    if (!to) {
+    uint32_t offset = 0;
+    Core* core = core_of(dst, offset);
+    if (!core) {
         return;
     }
-    if (const uint8_t* from = written_bytes(src)) {
-        std::memmove(to, from, size);
-    } else {
-        std::memset(to, 1, size);
+    if (all_written(src, size)) {
+        mark_l1_written(dst, size);
+        return;
     }
+    std::memmove(core->written + offset, written_bytes(src), size);
+    refresh_blocks(*core, offset, size);
 }
 
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
-    if (!core) {
-        return;
-    }
-    uint8_t* w = core->written + offset;
-    if (!std::memchr(w, 0, size)) {
+    if (!core || all_written(p, size)) {
         return;  // all written already (a NOC transfer landed, or the packer wrote the page)
     }
+    uint8_t* w = core->written + offset;
     // Branch-free per datum so the loop vectorises: a datum any byte of which differs from fresh L1 was
     // stored by the kernel, and all its bytes count as written.
     for (uint32_t i = 0; i + datum_bytes <= size; i += datum_bytes) {
@@ -281,6 +362,7 @@ void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes) {
             w[i + b] |= stored;
         }
     }
+    refresh_blocks(*core, offset, size);
 }
 
 }  // namespace emu

@@ -325,10 +325,23 @@ void unpack_tile_datums(const uint8_t* page, bool fp32_format, bool to_dest, Src
         }
         return;
     }
-    for (uint32_t i = 0; i < n; ++i) {
-        uint32_t u;
-        std::memcpy(&u, page + 4 * i, 4);
-        out[i] = __builtin_bit_cast(float, unpack_fp32_datum(u, to_dest, reg));
+    // One loop per mode, so each vectorises (unpack_fp32_datum with the mode fixed).
+    const auto each = [&](auto mode) {
+        for (uint32_t i = 0; i < n; ++i) {
+            uint32_t u;
+            std::memcpy(&u, page + 4 * i, 4);
+            out[i] = __builtin_bit_cast(float, unpack_fp32_datum(u, mode.to_dest, mode.reg));
+        }
+    };
+    struct ToDest { bool to_dest = true; SrcFormat reg = SrcFormat::Tf32; };
+    struct Tf32 { bool to_dest = false; SrcFormat reg = SrcFormat::Tf32; };
+    struct Bf16 { bool to_dest = false; SrcFormat reg = SrcFormat::Bf16; };
+    if (to_dest) {
+        each(ToDest{});
+    } else if (reg == SrcFormat::Tf32) {
+        each(Tf32{});
+    } else {
+        each(Bf16{});
     }
 }
 

@@ -201,7 +201,9 @@ size_t host_cores() {
 }
 
 // Emulated cores are dealt round-robin to min(host cores, emulated cores) workers, each a new thread per
-// run (so kernels' thread_local variables start fresh in every run, as in a new process).
+// run (so kernels' thread_local variables start fresh in every run, as in a new process). A worker visits
+// its kernels core by core (a core's reader, compute and writer in a row), so the pages one kernel of a
+// core produces are still in the host's caches when the next one consumes them.
 std::vector<Worker> make_workers() {
     const size_t host = host_cores();
     std::vector<Worker> workers(std::max<size_t>(1, std::min(host, g_device.cores.size())));
@@ -211,13 +213,19 @@ std::vector<Worker> make_workers() {
     for (size_t i = 0; i < workers.size(); ++i) {
         workers[i].signal_stack = &g_signal_stacks[i];
     }
+    std::vector<std::pair<size_t, KernelThread*>> by_core;
     for (auto& t : g_threads) {
         const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
                                   g_device.cores.begin();
-        workers[core_index % workers.size()].kernels.push_back(t.get());
+        by_core.push_back({core_index, t.get()});
+    }
+    std::stable_sort(by_core.begin(), by_core.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [core_index, t] : by_core) {
+        workers[core_index % workers.size()].kernels.push_back(t);
         t->call.fmt = "kernel_main";  // what a kernel not yet started reports
         t->call.formatter = &detail::format_record<>;
-        make_fiber(t->fiber, kKernelStackBytes, run_kernel, t.get());
+        make_fiber(t->fiber, kKernelStackBytes, run_kernel, t);
     }
     return workers;
 }

@@ -37,6 +37,9 @@ struct Core {
     uint32_t x = 0, y = 0;
     uint8_t* l1 = nullptr;       // host address == kernel-visible address
     uint8_t* written = nullptr;  // one byte per L1 byte: nonzero once something wrote it (l1.cpp)
+    // One bit per 256-byte block of L1: set only while every byte of the block is written (l1.cpp keeps it
+    // with the written-map), so asking whether a whole tile is written reads a few bits, not the map.
+    std::vector<uint64_t> full_blocks;
     CircularBuffer cbs[kNumCircularBuffers];
     std::mutex mutex;  // guards every CB of this core; never held across a fiber switch
 };
@@ -148,7 +151,10 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size);
 // Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
 // The written-map bytes of p's L1 (one per L1 byte, nonzero once written); nullptr when p is not L1.
+// Read-only for callers: every change goes through the functions here, which keep Core::full_blocks.
 uint8_t* written_bytes(const void* p);
+// Whether every byte of [p, p + size) is written (true when p is not L1: host memory, DRAM).
+bool all_written(const void* p, uint32_t size);
 // The packer stores an undefined datum: [p, p + size) receives the fresh-L1 byte and stays unwritten, so
 // the undefinedness travels with the data (mark_stored_datums at the push keeps it so).
 void store_undefined(uint8_t* p, uint32_t size);

@@ -2,6 +2,8 @@
 #include "sfpu_math.h"
 
 #include <cstdint>
+#include <algorithm>
+#include <cstring>
 
 #include "tile.h"
 
@@ -264,31 +266,34 @@ struct MulKnown {
     }
 };
 
-constexpr uint32_t kChunk = 64;
+constexpr uint32_t kBlock = 1024;  // one tile
 
-// The shared shape of sfpu_add_n / sfpu_mul_n: per chunk of datums, the known results (vectorised); the
-// rule itself for any datum whose result is not known that way.
-template <typename Known, typename Rule>
-void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rule) {
-    for (uint32_t begin = 0; begin < n; begin += kChunk) {
-        const uint32_t len = n - begin < kChunk ? n - begin : kChunk;
-        uint32_t r[kChunk], known[kChunk];
+// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass computes every result the IEEE
+// domain knows (vectorised) and whether any is unknown; only then a second pass runs the rule itself for
+// those datums. Results go to a local block first, as `out` may alias `a` or `b`.
+template <typename Known>
+void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* __restrict x = a + begin;
+        const float* __restrict y = b + begin;
+        alignas(64) uint32_t r[kBlock];
         uint32_t unknown = 0;
         for (uint32_t i = 0; i < len; ++i) {
-            r[i] = Known::result(__builtin_bit_cast(uint32_t, a[begin + i]), __builtin_bit_cast(uint32_t, b[begin + i]),
-                                 known[i]);
-            unknown |= known[i] ^ 1u;
+            uint32_t known;
+            r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+            unknown |= known ^ 1u;
         }
         if (unknown) {
             for (uint32_t i = 0; i < len; ++i) {
-                if (!known[i]) {
-                    r[i] = __builtin_bit_cast(uint32_t, rule(a[begin + i], b[begin + i]));
+                uint32_t known;
+                Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+                if (!known) {
+                    r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
                 }
             }
         }
-        for (uint32_t i = 0; i < len; ++i) {
-            out[begin + i] = __builtin_bit_cast(float, r[i]);
-        }
+        std::memcpy(out + begin, r, len * sizeof(float));
     }
 }
 
@@ -297,6 +302,55 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, Rule rul
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<AddKnown>(a, b, out, n, sfpu_add); }
 
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<MulKnown>(a, b, out, n, sfpu_mul); }
+
+void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, bool fast) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* xs = x + begin;
+        alignas(64) float y[kBlock], neg_y[kBlock], xy[kBlock], c[kBlock], t[kBlock], k[kBlock], r[kBlock];
+        for (uint32_t i = 0; i < len; ++i) {
+            y[i] = __builtin_bit_cast(float, 0x5F1110A0u - (__builtin_bit_cast(uint32_t, xs[i]) >> 1));
+            neg_y[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, y[i]) ^ 0x80000000u);
+        }
+        sfpu_mul_n(xs, y, xy, len);                // xy = x * y
+        sfpu_mul_n(neg_y, xy, c, len);             // c = -y * xy
+        std::fill(k, k + len, 2.2533049f);
+        sfpu_add_n(k, c, t, len);                  // 2.2533049 + c
+        for (uint32_t i = 0; i < len; ++i) {
+            t[i] = sfpu_mad(c[i], t[i], 2.2825186f);
+        }
+        sfpu_mul_n(y, t, y, len);                  // y = y * (c * (2.2533049 + c) + 2.2825186)
+        sfpu_mul_n(xs, y, xy, len);                // xy = x * y
+        for (uint32_t i = 0; i < len; ++i) {
+            t[i] = sfpu_mad(negate(y[i]), xy[i], 1.0f);  // 1 - y * xy
+        }
+        if (!reciprocal) {
+            std::fill(k, k + len, 0.5f);
+            sfpu_mul_n(k, xy, c, len);             // 0.5 * xy
+        }
+        for (uint32_t i = 0; i < len; ++i) {
+            const uint32_t xb = bits_of(xs[i]);
+            const bool finite_nonzero = (kInfBits - xb) != 0 && !magnitude_is_zero(xs[i]);
+            float v = y[i];
+            if (reciprocal) {
+                v = finite_nonzero ? sfpu_mad(t[i], halve_exponent(y[i]), y[i]) : float_of(kInfBits - xb);
+            } else if (static_cast<int32_t>(xb) < static_cast<int32_t>(kInfBits)) {
+                v = sfpu_mad(t[i], c[i], xy[i]);
+            }
+            if (!fast) {
+                if (reciprocal) {
+                    v = finite_nonzero && (xb >> 31) ? float_of(0x7FC00000u) : v;
+                } else if (magnitude_is_zero(xs[i])) {
+                    v = xs[i];
+                } else if (xb >> 31) {
+                    v = float_of(0x7FC00000u);
+                }
+            }
+            r[i] = v;
+        }
+        std::memcpy(out + begin, r, len * sizeof(float));
+    }
+}
 
 void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
     const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : 0xFFFF0000u;

@@ -47,6 +47,10 @@ float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n);
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n);
 
+// out[i] = sfpu_sqrt_body(x[i], false, reciprocal, fast) for i < n (the precise algorithm): its multiplies
+// and adds through sfpu_mul_n / sfpu_add_n, its three fused steps through sfpu_mad per datum.
+void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, bool fast);
+
 // v[i] = sfpu_store(v[i], fp32_dest) for i < n.
 void sfpu_store_n(float* v, uint32_t n, bool fp32_dest);
 

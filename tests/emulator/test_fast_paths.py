@@ -20,7 +20,7 @@ from tests.emulator.harness import FACE_INDEX
 DRIVER = Path(__file__).parent / "fast_paths" / "driver.cpp"
 VARIANTS = {"pessimistic": 0, "isa": 1, "ttsim": 2, "exact": 3}
 OPS = {"add": 0, "mul": 1, "store": 2, "bcast_col": 3, "unpack_bf16": 4, "unpack_fp32": 5, "pack_bf16": 6,
-       "pack_fp32": 7}
+       "pack_fp32": 7, "sqrt_body": 8}
 EDGES = [0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x00800000, 0x80800000, 0x00FFFFFF, 0x01000000,
          0x01800000, 0x3F800000, 0xBF800000, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x7FC00000,
          0xFFFFFFFF, 0x7F800001, 0x1F800000, 0x5F800000, 0x3F7FFFFF, 0x3F800001]
@@ -132,6 +132,15 @@ def test_pack_tile_equals_the_rule(driver, op, fp32_dest):
     assert_same(*run(driver, op, a, flag=int(fp32_dest)), a)
 
 
+@pytest.mark.parametrize("flag", [0, 1, 3], ids=["sqrt", "rsqrt", "rsqrt_fast"])
+def test_sqrt_body_tile_equals_the_rule(driver, flag):
+    """Positive everyday values (what rsqrt_tile meets in a norm) as well as every edge and sign."""
+    rng = np.random.default_rng(19 + flag)
+    a = edge_weighted(rng, 1 << 18)
+    a[::3] &= np.uint32(0x7FFFFFFF)
+    assert_same(*run(driver, "sqrt_body", a, flag=flag), a)
+
+
 # --- hypothesis: shrinking counterexamples -------------------------------------------------------------------
 
 datum = st.one_of(st.sampled_from(EDGES), st.integers(0, 2 ** 32 - 1),
@@ -147,6 +156,13 @@ HYPOTHESIS = settings(max_examples=300, deadline=None, derandomize=True,
 def test_sfpu_mad_tiles_equal_the_rule_property(driver, pairs, op, variant):
     a, b = (np.array(x, dtype=np.uint32) for x in zip(*pairs))
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
+
+
+@HYPOTHESIS
+@given(data=st.lists(datum, min_size=1, max_size=200), flag=st.sampled_from([0, 1, 3]))
+def test_sqrt_body_property(driver, data, flag):
+    a = np.array(data, dtype=np.uint32)
+    assert_same(*run(driver, "sqrt_body", a, flag=flag), a)
 
 
 @HYPOTHESIS

@@ -79,6 +79,13 @@ def test_an_unwritten_datum_reaching_dram_names_the_datum_and_the_address(dev):
     assert "DRAM bank 0 at 0x" in message
 
 
+def test_a_noc_write_that_starts_inside_a_page_leaves_the_bytes_before_it_unwritten(dev):
+    """The written-map's per-block summary (l1.cpp) must not count a block a transfer only partly covers.
+    One tile, so no later write into a neighbouring page re-reads the shared block before the unpack."""
+    message = undefined_at_writer(dev, small_integers(1), "COPY_P", "TAIL_BY_NOC")
+    assert "byte 0 of the 2048-byte write, datum (0,0) of the tile in page 0 of CB 16" in message
+
+
 def test_a_column_broadcast_never_reads_the_undefined_columns(dev):
     """mul_tiles_bcast_cols reads column 0 of its second operand only: the unwritten columns 1..31 of a
     column-0-only tile reach no output datum, so the run succeeds with the right products."""

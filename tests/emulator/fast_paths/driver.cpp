@@ -4,7 +4,8 @@
 //
 // stdin: u32 op, u32 numerics code, u32 flag, u32 n, then n u32 datums of operand a and n of operand b.
 // stdout: n u32 results of the per-datum rule, then n of the fast path (bcast_col: 32 each per tile).
-// flag: store and pack, 1 for an fp32 DST; unpack, bit 0 to_dest and bit 1 a TF32 (else bf16) register.
+// flag: store and pack, 1 for an fp32 DST; unpack, bit 0 to_dest and bit 1 a TF32 (else bf16) register;
+// sqrt_body, bit 0 reciprocal and bit 1 fast (the precise algorithm, approx off).
 // Unpack and pack take whole tiles (n a multiple of 1024); unpack_bf16 reads the low half of each datum.
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +18,7 @@
 
 namespace {
 
-enum Op : uint32_t { Add, Mul, Store, BcastCol, UnpackBf16, UnpackFp32, PackBf16, PackFp32 };
+enum Op : uint32_t { Add, Mul, Store, BcastCol, UnpackBf16, UnpackFp32, PackBf16, PackFp32, SqrtBody };
 
 float as_float(uint32_t u) { return __builtin_bit_cast(float, u); }
 uint32_t as_bits(float f) { return __builtin_bit_cast(uint32_t, f); }
@@ -58,6 +59,16 @@ int main() {
             out = fa;
             emu::sfpu_store_n(out.data(), n, flag != 0);
         }
+        for (float f : out) {
+            fast.push_back(as_bits(f));
+        }
+    } else if (op == SqrtBody) {
+        const bool reciprocal = flag & 1, skip_guards = flag & 2;
+        std::vector<float> out(n);
+        for (uint32_t i = 0; i < n; ++i) {
+            reference.push_back(as_bits(emu::sfpu_sqrt_body(fa[i], false, reciprocal, skip_guards)));
+        }
+        emu::sfpu_sqrt_body_n(fa.data(), out.data(), n, reciprocal, skip_guards);
         for (float f : out) {
             fast.push_back(as_bits(f));
         }

@@ -2,6 +2,8 @@
 // bf16 tile stored by pointer, of which some datums are never written:
 //   COL0_ONLY   only column 0 (0.5), as ttnn's generate_bcast_col_scalar writes its epsilon tile;
 //   SKIP_ONE    every datum (1.0) but (skip_row, skip_col).
+//   TAIL_BY_NOC tile t of tensor a but its first 32 bytes (row 0, columns 0..15), by one NOC read that
+//               starts inside the page.
 // The partial tile goes to CB 1, or with VIA_L1_COPY is stored into CB 1's reserved page (never pushed) and
 // copied by a NOC read from this core's own L1 into CB 2. With SCALER, a 1.0 reduce scaler first into CB 8.
 #include <stdint.h>
@@ -49,7 +51,12 @@ void kernel_main() {
         noc_async_read_barrier();
         cb_push_back(0, 1);
         cb_reserve_back(1, 1);
+#ifdef TAIL_BY_NOC
+        noc_async_read(a.get_noc_addr(t) + 32, get_write_ptr(1) + 32, tile_bytes - 32);
+        noc_async_read_barrier();
+#else
         store_partial_tile(get_write_ptr(1), skip_row, skip_col);
+#endif
 #ifdef VIA_L1_COPY
         cb_reserve_back(2, 1);
         noc_async_read(get_noc_addr(get_write_ptr(1)), get_write_ptr(2), tile_bytes);
