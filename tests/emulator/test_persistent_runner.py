@@ -125,6 +125,15 @@ def test_a_page_written_in_run_one_is_uninitialised_in_run_two(device):
     assert pid is not None and dead(pid)  # the fault ended the process that served run 1
 
 
+def test_l1_blocks_written_in_run_one_are_unwritten_in_run_two(device):
+    """Run 1 fills CB 0's first page; run 2 sends a whole written-map block of it (no edge of a partly
+    written block to look at) to DRAM without writing it: undefined data, as on a new process."""
+    seen_by_reader(device)
+    program = counter_program()
+    program.kernels[0].defines["SEND_UNWRITTEN"] = "1"
+    expect(device, program, emulator.UninitialisedReadError, "noc_async_write sends undefined data to DRAM")
+
+
 def test_l1_of_a_core_the_run_does_not_use_is_not_mapped(device):
     """Run 1 uses two cores; run 2 one core, whose reader stores into the second core index's L1: in a
     new process nothing is mapped there (SIGSEGV), so the live runner must fault the same way."""

@@ -29,6 +29,12 @@ void kernel_main() {
     const auto in = TensorAccessor(in_args, get_arg_val<uint32_t>(1), page);
 #if defined(SELF_KILL)
     kill(getpid(), SIGKILL);  // the runner dies without a report
+#elif defined(SEND_UNWRITTEN)
+    // Sends one whole 256-byte block of a CB page nothing wrote in this run to DRAM: undefined data.
+    cb_reserve_back(0, 1);
+    const uint32_t block = (get_write_ptr(0) + 511) & ~255u;
+    noc_async_write(block, in.get_noc_addr(0), 256);
+    noc_async_write_barrier();
 #elif defined(POKE_NEXT_CORE)
     // The next core index's L1 (l1.cpp maps core i at a 2 MiB stride): not mapped when no core has it.
     *reinterpret_cast<volatile uint32_t*>(get_write_ptr(0) + (2u << 20)) = 1;
