@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import emulator
-from emulator import build
+from emulator import build, settings
 from fault_programs import FAULTS, expect, fault_program, run
 from harness import run_tile_op
 
@@ -40,7 +40,7 @@ def device() -> Iterator[emulator.EmulatedDevice]:
 
 @pytest.fixture(autouse=True)
 def persistent(monkeypatch) -> None:
-    monkeypatch.delenv("EMULATOR_PERSISTENT_RUNNER", raising=False)
+    monkeypatch.delenv(settings.PERSISTENT_RUNNER_ENV, raising=False)
 
 
 def gone(pid: int) -> bool:
@@ -111,9 +111,22 @@ def test_a_kernel_object_that_stays_loaded_ends_its_runner(device):
 
 
 def test_the_fresh_process_path_sees_the_same(device, monkeypatch):
-    monkeypatch.setenv("EMULATOR_PERSISTENT_RUNNER", "0")
+    monkeypatch.setenv(settings.PERSISTENT_RUNNER_ENV, "0")
     assert seen_by_reader(device) == seen_by_reader(device) == [1, 1, 1, 0]
     assert device.runner.pid is None
+
+
+@pytest.mark.parametrize("raw,expected", [(None, True), ("", True), ("1", True), ("on", True), ("0", False),
+                                          ("OFF", False), ("no", False)])
+def test_persistent_runner_setting_reads_the_usual_spellings(raw, expected):
+    environ = {} if raw is None else {settings.PERSISTENT_RUNNER_ENV: raw}
+    assert settings.parse_switch(environ, settings.PERSISTENT_RUNNER_ENV, True) is expected
+
+
+def test_bad_persistent_runner_setting_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv(settings.PERSISTENT_RUNNER_ENV, "sometimes")
+    with pytest.raises(ValueError, match="EMULATOR_PERSISTENT_RUNNER='sometimes': expected 1/true/yes/on"):
+        settings.persistent_runner()
 
 
 def test_a_page_written_in_run_one_is_uninitialised_in_run_two(device):
