@@ -8,8 +8,8 @@ process with its report written; the next run starts a new one.
 
 Protocol: Python writes a plan path and a newline on the runner's stdin; the runner answers `ok` on its
 stdout once the report is written, or `ok exit` when it must not be reused (a kernel object stayed
-loaded) and ends. End of stdin ends it. Its stderr (and kernel code's stdout) goes to a log file, of
-which each run reads the part it wrote.
+loaded) and ends. End of stdin ends it. Its stderr (and kernel code's stdout) goes to a log file,
+emptied before each run, which a run that fails reads.
 """
 from __future__ import annotations
 
@@ -50,15 +50,12 @@ class _Process:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def log_from(self, offset: int) -> str:
-        self.log.flush()
-        self.log.seek(offset)
+    def log_text(self) -> str:
+        """What the runner wrote to its stderr since the log was last emptied (_send)."""
+        self.log.seek(0)
         text = self.log.read().decode(errors="replace")
         self.log.seek(0, os.SEEK_END)
         return text
-
-    def log_size(self) -> int:
-        return os.fstat(self.log.fileno()).st_size
 
     def read_line(self, timeout: float) -> bytes | None:
         """The runner's next answer line; None at end of file (the runner ended). TimeoutError after
@@ -124,17 +121,7 @@ class RunnerProcess:
             return self._request(runner, plan, timeout)
 
     def _request(self, runner: Path, plan: Path, timeout: float) -> Outcome:
-        p = self._ready(runner)
-        offset = p.log_size()
-        try:
-            p.proc.stdin.write(f"{plan}\n".encode())  # type: ignore[union-attr]
-            p.proc.stdin.flush()  # type: ignore[union-attr]
-        except BrokenPipeError:  # it ended between the liveness check and the write: start a new one
-            self._drop()
-            p = self._ready(runner)
-            offset = p.log_size()
-            p.proc.stdin.write(f"{plan}\n".encode())  # type: ignore[union-attr]
-            p.proc.stdin.flush()  # type: ignore[union-attr]
+        p = self._send(runner, plan)
         try:
             line = p.read_line(timeout)
         except TimeoutError:
@@ -142,7 +129,7 @@ class RunnerProcess:
             raise EmulatorError(f"the emulator runner did not finish within {timeout:g} s and was killed") from None
         if line == OK:
             return Outcome(None, "")
-        stderr = p.log_from(offset)
+        stderr = p.log_text()
         if line == OK_EXIT:
             self._drop()
             return Outcome(None, stderr)
@@ -150,6 +137,21 @@ class RunnerProcess:
         if line is None:
             return Outcome(p.proc.returncode, stderr)
         return Outcome(1, f"unexpected answer from the emulator runner: {line[:200]!r}\n{stderr}")
+
+    def _send(self, runner: Path, plan: Path) -> _Process:
+        """Hands `plan` to a live runner; one that ended between the liveness check and the write is
+        replaced once. The log starts empty for each run: it holds only this run's output."""
+        for _ in range(2):
+            p = self._ready(runner)
+            p.log.truncate(0)  # shares its offset with the runner's stderr: both write from 0 again
+            p.log.seek(0)
+            try:
+                p.proc.stdin.write(f"{plan}\n".encode())  # type: ignore[union-attr]
+                p.proc.stdin.flush()  # type: ignore[union-attr]
+                return p
+            except BrokenPipeError:
+                self._drop()
+        raise EmulatorError(f"the emulator runner {runner} ended before it could be given a plan, twice")
 
     def _ready(self, runner: Path) -> _Process:
         p = self._process

@@ -203,6 +203,25 @@ def test_a_bad_plan_keeps_its_error_and_the_next_run_works(device, monkeypatch):
     assert seen_by_reader(device) == [1, 1, 1, 0]
 
 
+def test_kernel_output_never_answers_and_a_failed_run_shows_only_its_own_log(device, monkeypatch):
+    program = counter_program()
+    program.kernels[0].defines["PRINT"] = "1"
+    run(device, program)  # the line the kernel prints on stdout is not taken for the runner's answer
+    pid = device.runner.pid
+    original = run_module._plan
+
+    def unknown_key(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        plan = original(*args, **kwargs)
+        plan["surprise"] = 1
+        return plan
+
+    monkeypatch.setenv("EMULATOR_VALIDATE_CONTRACT", "0")
+    monkeypatch.setattr(run_module, "_plan", unknown_key)
+    error = expect(device, fault_program(), emulator.PlanError, "surprise")
+    assert pid is not None and dead(pid)
+    assert "bad plan" in error.report["stderr"] and "persist-reader-was-here" not in error.report["stderr"]
+
+
 def test_close_ends_and_reaps_the_runner(device):
     run(device, fault_program())
     pid = device.runner.pid

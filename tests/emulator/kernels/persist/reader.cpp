@@ -6,6 +6,7 @@
 // a counter whose symbol keeps the kernel object loaded.
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "api/dataflow/dataflow_api.h"
@@ -35,6 +36,9 @@ void kernel_main() {
     const uint32_t block = (get_write_ptr(0) + 511) & ~255u;
     noc_async_write(block, in.get_noc_addr(0), 256);
     noc_async_write_barrier();
+#elif defined(PRINT)
+    printf("persist-reader-was-here\n");  // kernel stdout: the runner's log, never its answers
+    fflush(stdout);
 #elif defined(POKE_NEXT_CORE)
     // The next core index's L1 (l1.cpp maps core i at a 2 MiB stride): not mapped when no core has it.
     *reinterpret_cast<volatile uint32_t*>(get_write_ptr(0) + (2u << 20)) = 1;
