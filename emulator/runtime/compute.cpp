@@ -39,7 +39,8 @@ struct ComputeState {
     Sfpu sfpu_configured = Sfpu::Square;
     bool sfpu_has_init = false;
     bool reduce_touched[16] = {};
-    float dst[16][1024] = {};
+    float dst[16][1024] = {};  // read through dst_tile / dst_tile_overwritten only
+    uint32_t dst_zero_pending = 0;  // bit i: DST tile i reads as zero (regs_acquire) and is not yet zeroed
     DatumMask dst_undefined[16];  // per DST tile: datums computed from L1 nothing wrote
 };
 
@@ -88,6 +89,23 @@ void require_started(const char* call) {
 uint32_t dst_capacity() {
     const ComputeConfig& c = compute_config();
     return (c.dst_full_sync_en ? 16u : 8u) / (c.fp32_dest_acc_en ? 2u : 1u);
+}
+
+// DST tile i. Hardware clears the DST section when the packer releases it (ZEROACC in the LLK's
+// dest-section-done), so after tile_regs_acquire every tile reads 0.0 until written; the zeroing happens
+// here, at a tile's first use, not for the whole section at each acquire.
+float* dst_tile(ComputeState& s, uint32_t i) {
+    if ((s.dst_zero_pending >> i) & 1u) {
+        std::memset(s.dst[i], 0, sizeof s.dst[i]);
+        s.dst_zero_pending &= ~(1u << i);
+    }
+    return s.dst[i];
+}
+
+// DST tile i for a write of every datum (its old contents, zero or not, are never read).
+float* dst_tile_overwritten(ComputeState& s, uint32_t i) {
+    s.dst_zero_pending &= ~(1u << i);
+    return s.dst[i];
 }
 
 void require_dst(uint32_t idst, const char* call) {
@@ -335,7 +353,7 @@ void regs_acquire() {
     if (s.dst_state != DstState::Free) {
         fault("compute_misuse", "tile_regs_acquire() while DST is still held (missing tile_regs_release)");
     }
-    std::memset(s.dst, 0, sizeof(s.dst[0]) * dst_capacity());
+    s.dst_zero_pending = (1u << dst_capacity()) - 1u;
     std::memset(s.reduce_touched, 0, sizeof s.reduce_touched);
     for (DatumMask& m : s.dst_undefined) {
         m = DatumMask{};
@@ -399,7 +417,7 @@ void copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     EMU_EVENT(tile_call("copy_tile", cb, 1, 1, unpacks_to_dest(cb)));
     require_mode(FpuMode::Copy, "copy_tile", "copy_init");
     require_dst(idst, "copy_tile");
-    float* d = cs().dst[idst];
+    float* d = dst_tile_overwritten(cs(), idst);
     read_for_copy(cb, itile, "copy_tile", d, cs().dst_undefined[idst]);
     dst_store_tile(d, dest_fp32());
 }
@@ -699,7 +717,7 @@ void reduce_tile(Pool pool, Dim dim, uint32_t icb, uint32_t icb_scaler, uint32_t
     DatumMask x_undefined, scaler_undefined;
     read_operand(icb_scaler, itile_scaler, Reg::SrcA, Needed::All, "reduce_tile (scaler)", scaler, scaler_undefined);
     read_operand(icb, itile, Reg::SrcB, Needed::All, "reduce_tile", x, x_undefined);
-    float* d = s.dst[idst];
+    float* d = dst_tile(s, idst);
     const bool is_max = pool == Pool::Max || pool == Pool::Min;
     const bool fp32 = dest_fp32();
     const uint32_t fidelity = compute_config().math_fidelity;
@@ -804,8 +822,9 @@ void binary_tiles(BinOp op, Bcast bcast, uint32_t icb0, uint32_t icb1, uint32_t 
         return bcast == Bcast::Col ? datum_index(row_of(i), 0) : bcast == Bcast::Row ? datum_index(0, col_of(i))
                : bcast == Bcast::Scalar ? 0 : i;
     };
+    float* d = dst_tile_overwritten(s, idst);
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[idst][i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
+        d[i] = dst_value(apply(op, a[i], b[b_index(i)], fidelity), Rounding::Nearest, fp32);
     }
     if (b_undefined.any()) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -848,8 +867,9 @@ void unary_bcast(Bcast bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
     };
     const bool fp32 = dest_fp32();
     DatumMask& undefined = s.dst_undefined[idst];
+    float* d = dst_tile_overwritten(s, idst);
     for (uint32_t i = 0; i < kDatums; ++i) {
-        s.dst[idst][i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
+        d[i] = dst_value(v[from(i)], Rounding::Truncate, fp32);
         undefined.set(i, src_undefined.test(from(i)));
     }
 }
@@ -889,7 +909,7 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     }
     const bool fp32 = dest_fp32();
     const uint32_t phases = fidelity_phases(compute_config().math_fidelity);
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     float a[16], b[16];
     for (uint32_t phase = 0; phase < phases; ++phase) {
         for (uint32_t h = 0; h < 2; ++h) {
@@ -929,7 +949,7 @@ void transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     DatumMask undefined;
     unpack_tile(cb_front_page(cb, itile, "transpose_tile"), fmt, fmt == DataFormat::Float32 && fp32, Needed::All, v,
                 undefined);
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     DatumMask& d_undefined = cs().dst_undefined[idst];
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -1110,7 +1130,7 @@ void sfpu_unary(Sfpu op, uint32_t idst, uint32_t param) {
     const bool approx = op == Sfpu::Recip && param != 0 ? param == 2 : compute_config().math_approx_mode;
     EMU_EVENT(sfpu_unary(op, approx));
     const bool exact = numerics() == Numerics::Exact;
-    float* d = cs().dst[idst];
+    float* d = dst_tile(cs(), idst);
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             d[i] = dst_value(sfpu_unary_exact(op, d[i], s, approx, fp32), Rounding::Truncate, fp32);
@@ -1153,12 +1173,13 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     float b[kDatums];
     if (op == Sfpu::BcastCol) {
         float column[32];
+        const float* column_tile = dst_tile(s, idst1);
         if (exact) {
             for (uint32_t r = 0; r < 32; ++r) {
-                column[r] = s.dst[idst1][datum_index(r, 0)];
+                column[r] = column_tile[datum_index(r, 0)];
             }
         } else {
-            sfpu_bcast_col_column(s.dst[idst1], column);
+            sfpu_bcast_col_column(column_tile, column);
         }
         // Each face row is 16 consecutive datums of one tile row (tile.h): a broadcast per face row.
         for (uint32_t i = 0; i < kDatums; i += 16) {
@@ -1179,12 +1200,13 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     }
     const float* operand = b;
     if (op != Sfpu::BcastCol) {
-        operand = s.dst[idst1];
+        operand = dst_tile(s, idst1);
         out_undefined |= b_undefined;
     }
-    float* out = s.dst[odst];
+    const float* in0 = dst_tile(s, idst0);
+    float* out = dst_tile_overwritten(s, odst);
     float scratch[kDatums];
-    sfpu_binary_tile(bin, s.dst[idst0], operand, out, exact, scratch);
+    sfpu_binary_tile(bin, in0, operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -1216,7 +1238,7 @@ void pack_tile(uint32_t idst, uint32_t ocb, bool out_of_order, uint32_t output_t
     check_tile_pages(ocb, "pack_tile");
     const uint32_t slot = out_of_order ? output_tile_index : cb_take_pack_slot(ocb);
     float v[kDatums];
-    std::memcpy(v, s.dst[idst], sizeof v);
+    std::memcpy(v, dst_tile(s, idst), sizeof v);
     DatumMask undefined = s.dst_undefined[idst];
     if (s.reduce_mask) {
         for (uint32_t i = 0; i < kDatums; ++i) {
@@ -1257,7 +1279,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     float totals[32];
     bool totals_undefined[32] = {};
     for (uint32_t t = 0; t < ct_dim; ++t) {
-        float* d = s.dst[idst + t];
+        float* d = dst_tile(s, idst + t);
         DatumMask& undefined = s.dst_undefined[idst + t];
         for (uint32_t r = 0; r < 32; ++r) {
             const bool row_undefined = undefined.row_any(r);
@@ -1284,7 +1306,7 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
     }
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 16; c += 2) {
-            s.dst[idst][datum_index(r, c)] = totals[r];
+            dst_tile(s, idst)[datum_index(r, c)] = totals[r];
             s.dst_undefined[idst].set(datum_index(r, c), totals_undefined[r]);
         }
     }

@@ -168,6 +168,25 @@ void idle(uint32_t rounds) {
     }
 }
 
+// Resumes each unfinished kernel of [begin, end) once; returns how many finished.
+size_t resume_each(Worker* w, size_t begin, size_t end) {
+    size_t finished = 0;
+    for (size_t i = begin; i < end; ++i) {
+        KernelThread* k = w->kernels[i];
+        if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
+            continue;
+        }
+        t_self = k;
+        switch_fiber(w->home, k->fiber);
+        t_self = nullptr;
+        finished += k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+    }
+    return finished;
+}
+
+// A round visits the worker's cores in turn (its kernels are sorted by core, make_workers) and stays with
+// a core while its kernels make progress, so a core's pages stay in the host caches from producer to
+// consumer; a core whose kernels all wait (on another core, or a deadlock) yields the worker to the next.
 void run_worker(Worker* w) {
     t_worker = w;
     use_alternate_signal_stack(*w->signal_stack);
@@ -175,14 +194,17 @@ void run_worker(Worker* w) {
     uint32_t idle_rounds = 0;
     while (live > 0) {
         const uint64_t steps = w->steps;
-        for (KernelThread* k : w->kernels) {
-            if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
-                continue;
+        for (size_t begin = 0; begin < w->kernels.size();) {
+            size_t end = begin + 1;
+            while (end < w->kernels.size() && w->kernels[end]->core == w->kernels[begin]->core) {
+                ++end;
             }
-            t_self = k;
-            switch_fiber(w->home, k->fiber);
-            t_self = nullptr;
-            live -= k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+            uint64_t before = 0;
+            do {
+                before = w->steps;
+                live -= resume_each(w, begin, end);
+            } while (w->steps != before && live > 0);
+            begin = end;
         }
         idle_rounds = w->steps == steps ? idle_rounds + 1 : 0;
         if (idle_rounds > 0) {

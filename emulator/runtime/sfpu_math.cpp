@@ -246,6 +246,11 @@ inline uint32_t ieee_result(uint32_t u) { return exponent(u) - 2u < 253u; }
 //        normals that cancels exactly gives +0, as IEEE round-to-nearest does;
 //   mul: such an operand gives +0.
 struct AddKnown {
+    static float host(float a, float b) { return a + b; }
+    // The IEEE domain alone (the common case, the cheapest test): both normal, the sum normal or +-0.
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
+        return normal(ua) & normal(ub) & (ieee_result(ur) | uint32_t(ur == 0));
+    }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) + __builtin_bit_cast(float, ub));
         const uint32_t za = exponent(ua) == 0, zb = exponent(ub) == 0, na = normal(ua), nb = normal(ub);
@@ -256,6 +261,8 @@ struct AddKnown {
 };
 
 struct MulKnown {
+    static float host(float a, float b) { return a * b; }
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) { return normal(ua) & normal(ub) & ieee_result(ur); }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) * __builtin_bit_cast(float, ub));
         const uint32_t ieee = normal(ua) & normal(ub) & ieee_result(ur);
@@ -268,9 +275,10 @@ struct MulKnown {
 
 constexpr uint32_t kBlock = 1024;  // one tile
 
-// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass computes every result the IEEE
-// domain knows (vectorised) and whether any is unknown; only then a second pass runs the rule itself for
-// those datums. Results go to a local block first, as `out` may alias `a` or `b`.
+// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass takes the host's IEEE result and
+// tests the IEEE domain (vectorised); only a block with a datum outside it takes a second pass, the known
+// zero cases (Known::result) and the rule itself for the rest. Results go to a local block first, as
+// `out` may alias `a` or `b`.
 template <typename Known>
 void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
     for (uint32_t begin = 0; begin < n; begin += kBlock) {
@@ -278,16 +286,15 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*
         const float* __restrict x = a + begin;
         const float* __restrict y = b + begin;
         alignas(64) uint32_t r[kBlock];
-        uint32_t unknown = 0;
+        uint32_t outside = 0;
         for (uint32_t i = 0; i < len; ++i) {
-            uint32_t known;
-            r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
-            unknown |= known ^ 1u;
+            r[i] = __builtin_bit_cast(uint32_t, Known::host(x[i], y[i]));
+            outside |= Known::ieee(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), r[i]) ^ 1u;
         }
-        if (unknown) {
+        if (outside) {
             for (uint32_t i = 0; i < len; ++i) {
                 uint32_t known;
-                Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
+                r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
                 if (!known) {
                     r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
                 }

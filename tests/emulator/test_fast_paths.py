@@ -104,6 +104,22 @@ def test_sfpu_mad_tiles_equal_the_rule_on_a_million_datums(driver, op, variant):
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
 
 
+@pytest.mark.parametrize("op, a_special, b_special", [
+    ("mul", 0x1C800000, 0x1C800000),   # 2^-70 * 2^-70: below the normal range, SFPMAD flushes it to +0
+    ("mul", 0x00C00000, 0x3F800000),   # a denormal operand, read as zero
+    ("add", 0x00C00000, 0x80800000),   # 1.5 * 2^-126 - 2^-126: a denormal sum
+    ("add", 0x03800000, 0x00400000),   # 2^-120 + a denormal, read as zero
+])
+def test_one_datum_outside_the_ieee_domain_in_a_tile_of_everyday_values(driver, op, a_special, b_special):
+    """sfpu_mad_n takes a whole tile from the host's IEEE arithmetic unless its cheap domain test finds a
+    datum outside; here exactly one datum of 1024 is, in a different place per tile, and must get the rule."""
+    a = np.full(4 * 1024, 0x3FC00000, dtype=np.uint32)  # 1.5
+    b = np.full(4 * 1024, 0x40100000, dtype=np.uint32)  # 2.25
+    for tile, at in enumerate([0, 17, 511, 1023]):
+        a[tile * 1024 + at], b[tile * 1024 + at] = a_special, b_special
+    assert_same(*run(driver, op, a, b), a, b)
+
+
 @pytest.mark.parametrize("fp32_dest", [True, False])
 def test_sfpu_store_tile_equals_the_rule(driver, fp32_dest):
     a = edge_weighted(np.random.default_rng(7), 1 << 18)
