@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -284,6 +285,13 @@ def test_a_runner_that_does_not_answer_in_time_is_killed(device, monkeypatch):
     assert device.runner.pid is None
     monkeypatch.setattr(run_module, "_launch", original)
     assert seen_by_reader(device) == [1, 1, 1, 0]
+
+
+def test_runs_from_two_threads_on_one_device_take_turns(device):
+    """The device's runner serves one run at a time (a lock): each thread gets its own, fresh run."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        seen = list(pool.map(lambda _: seen_by_reader(device), range(16)))
+    assert seen == [[1, 1, 1, 0]] * 16
 
 
 def test_a_closed_device_refuses_runs(device):
