@@ -29,8 +29,9 @@ CLOSE_GRACE_SECONDS = 5.0  # how long close() waits for a runner to end at end o
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one request ended: `returncode` None when the runner answered and lives on, else the exit
-    status of the runner that ended during the run (negative: killed by that signal); its stderr."""
+    """How one request ended: `returncode` None when the runner answered (the run ended well), else the
+    exit status of the runner that ended during the run (negative: killed by that signal); the stderr
+    it wrote during the run (empty after a plain `ok`)."""
 
     returncode: int | None
     stderr: str
@@ -42,9 +43,14 @@ class _Process:
     def __init__(self, runner: Path, log_dir: Path):
         self.runner = runner
         self.log_path = log_dir / f"runner-{os.getpid()}-{id(self):x}.log"
-        self.log = open(self.log_path, "w+b")  # noqa: SIM115 - closed by close()
-        self.proc = subprocess.Popen([str(runner), SERVE_FLAG], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log, close_fds=True)
+        self.log = open(self.log_path, "w+b")  # noqa: SIM115 - closed by end()
+        try:
+            self.proc = subprocess.Popen([str(runner), SERVE_FLAG], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self.log, close_fds=True)
+        except OSError:
+            self.log.close()
+            self.log_path.unlink(missing_ok=True)
+            raise
         self.pending = b""
 
     def alive(self) -> bool:
