@@ -118,10 +118,10 @@ def to_torch(t: Any) -> Any:
         import ttnn
 
         return ttnn.to_torch(t)
-    raw = t.read()
+    raw = t.read()  # a new array each call (never a view of device memory), so torch may own it
     if t.dtype == "bfloat16":
-        return torch.from_numpy(raw.view("int16").copy()).view(torch.bfloat16)
-    return torch.from_numpy(raw.copy())
+        return torch.from_numpy(raw.view("int16")).view(torch.bfloat16)
+    return torch.from_numpy(raw)
 
 
 def dtype_name(t: Any) -> str:

@@ -266,9 +266,14 @@ float dst_value(float v, Rounding r, bool fp32_dest) {
 // A datacopy into DST of a whole tile: dst_value(v, Truncate) per datum, branch-free (a 16-bit DST keeps
 // the top half of every datum).
 void dst_store_tile(float* v, bool fp32_dest) {
-    const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : kBf16Mask;
-    for (uint32_t i = 0; i < kDatums; ++i) {
-        v[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, v[i]) & keep);
+    if (fp32_dest) {
+        return;  // an fp32 DST keeps every bit
+    }
+    for (uint32_t i = 0; i < kDatums; ++i) {  // in integer words: no float casts for g++ to fold (float_of)
+        uint32_t u;
+        std::memcpy(&u, v + i, sizeof u);
+        u &= kBf16Mask;
+        std::memcpy(v + i, &u, sizeof u);
     }
 }
 

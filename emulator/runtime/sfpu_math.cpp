@@ -370,11 +370,10 @@ void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
 
 void sfpu_bcast_col_column(const float* tile, float* column) {
     for (uint32_t r = 0; r < 32; ++r) {
-        float row[8];
+        const float* row = tile + datum_index(r, 0);  // columns 0..7 are contiguous in a face row
         uint32_t special = 0;
-        for (uint32_t c = 0; c < 8; ++c) {
-            row[c] = tile[datum_index(r, c)];
-            special |= c > 0 && ((__builtin_bit_cast(uint32_t, row[c]) >> 23) & 255u) == 255u;
+        for (uint32_t c = 1; c < 8; ++c) {
+            special |= uint32_t(exponent(__builtin_bit_cast(uint32_t, row[c])) == 255u);
         }
         // That chain (x 1.0, then + 0.0 three times) returns a normal column-0 value unchanged.
         column[r] = special                    ? sfpu_bcast_col_value(row)
