@@ -18,6 +18,7 @@ import numpy as np
 
 from emulator import settings
 from emulator.errors import DeviceClosedError, TensorDeallocatedError
+from emulator.runner_process import RunnerProcess
 from program import ELEMENT_SIZE, div_up, round_up
 
 RAW_DTYPE = {"bfloat16": np.uint16, "float32": np.float32}
@@ -31,6 +32,12 @@ DRAM_BASE = 0x10000  # bank-local address of the first buffer: address 0 never n
 DRAM_INTERLEAVED, L1_INTERLEAVED = "DRAM_INTERLEAVED", "L1_INTERLEAVED"
 MEMORIES = (DRAM_INTERLEAVED, L1_INTERLEAVED)
 PAGE_BYTES = 4096  # the host page size: each core's L1 starts on a page of the L1 file so the runner can map it
+
+
+def _end_device(runner: RunnerProcess, folder: Path) -> None:
+    """A device's end: its runner process first (it maps the files), then the folder of its files."""
+    runner.close()
+    shutil.rmtree(folder, True)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,10 @@ class EmulatedDevice:
         self.l1 = np.memmap(self.l1_path, dtype=np.uint8, mode="r+")
         self.l1_buffers: dict[int, int] = {}  # address -> bytes per bank, allocated from the top of L1 down
         self.cache_dir = Path(cache_dir) if cache_dir is not None else settings.cache_dir()
-        self._closer = weakref.finalize(self, shutil.rmtree, self._dir, True)
+        # the live runner of this device's runs (emulator.run starts it at the first run); ended with the
+        # device by close() or, for a device nobody closed, by this finalizer (also at interpreter exit)
+        self.runner = RunnerProcess(self._dir)
+        self._closer = weakref.finalize(self, _end_device, self.runner, self._dir)
 
     def compute_with_storage_grid_size(self) -> CoreCoord:
         return CoreCoord(*self.grid)
@@ -83,7 +93,8 @@ class EmulatedDevice:
         return EmulatedTensor(self, shape, dtype, layout, memory)
 
     def close(self) -> None:
-        """Unmaps DRAM and deletes its file; the device and its tensors refuse any further use."""
+        """Ends the device's runner, unmaps DRAM and deletes its file; the device and its tensors refuse any
+        further use."""
         if self.closed:
             return
         self.closed = True

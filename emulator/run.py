@@ -89,7 +89,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
         if settings.validate_contract():
             check_plan(plan)
         plan_path.write_text(json.dumps(plan))
-        report = _launch(runner, plan_path, report_path, timeout)
+        report = _launch(device, runner, plan_path, report_path, timeout)
         modelled = _estimate(program, events_path, report["stats"]) if estimate else None
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
     cached = sum(b.cached for b in builds)
@@ -326,23 +326,29 @@ def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedT
             "launches": launches}
 
 
-def _launch(runner: Path, plan: Path, report_path: Path, hang: float) -> dict[str, Any]:
-    cmd = [str(runner), str(plan)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=hang + 60)
-    except subprocess.TimeoutExpired as e:
-        raise EmulatorError(f"the emulator runner did not finish within {hang + 60:.0f} s and was killed") from e
+def _launch(device: EmulatedDevice, runner: Path, plan: Path, report_path: Path, hang: float) -> dict[str, Any]:
+    """Runs the plan on the device's live runner (runner_process), or on a new runner process when
+    settings.persistent_runner() is off; either way a fault is the same error from the same report."""
+    timeout = hang + 60
+    if settings.persistent_runner():
+        outcome = device.runner.request(runner, plan, timeout)
+        returncode, stderr = (0 if outcome.returncode is None else outcome.returncode), outcome.stderr
+    else:
+        try:
+            proc = subprocess.run([str(runner), str(plan)], capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            raise EmulatorError(f"the emulator runner did not finish within {timeout:g} s and was killed") from e
+        returncode, stderr = proc.returncode, proc.stderr
     validate = settings.validate_contract()
     report = decode_report(report_path.read_text(), validate) if report_path.exists() else None
-    if proc.returncode == 0 and report and report["status"] == "ok":
+    if returncode == 0 and report and report["status"] == "ok":
         return report
     if report and report["status"] == "fault":
         raise error_from_report(report)
-    if proc.returncode == PLAN_REFUSED_EXIT:
-        raise PlanError(f"the emulator runner refused its plan: {proc.stderr.strip()[:2000]}", {"stderr": proc.stderr})
-    if proc.returncode < 0:
-        raise KernelCrashError(f"the emulator runner died from signal {-proc.returncode} before reporting",
-                               {"stderr": proc.stderr})
-    raise EmulatorError(f"the emulator runner failed (exit {proc.returncode}): {proc.stderr.strip()[:2000]}",
-                        {"stderr": proc.stderr})
-
+    if returncode == PLAN_REFUSED_EXIT:
+        raise PlanError(f"the emulator runner refused its plan: {stderr.strip()[:2000]}", {"stderr": stderr})
+    if returncode < 0:
+        raise KernelCrashError(f"the emulator runner died from signal {-returncode} before reporting",
+                               {"stderr": stderr})
+    raise EmulatorError(f"the emulator runner failed (exit {returncode}): {stderr.strip()[:2000]}",
+                        {"stderr": stderr})

@@ -26,6 +26,7 @@ HANG_SECONDS_ENV = "EMULATOR_HANG_SECONDS"
 COMPILER_ENV = "CXX"
 NUMERICS_ENV = "EMULATOR_NUMERICS"
 VALIDATE_CONTRACT_ENV = "EMULATOR_VALIDATE_CONTRACT"
+PERSISTENT_RUNNER_ENV = "EMULATOR_PERSISTENT_RUNNER"
 NUMERICS_VARIANTS = tuple(NUMERICS_CODE)
 DEFAULT_NUMERICS = "pessimistic"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "ttnn-opbuilder" / "emulator"
@@ -74,16 +75,23 @@ def compiler() -> str:
     return os.environ.get(COMPILER_ENV) or DEFAULT_COMPILER
 
 
-def parse_validate_contract(environ: Mapping[str, str]) -> bool:
-    """Whether `environ` asks for the plan and report to be checked against their JSON schemas in Python:
-    "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off" (any case; unset or empty: off); else a ValueError."""
-    raw = (environ.get(VALIDATE_CONTRACT_ENV) or "").strip().lower()
-    if raw in {"", "0", "false", "no", "off"}:
+def parse_switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off variable: "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off" (any case; unset or empty:
+    `default`); else a ValueError naming it."""
+    raw = (environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"0", "false", "no", "off"}:
         return False
     if raw in {"1", "true", "yes", "on"}:
         return True
-    raise ValueError(f"{VALIDATE_CONTRACT_ENV}={environ[VALIDATE_CONTRACT_ENV]!r}: expected 1/true/yes/on or "
-                     "0/false/no/off")
+    raise ValueError(f"{name}={environ[name]!r}: expected 1/true/yes/on or 0/false/no/off")
+
+
+def parse_validate_contract(environ: Mapping[str, str]) -> bool:
+    """Whether `environ` asks for the plan and report to be checked against their JSON schemas in Python
+    (parse_switch; default off)."""
+    return parse_switch(environ, VALIDATE_CONTRACT_ENV, False)
 
 
 def validate_contract() -> bool:
@@ -91,6 +99,12 @@ def validate_contract() -> bool:
     the runner checks every plan key itself, and schema validation was the warm seed matrix's largest
     cost; the test suite turns it on in its root conftest.py, so every test run still validates)."""
     return parse_validate_contract(os.environ)
+
+
+def persistent_runner() -> bool:
+    """Whether each device runs its programs on one live runner process (default) or starts a new runner
+    per run (`EMULATOR_PERSISTENT_RUNNER=0`: the measurement baseline, and a fallback)."""
+    return parse_switch(os.environ, PERSISTENT_RUNNER_ENV, True)
 
 
 def check_numerics(variant: str, source: str = "numerics") -> str:

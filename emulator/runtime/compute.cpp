@@ -327,6 +327,11 @@ void check_pack_format(uint32_t ocb, const char* call) {
 
 void start_compute(KernelThread& t) { t.compute_state = new ComputeState; }
 
+void end_compute(KernelThread& t) {
+    delete t.compute_state;
+    t.compute_state = nullptr;
+}
+
 void finish_compute(KernelThread& t) {
     if (t.compute_state->dst_state != DstState::Free) {
         fault("compute_misuse", "kernel returned holding DST (tile_regs_acquire without tile_regs_release)");

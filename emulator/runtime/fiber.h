@@ -25,10 +25,12 @@ struct Fiber {
 
 // A fiber of `stack_bytes` (plus a guard page below, so an overflow is a SIGSEGV, not corruption) that
 // starts in body(arg) on its first switch_fiber. Stacks are mapped lazily: untouched pages cost nothing.
-// Throws std::runtime_error when the stack cannot be mapped.
+// A stack free_fiber gave back is reused (it reads as fresh: zero). Throws std::runtime_error when the
+// stack cannot be mapped.
 void make_fiber(Fiber& fiber, size_t stack_bytes, void (*body)(void*), void* arg);
 // `from` is the fiber (or the worker thread's own context) that is running now.
 void switch_fiber(Fiber& from, Fiber& to);
+// Gives the stack back for a later make_fiber, its touched pages zeroed, still mapped.
 void free_fiber(Fiber& fiber);
 
 }  // namespace emu

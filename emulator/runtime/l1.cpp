@@ -1,5 +1,6 @@
 // Each core's L1: mapped at a fixed host address below 4 GiB (so kernel-visible L1 addresses are
-// dereferenceable), and a shadow written-map with one byte per L1 byte. Uninitialised reads are found
+// dereferenceable), and a shadow written-map with one byte per L1 byte; both kept mapped between the
+// runs of a serving runner (core_slot, release_cores). Uninitialised reads are found
 // with the map, not by a poison value, so every bit pattern a kernel stores is data. Both are anonymous
 // mappings: nothing is filled at start, and untouched pages cost no memory.
 #include <fcntl.h>
@@ -9,7 +10,10 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <string>
+#include <vector>
 
+#include "pages.h"
 #include "runtime.h"
 
 namespace emu {
@@ -65,8 +69,51 @@ void populate(uint8_t* p, size_t size) {
 
 }  // namespace
 
+namespace {
+
+// What is mapped at core index i's fixed L1 address, kept between the runs of a serving runner: the
+// Core, its mapping (the L1 file and offset for an L1 bank core; empty file: private anonymous L1) and
+// its size. A slot is reused while those stay the same, so its pages stay mapped in.
+struct L1Slot {
+    Core* core = nullptr;
+    std::string file;
+    off_t offset = 0;
+    uint32_t size = 0;
+    uint32_t populated_lo = 0, populated_hi = 0;  // L1 offsets populate_used_memory mapped in (stay mapped)
+    bool accessible = true;  // false while no plan uses this index (hide_unused_cores)
+};
+std::vector<L1Slot> g_slots;
+// DRAM buffers (address, bytes per bank) populate_used_memory mapped in, in the DRAM mapping at
+// g_populated_dram: a serving runner's later runs skip them (nothing unmaps the pages of a mapping).
+std::vector<std::pair<uint32_t, uint32_t>> g_populated_buffers;
+const uint8_t* g_populated_dram = nullptr;
+
+// Maps L1 of `size` bytes at `want`: a slice of `file` from `offset`, or private anonymous memory.
+// `replace`: over an existing mapping of this slot (MAP_FIXED); else never over anything (NOREPLACE).
+uint8_t* map_l1_at(uintptr_t want, uint32_t size, const std::string& file, off_t offset, bool replace) {
+    int fd = -1;
+    if (!file.empty()) {
+        fd = ::open(file.c_str(), O_RDWR);
+        if (fd < 0) {
+            throw std::runtime_error("cannot open the L1 file " + file);
+        }
+    }
+    const int flags = (fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | (replace ? MAP_FIXED : MAP_FIXED_NOREPLACE);
+    void* p = mmap(reinterpret_cast<void*>(want), size, PROT_READ | PROT_WRITE, flags, fd, fd < 0 ? 0 : offset);
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
+        throw std::runtime_error("cannot map L1 of a core at a fixed low address");
+    }
+    return static_cast<uint8_t*>(p);
+}
+
+}  // namespace
+
 void populate_used_memory() {
-    for (Core* core : g_device.cores) {
+    for (size_t i = 0; i < g_device.cores.size(); ++i) {
+        Core* core = g_device.cores[i];
         uint32_t lo = UINT32_MAX, hi = 0;
         for (const CircularBuffer& cb : core->cbs) {
             if (cb.config.configured) {
@@ -75,19 +122,31 @@ void populate_used_memory() {
                 hi = std::max(hi, offset + cb.config.page_size * cb.config.num_pages);
             }
         }
-        if (lo < hi) {
+        L1Slot& slot = g_slots[i];
+        if (lo < hi && !(slot.populated_lo <= lo && hi <= slot.populated_hi)) {
             populate(core->l1 + lo, hi - lo);
             populate(core->written + lo, hi - lo);
+            slot.populated_lo = lo;
+            slot.populated_hi = hi;
         }
     }
+    if (g_populated_dram != g_device.dram) {
+        g_populated_buffers.clear();
+        g_populated_dram = g_device.dram;
+    }
     for (const DramBuffer& b : g_device.buffers) {
+        const std::pair<uint32_t, uint32_t> key{b.addr, b.size};
+        if (std::find(g_populated_buffers.begin(), g_populated_buffers.end(), key) != g_populated_buffers.end()) {
+            continue;
+        }
         for (uint32_t bank = 0; bank < g_device.num_banks; ++bank) {
             populate(g_device.dram + bank * g_device.bank_size + b.addr, b.size);
         }
+        g_populated_buffers.push_back(key);
     }
 }
 
-void map_l1(Core& core, size_t index) {
+Core* core_slot(size_t index) {
     const uintptr_t want = kL1MapBase + index * kL1MapStride;
     if (g_device.l1_size > kL1MapStride) {
         throw std::runtime_error("L1 of " + std::to_string(g_device.l1_size) + " bytes exceeds the " +
@@ -95,29 +154,70 @@ void map_l1(Core& core, size_t index) {
     }
     // The cores holding L1 banks come first (load_plan adds them in bank order) and map their slice of
     // the shared L1 file, so L1-interleaved tensors pass between host and kernels in place.
-    int fd = -1;
-    if (index < g_device.l1_banks.size()) {
-        fd = ::open(g_device.l1_path.c_str(), O_RDWR);
-        if (fd < 0) {
-            throw std::runtime_error("cannot open the L1 file " + g_device.l1_path);
+    const bool bank = index < g_device.l1_banks.size();
+    const std::string file = bank ? g_device.l1_path : std::string();
+    const off_t offset = bank ? off_t(index) * g_device.l1_bank_stride : 0;
+    if (index >= g_slots.size()) {
+        g_slots.resize(index + 1);
+    }
+    L1Slot& slot = g_slots[index];
+    const uint32_t size = g_device.l1_size;
+    if (slot.core && slot.size == size && slot.file == file && slot.offset == offset) {
+        if (!slot.accessible) {
+            mprotect(slot.core->l1, size, PROT_READ | PROT_WRITE);
+            slot.accessible = true;
+        }
+        return slot.core;
+    }
+    const bool replace = slot.core && slot.size == size;
+    if (slot.core && !replace) {
+        munmap(slot.core->l1, slot.size);
+        munmap(slot.core->written, slot.size);
+    }
+    uint8_t* l1 = map_l1_at(want, size, file, offset, replace);
+    uint8_t* written = replace ? slot.core->written : nullptr;
+    if (!written) {
+        void* map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map == MAP_FAILED) {
+            throw std::runtime_error("cannot map the L1 written-map");
+        }
+        written = static_cast<uint8_t*>(map);
+    }
+    if (!slot.core) {
+        slot.core = new Core;
+    }
+    slot.core->l1 = l1;
+    slot.core->written = written;
+    slot.core->full_blocks.assign((size + kBlockBytes * 64 - 1) / (kBlockBytes * 64), 0);
+    slot = {slot.core, file, offset, size, 0, 0, true};
+    return slot.core;
+}
+
+void release_cores() {
+    for (size_t i = 0; i < g_device.cores.size(); ++i) {
+        Core* core = g_device.cores[i];
+        const L1Slot& slot = g_slots[i];
+        if (slot.file.empty()) {
+            zero_touched_pages(core->l1, slot.size);  // the L1 file's bytes are the host's, as in a new process
+        }
+        zero_touched_pages(core->written, slot.size);
+        std::fill(core->full_blocks.begin(), core->full_blocks.end(), 0);  // the summary of the written-map
+        for (CircularBuffer& cb : core->cbs) {
+            cb = CircularBuffer{};
+        }
+        core->x = core->y = 0;
+    }
+    g_device.cores.clear();
+}
+
+void hide_unused_cores() {
+    for (size_t i = g_device.cores.size(); i < g_slots.size(); ++i) {
+        L1Slot& slot = g_slots[i];
+        if (slot.core && slot.accessible) {
+            mprotect(slot.core->l1, slot.size, PROT_NONE);
+            slot.accessible = false;
         }
     }
-    const int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
-    void* p = mmap(reinterpret_cast<void*>(want), g_device.l1_size, PROT_READ | PROT_WRITE,
-                   flags | MAP_FIXED_NOREPLACE, fd, fd < 0 ? 0 : off_t(index) * g_device.l1_bank_stride);
-    if (fd >= 0) {
-        ::close(fd);
-    }
-    if (p == MAP_FAILED || reinterpret_cast<uintptr_t>(p) != want) {
-        throw std::runtime_error("cannot map L1 of a core at a fixed low address");
-    }
-    void* map = mmap(nullptr, g_device.l1_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (map == MAP_FAILED) {
-        throw std::runtime_error("cannot map the L1 written-map");
-    }
-    core.l1 = static_cast<uint8_t*>(p);
-    core.written = static_cast<uint8_t*>(map);
-    core.full_blocks.assign((g_device.l1_size + kBlockBytes * 64 - 1) / (kBlockBytes * 64), 0);
 }
 
 namespace {

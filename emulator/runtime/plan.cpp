@@ -25,6 +25,12 @@ using json::Fields;
 
 std::map<size_t, std::vector<uint32_t>> g_common_args;
 std::map<size_t, ComputeConfig> g_compute_configs;
+// Every kernel object this plan opened (one handle per dlopen, so a build two kernels share appears twice)
+// and its path, for unload_plan.
+std::vector<std::pair<void*, std::string>> g_kernel_objects;
+// The DRAM file mapped at g_device.dram, kept between runs while the plan names the same file and size.
+std::string g_dram_path;
+size_t g_dram_bytes = 0;
 
 DataFormat format_named(const std::string& name, const std::string& where) {
 #define EMU_DATA_FORMAT(plan_name, enumerator, value, datum_bytes) \
@@ -71,17 +77,26 @@ std::pair<uint32_t, uint32_t> core_of(Fields& f) {
 }
 
 void map_dram(const std::string& path) {
+    const size_t size = g_device.bank_size * g_device.num_banks;
+    if (g_device.dram && path == g_dram_path && size == g_dram_bytes) {
+        return;  // a serving runner's next run on the same device: the mapping (and its pages) stays
+    }
+    if (g_device.dram) {
+        munmap(g_device.dram, g_dram_bytes);
+        g_device.dram = nullptr;
+    }
     const int fd = ::open(path.c_str(), O_RDWR);
     if (fd < 0) {
         throw json::Error("cannot open DRAM file " + path);
     }
-    const size_t size = g_device.bank_size * g_device.num_banks;
     void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ::close(fd);
     if (p == MAP_FAILED) {
         throw json::Error("cannot map DRAM file " + path);
     }
     g_device.dram = static_cast<uint8_t*>(p);
+    g_dram_path = path;
+    g_dram_bytes = size;
 }
 
 uint32_t power_of_two(Fields& f, const char* key) {
@@ -92,7 +107,7 @@ uint32_t power_of_two(Fields& f, const char* key) {
     return v;
 }
 
-// The L1 banks' cores are added first, in bank order, so that core i maps bank i of the L1 file (map_l1);
+// The L1 banks' cores are added first, in bank order, so that core i maps bank i of the L1 file (core_slot);
 // the host wrote (or filled) every byte of an L1 buffer, so those bytes start out written.
 void read_l1_interleaved(Fields f) {
     g_device.l1_path = f.string("path");
@@ -218,6 +233,7 @@ void read_kernel(Fields f, size_t id) {
     if (!handle) {
         throw json::Error("cannot load kernel " + name + ": " + dlerror());
     }
+    g_kernel_objects.push_back({handle, object});
     void* sym = dlsym(handle, "_Z11kernel_mainv");
     if (!sym) {
         throw json::Error("kernel " + name + " defines no void kernel_main()");
@@ -254,12 +270,42 @@ Core* add_core(uint32_t x, uint32_t y) {
     if (Core* c = find_core(x, y)) {
         return c;
     }
-    auto* core = new Core;
+    Core* core = core_slot(g_device.cores.size());
     core->x = x;
     core->y = y;
-    map_l1(*core, g_device.cores.size());
     g_device.cores.push_back(core);
     return core;
+}
+
+bool unload_plan() {
+    for (const auto& [handle, path] : g_kernel_objects) {
+        dlclose(handle);
+    }
+    bool unloaded = true;
+    for (const auto& [handle, path] : g_kernel_objects) {
+        if (void* still = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD)) {
+            dlclose(still);
+            unloaded = false;
+        }
+    }
+    g_kernel_objects.clear();
+    g_common_args.clear();
+    g_compute_configs.clear();
+    Device& d = g_device;
+    d.watchdog = Watchdog{};
+    d.report_path.clear();
+    d.report_tmp_path.clear();
+    d.trace_path.clear();
+    d.events_path.clear();
+    d.trace = false;
+    events::g_on = false;
+    d.buffers.clear();
+    d.l1_path.clear();
+    d.l1_bank_stride = 0;
+    d.l1_banks.clear();
+    d.l1_buffers.clear();
+    d.start_time = 0;
+    return unloaded;
 }
 
 void load_plan(const std::string& path) {

@@ -2,6 +2,11 @@
 // on one worker thread per host core, watches for deadlocks and hangs, and writes a JSON report
 // (report.cpp). Faults, crashes and exit() calls in kernel code end the process with the report
 // written, so the Python side never hangs or dies with us.
+//
+// `runner PLAN` runs one plan. `runner --serve` (emulator/runner_process.py, one per emulated device)
+// reads one plan path per line on stdin and answers each run that ended well with a line on stdout once
+// its report is written; between runs it resets every piece of run state (reset_run) but keeps the
+// memory mapped, so later runs pay no page faults. A fault ends the process exactly as in `runner PLAN`.
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -13,7 +18,9 @@
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "runtime.h"
@@ -37,7 +44,9 @@ struct Worker {
     Fiber home;                         // the worker thread's own context, which schedules
     std::vector<KernelThread*> kernels;
     uint64_t steps = 0;                 // resumptions that did work (see yield_to_other_kernels)
+    void** signal_stack = nullptr;      // this worker index's alternate signal stack (g_signal_stacks)
 };
+std::vector<void*> g_signal_stacks;  // per worker index, kept between a serving runner's runs
 thread_local Worker* t_worker = nullptr;
 // Kernel stacks: mapped lazily, so the size is address space, not memory. Matches a thread's default.
 constexpr size_t kKernelStackBytes = 8u << 20;
@@ -109,12 +118,15 @@ void install_crash_handlers() {
 }
 
 // Per worker thread (signal stacks are per OS thread, whichever fiber runs). Mapped, so its pages cost
-// nothing until a signal arrives.
-void use_alternate_signal_stack() {
+// nothing until a signal arrives; worker i of every run uses the same one (a signal ends the process).
+void use_alternate_signal_stack(void*& stack) {
     constexpr size_t kBytes = 256 * 1024;
-    void* stack = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (stack == MAP_FAILED) {
-        return;  // crashes are still reported, unless the kernel's stack itself overflowed
+    if (!stack) {
+        void* p = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            return;  // crashes are still reported, unless the kernel's stack itself overflowed
+        }
+        stack = p;
     }
     stack_t ss{};
     ss.ss_sp = stack;
@@ -177,7 +189,7 @@ size_t resume_each(Worker* w, size_t begin, size_t end) {
 // consumer; a core whose kernels all wait (on another core, or a deadlock) yields the worker to the next.
 void run_worker(Worker* w) {
     t_worker = w;
-    use_alternate_signal_stack();
+    use_alternate_signal_stack(*w->signal_stack);
     size_t live = w->kernels.size();
     uint32_t idle_rounds = 0;
     while (live > 0) {
@@ -210,12 +222,19 @@ size_t host_cores() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Emulated cores are dealt round-robin to min(host cores, emulated cores) workers; the main thread is
-// worker 0. A worker visits its kernels core by core (a core's reader, compute and writer in a row), so the
-// pages one kernel of a core produces are still in the host's caches when the next one consumes them.
+// Emulated cores are dealt round-robin to min(host cores, emulated cores) workers, each a new thread per
+// run (so kernels' thread_local variables start fresh in every run, as in a new process). A worker visits
+// its kernels core by core (a core's reader, compute and writer in a row), so the pages one kernel of a
+// core produces are still in the host's caches when the next one consumes them.
 std::vector<Worker> make_workers() {
     const size_t host = host_cores();
     std::vector<Worker> workers(std::max<size_t>(1, std::min(host, g_device.cores.size())));
+    if (g_signal_stacks.size() < workers.size()) {
+        g_signal_stacks.resize(workers.size(), nullptr);
+    }
+    for (size_t i = 0; i < workers.size(); ++i) {
+        workers[i].signal_stack = &g_signal_stacks[i];
+    }
     std::vector<std::pair<size_t, KernelThread*>> by_core;
     for (auto& t : g_threads) {
         const size_t core_index = std::find(g_device.cores.begin(), g_device.cores.end(), t->core) -
@@ -462,15 +481,15 @@ void fault(const char* category, const char* fmt, ...) {
 
 }  // namespace emu
 
-int main(int argc, char** argv) {
-    using namespace emu;
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: %s PLAN\n", argv[0]);
-        return 4;
-    }
-    install_crash_handlers();
+namespace emu {
+namespace {
+
+// Runs the plan at `path` to its end: the ok report written, or (through report_fault_and_exit or the
+// crash handler) the process ended. Returns the exit code `runner PLAN` ends with: 0, 4 for a plan
+// refused, 1 when the event log cannot be written.
+int run_plan(const std::string& path) {
     try {
-        load_plan(argv[1]);
+        load_plan(path);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "emulator runner: bad plan: %s\n", e.what());
         return 4;
@@ -482,15 +501,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "emulator runner: %s\n", e.what());
         return 4;
     }
+    hide_unused_cores();
     populate_used_memory();
     g_device.start_time = now_seconds();
     g_live = static_cast<int>(g_threads.size());
     std::thread dog(watchdog);
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < workers.size(); ++i) {
-        threads.emplace_back(run_worker, &workers[i]);
+    for (Worker& w : workers) {
+        threads.emplace_back(run_worker, &w);
     }
-    run_worker(&workers[0]);
     for (auto& th : threads) {
         th.join();
     }
@@ -514,4 +533,72 @@ int main(int argc, char** argv) {
     }
     write_report(ok_report());
     return 0;
+}
+
+// Between two runs of a serving runner, after the ok report: every piece of run state back to what a new
+// process starts with (fibers' stacks, compute states, kernel objects and the plan's settings, cores'
+// L1, written-maps and CBs, the scheduler's counters), keeping the memory mapped. False when a kernel
+// object stayed loaded (unload_plan): then this process must not run another plan.
+bool unload_run() {
+    for (auto& t : g_threads) {
+        free_fiber(t->fiber);
+        end_compute(*t);
+    }
+    g_threads.clear();
+    return unload_plan();
+}
+
+void clear_run() {
+    release_cores();
+    g_progress = 0;
+    g_blocked = 0;
+    g_live = 0;
+    g_all_done = false;
+}
+
+// One plan path per line on stdin; after each run that ended well, "ok" (or "ok exit": this process ends
+// now, see unload_run) on the original stdout. Kernel code's own stdout goes to stderr, so it can never
+// be taken for an answer. Ends at the end of stdin.
+int serve() {
+    const int answers = dup(STDOUT_FILENO);
+    if (answers < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        std::perror("emulator runner: cannot set up --serve");
+        return 1;
+    }
+    std::string path;
+    while (std::getline(std::cin, path)) {
+        const int code = run_plan(path);
+        if (code != 0) {
+            std::fflush(nullptr);
+            terminate_process(code);
+        }
+        const bool fresh = unload_run();
+        if (fresh) {
+            // Before answering, not after: work left for after the answer would run while the caller
+            // times something else (the benchmark interleaves warm torch calls with the runs).
+            clear_run();
+        }
+        std::fflush(nullptr);
+        const char* answer = fresh ? "ok\n" : "ok exit\n";
+        if (::write(answers, answer, std::strlen(answer)) < 0 || !fresh) {
+            terminate_process(0);
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+}  // namespace emu
+
+int main(int argc, char** argv) {
+    using namespace emu;
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s PLAN | %s --serve\n", argv[0], argv[0]);
+        return 4;
+    }
+    install_crash_handlers();
+    if (std::string(argv[1]) == "--serve") {
+        return serve();
+    }
+    return run_plan(argv[1]);
 }

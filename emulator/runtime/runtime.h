@@ -118,13 +118,29 @@ extern std::atomic<uint64_t> g_progress;
 // plan.cpp: reads the plan (emulator/contract/plan.schema.json); throws std::runtime_error naming the
 // offending key or value.
 void load_plan(const std::string& path);
+// Between the runs of a serving runner: closes every kernel object the plan opened and forgets the plan's
+// kernels, args and per-run device settings (mappings of DRAM and L1 stay). False when a kernel object
+// stayed loaded (dlclose may keep one, e.g. for a STB_GNU_UNIQUE symbol): its globals would not be
+// fresh, so the runner must not serve another run.
+bool unload_plan();
 Core* add_core(uint32_t x, uint32_t y);
 
 // l1.cpp
-void map_l1(Core& core, size_t index);
+// The Core of index `index` (its L1 at that index's fixed address), mapped for this plan: the same
+// Core and mapping as the last run's at that index while the mapping stays the same (private, or the
+// same slice of the same L1 file), else mapped anew. Throws std::runtime_error when it cannot map.
+Core* core_slot(size_t index);
+// Between the runs of a serving runner: every core of the run reads as in a new process again (private
+// L1 and every written-map zero where touched, CB states cleared) and stays mapped; g_device.cores empties.
+void release_cores();
+// After load_plan: the L1 of every core index an earlier run used and this plan does not is made
+// inaccessible (as unmapped in a new process: an access is a SIGSEGV), keeping its pages; core_slot
+// opens it again. Indices the plan uses are never toggled, so their pages keep their write access.
+void hide_unused_cores();
 // Maps in, before any worker starts, the memory a run will write: every core's CB region of L1 and of its
 // written-map, and the DRAM buffers. Only a speed-up (one fault-free pass instead of a page fault per
 // first touch, each of which costs other workers a TLB shootdown once they run); contents are unchanged.
+// A serving runner skips what an earlier run mapped in: those pages stay mapped.
 void populate_used_memory();
 // The core whose L1 holds p, and p's offset in it; nullptr when p is not in any core's L1.
 Core* core_of(const void* p, uint32_t& offset);
@@ -149,6 +165,8 @@ void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size);
 // compute.cpp
 void start_compute(KernelThread& t);
 void finish_compute(KernelThread& t);
+// Frees the compute state start_compute made (between the runs of a serving runner).
+void end_compute(KernelThread& t);
 
 // report.cpp: the runner's report (emulator/contract/report.schema.json), written atomically.
 constexpr int kReportVersion = 1;
@@ -157,7 +175,7 @@ std::string json_escape(const char* s);
 std::string ok_report();
 std::string fault_report(const char* category, const std::string& message);
 void write_report(const std::string& body);
-// Allocation-free, for the crash handler: write to report_tmp_path, fsync, rename over report_path.
+// Allocation-free, for the crash handler: write to report_tmp_path, rename over report_path.
 void write_report_raw(const char* data, size_t size);
 // runner.cpp: writes a fault report for the calling thread and ends the process.
 [[noreturn]] void report_fault_and_exit(const char* category, const std::string& message);

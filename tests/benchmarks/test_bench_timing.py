@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.timing import TIMED_CALLS, WARMUP_CALLS, against_warm_baseline, elapsed, interleaved, warm_mean
+import subprocess
+import sys
+
+from benchmarks.timing import (TIMED_CALLS, WARMUP_CALLS, against_warm_baseline, elapsed, interleaved,
+                               live_children_cpu_seconds, warm_mean)
 
 from tests.benchmarks.fakes import Script
 
@@ -73,3 +77,24 @@ def test_an_even_number_of_rounds_takes_the_middle_mean() -> None:
     s = Script()
     c = against_warm_baseline(s.call("emu", [1.0, 2.0, 3.0, 10.0]), s.call("torch", [1.0]), 4, s.clock)
     assert c.subject_s == 2.5
+
+
+BURN = """
+import sys, time
+while time.process_time() < 0.3:
+    pass
+print("burnt", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_live_children_count_their_cpu_before_anyone_waits_for_them() -> None:
+    """A device's persistent runner is waited for only when the device closes: its CPU must count live."""
+    before = live_children_cpu_seconds()
+    child = subprocess.Popen([sys.executable, "-c", BURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "burnt\n"
+        assert live_children_cpu_seconds() - before >= 0.25  # 0.3 s burnt, counted in clock ticks
+    finally:
+        child.stdin.close()
+        child.wait()

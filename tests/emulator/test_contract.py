@@ -52,9 +52,10 @@ def plan_and_device() -> Iterator[tuple[dict[str, Any], emulator.EmulatedDevice]
     captured: list[dict[str, Any]] = []
     original = run_module._launch
 
-    def capture(runner: Path, plan: Path, report: Path, hang: float) -> dict[str, Any]:
+    def capture(device: emulator.EmulatedDevice, runner: Path, plan: Path, report: Path,
+                hang: float) -> dict[str, Any]:
         captured.append(json.loads(plan.read_text()))
-        return original(runner, plan, report, hang)
+        return original(device, runner, plan, report, hang)
 
     run_module._launch = capture
     try:

@@ -127,7 +127,8 @@ def test_no_estimate_and_no_events_unless_asked(emu) -> None:
 def _captured_plan(emu, monkeypatch) -> dict[str, Any]:
     plans: list[dict[str, Any]] = []
 
-    def capture(runner: Path, plan: Path, report: Path, hang: float) -> dict[str, Any]:
+    def capture(device: emulator.EmulatedDevice, runner: Path, plan: Path, report: Path,
+                hang: float) -> dict[str, Any]:
         plans.append(json.loads(plan.read_text()))
         raise RuntimeError("captured")
 

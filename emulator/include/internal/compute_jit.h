@@ -37,7 +37,8 @@ struct LocalCBInterface {
     std::uint32_t fifo_num_pages;
 };
 // Returned by reference as in tt-metal (callers bind `auto&`): a per-thread copy refreshed by each call.
-inline LocalCBInterface& get_local_cb_interface(std::uint32_t cb_id) {
+// Internal linkage, so no STB_GNU_UNIQUE symbol keeps the kernel loaded (see dataflow_api.h).
+static inline LocalCBInterface& get_local_cb_interface(std::uint32_t cb_id) {
     thread_local LocalCBInterface view;
     const emu::CBConfig& c = emu::cb_config(cb_id);
     view = {(c.page_size * c.num_pages) >> 4, c.page_size >> 4, c.num_pages};

@@ -43,7 +43,9 @@ struct LocalCBInterface {
     uint32_t fifo_num_pages;
 };
 // Returned by reference as in tt-metal (callers may bind `auto&`): a per-thread copy refreshed per call.
-inline LocalCBInterface& get_local_cb_interface(uint32_t cb_id) {
+// Internal linkage: an inline function's static would be an STB_GNU_UNIQUE symbol, which keeps the kernel
+// object loaded after dlclose, so a serving runner would have to end after each run (runner.cpp serve).
+static inline LocalCBInterface& get_local_cb_interface(uint32_t cb_id) {
     thread_local LocalCBInterface view;
     const emu::CBConfig& c = emu::cb_config(cb_id);
     view = {c.page_size * c.num_pages, c.page_size, c.num_pages};
