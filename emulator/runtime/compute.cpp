@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 #include "emu/compute.h"
 #include "numerics.h"
@@ -325,10 +327,35 @@ void check_pack_format(uint32_t ocb, const char* call) {
 
 // --- runner hooks ------------------------------------------------------------------------------------
 
-void start_compute(KernelThread& t) { t.compute_state = new ComputeState; }
+namespace {
+
+// Compute states of earlier runs, kept for the next: a new one per kernel per run, freed at the run's end,
+// gave its ~70 KB back to the OS and page-faulted it in again every run of a serving runner.
+std::mutex g_pool_mutex;
+std::vector<std::unique_ptr<ComputeState>> g_pool;
+
+}  // namespace
+
+void start_compute(KernelThread& t) {
+    std::unique_ptr<ComputeState> s;
+    {
+        std::lock_guard<std::mutex> lock(g_pool_mutex);
+        if (!g_pool.empty()) {
+            s = std::move(g_pool.back());
+            g_pool.pop_back();
+        }
+    }
+    if (s) {
+        *s = ComputeState{};
+    } else {
+        s = std::make_unique<ComputeState>();
+    }
+    t.compute_state = s.release();
+}
 
 void end_compute(KernelThread& t) {
-    delete t.compute_state;
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    g_pool.emplace_back(t.compute_state);
     t.compute_state = nullptr;
 }
 

@@ -330,6 +330,8 @@ RUNTIME_GLOBALS = {
     "emu::(anonymous namespace)::g_slots": "L1 mappings per core index, zeroed by release_cores",
     "emu::(anonymous namespace)::g_populated_buffers": "what stays mapped in (populate_used_memory)",
     "emu::(anonymous namespace)::g_populated_dram": "what stays mapped in (populate_used_memory)",
+    "emu::(anonymous namespace)::g_pool": "pool of compute states, each reset by start_compute",
+    "emu::(anonymous namespace)::g_pool_mutex": "unlocked after every use",
 }
 
 
