@@ -307,7 +307,16 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
         return;
     }
     // Written bytes (a NOC transfer that landed first) keep their data; branch-free, so it vectorises.
+    // Usually nothing is written yet: then one read-only pass over the map, and a fill.
     const uint8_t* w = core->written + offset;
+    uint8_t any = 0;
+    for (uint32_t i = 0; i < size; ++i) {
+        any |= w[i];
+    }
+    if (!any) {
+        std::memset(p, kFreshL1Byte, size);
+        return;
+    }
     for (uint32_t i = 0; i < size; ++i) {
         p[i] = w[i] ? p[i] : kFreshL1Byte;
     }

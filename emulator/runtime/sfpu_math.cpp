@@ -360,6 +360,17 @@ void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, b
 }
 
 void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
+    if (fp32_dest) {
+        // Into an fp32 DST only denormals change: look first (a read-only pass), write only if there are any.
+        uint32_t denormal = 0;
+        for (uint32_t i = 0; i < n; ++i) {
+            const uint32_t u = __builtin_bit_cast(uint32_t, v[i]);
+            denormal |= uint32_t((u & 0x7FFFFFFFu) - 1u < 0x7FFFFFu);
+        }
+        if (!denormal) {
+            return;
+        }
+    }
     const uint32_t keep = fp32_dest ? 0xFFFFFFFFu : 0xFFFF0000u;
     for (uint32_t i = 0; i < n; ++i) {
         uint32_t u = __builtin_bit_cast(uint32_t, v[i]);
