@@ -88,7 +88,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
                      events_path)
         if settings.validate_contract():
             check_plan(plan)
-        plan_path.write_text(json.dumps(plan))
+        plan_path.write_text(json.dumps(plan, separators=(",", ":")))
         report = _launch(device, runner, plan_path, report_path, timeout)
         modelled = _estimate(program, events_path, report["stats"]) if estimate else None
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
