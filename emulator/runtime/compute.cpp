@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <new>
 
 #include "emu/compute.h"
 #include "numerics.h"
@@ -346,7 +347,8 @@ void start_compute(KernelThread& t) {
         }
     }
     if (s) {
-        *s = ComputeState{};
+        s->~ComputeState();
+        new (s.get()) ComputeState;  // reset in place: no 70 KB temporary on the kernel's fiber stack
     } else {
         s = std::make_unique<ComputeState>();
     }
@@ -354,6 +356,9 @@ void start_compute(KernelThread& t) {
 }
 
 void end_compute(KernelThread& t) {
+    if (!t.compute_state) {
+        return;  // a data-movement kernel
+    }
     std::lock_guard<std::mutex> lock(g_pool_mutex);
     g_pool.emplace_back(t.compute_state);
     t.compute_state = nullptr;

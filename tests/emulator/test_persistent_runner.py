@@ -164,6 +164,24 @@ def _two_ops(device: emulator.EmulatedDevice, a: np.ndarray, b: np.ndarray) -> l
             run_tile_op(device, {"OP_COPY": "1"}, [a], "float32", "bfloat16", fp32_dest=False)]
 
 
+def _resident_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
+
+
+def test_a_serving_runner_does_not_grow_run_over_run(device):
+    """What a run allocates (compute states, fiber stacks, L1 mappings) is reused by the next, not kept
+    beside it: 40 more runs of one program leave the runner's resident memory where it was. (A compute
+    state is ~70 KB, so keeping one per run would grow it by ~2.8 MB.)"""
+    a = np.random.default_rng(21).normal(0, 1, (2, 32, 32)).astype(np.float32)
+    for _ in range(10):
+        _two_ops(device, a, a)
+    before = _resident_kib(device.runner.pid)
+    for _ in range(20):
+        _two_ops(device, a, a)
+    assert _resident_kib(device.runner.pid) - before < 1024
+
+
 def test_two_programs_back_to_back_match_two_fresh_devices(device):
     rng = np.random.default_rng(15)
     a = rng.normal(0, 3, (3, 32, 32)).astype(np.float32)
