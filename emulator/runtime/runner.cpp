@@ -48,8 +48,10 @@ struct Worker {
 };
 std::vector<void*> g_signal_stacks;  // per worker index, kept between a serving runner's runs
 thread_local Worker* t_worker = nullptr;
-// Kernel stacks: mapped lazily, so the size is address space, not memory. Matches a thread's default.
-constexpr size_t kKernelStackBytes = 8u << 20;
+// Kernel stacks: mapped lazily, so the size is address space, not memory. A Tensix RISC-V kernel has a few
+// KiB of stack; 2 MiB leaves the emulator's API frames (a few tiles of locals) ample room, and keeps what a
+// serving runner scans between runs (mincore over each stack, free_fiber) a quarter of a thread's 8 MiB.
+constexpr size_t kKernelStackBytes = 2u << 20;
 
 // The runner's own way out: the exit_group system call, which no interposed exit() (exits.cpp) and no
 // atexit handler can intercept.
