@@ -250,16 +250,29 @@ void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
 }
 
 // After [offset, offset + size) became written: blocks it covers are full; the two edge blocks are re-read.
+// An edge block of a write into [offset, offset + size): full if the write covers it, else re-read unless
+// it was full already (a write only adds written bytes).
+void fill_edge_block(Core& core, uint32_t k, uint32_t offset, uint32_t size) {
+    const uint64_t begin = uint64_t(k) << kBlockShift;
+    if (offset <= begin && uint64_t(offset) + size >= begin + kBlockBytes) {
+        set_block(core, k, true);
+    } else if (!block_full(core, k)) {
+        refresh_blocks(core, static_cast<uint32_t>(begin), 1);
+    }
+}
+
 void fill_blocks(Core& core, uint32_t offset, uint32_t size) {
     if (size == 0) {
         return;
     }
     const Blocks b = blocks_of(offset, size);
-    refresh_blocks(core, b.first << kBlockShift, 1);
+    fill_edge_block(core, b.first, offset, size);
     for (uint32_t k = b.first + 1; k < b.last; ++k) {
         set_block(core, k, true);
     }
-    refresh_blocks(core, b.last << kBlockShift, 1);
+    if (b.last != b.first) {
+        fill_edge_block(core, b.last, offset, size);
+    }
 }
 
 void clear_blocks(Core& core, uint32_t offset, uint32_t size) {
