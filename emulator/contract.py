@@ -16,7 +16,7 @@ import jsonschema
 from emulator.errors import EmulatorError
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-PLAN_FORMAT, PLAN_VERSION = "emulator-plan", 1
+PLAN_FORMAT, PLAN_VERSION = "emulator-plan", 2
 REPORT_FORMAT, REPORT_VERSION = "emulator-report", 1
 
 

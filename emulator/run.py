@@ -20,8 +20,8 @@ from emulator.cost_model import Estimate, estimate as estimate_cost, read_core_l
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
-from program import (NUM_CIRCULAR_BUFFERS, CoreRange, Kernel, Program, ProgramError, common_runtime_args,
-                     compile_time_args, cores_of, round_up, runtime_args)
+from program import (NUM_CIRCULAR_BUFFERS, CircularBuffer, CoreRange, Kernel, Program, ProgramError,
+                     common_runtime_args, compile_time_args, cores_of, round_up, runtime_args)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram (clear for an L1-interleaved tensor)
@@ -291,9 +291,9 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                       "l1_interleaved": _l1_interleaved(device)}
     watchdog = {"hang_seconds": float(hang), "tick_ms": settings.WATCHDOG_TICK_MS,
                 "deadlock_ticks": settings.DEADLOCK_TICKS}
-    cbs = [{"core": list(core), "index": cb.index, "data_format": cb.data_format, "page_size": cb.page_size,
-            "num_pages": cb.num_pages, "offset": layout[core][cb.index]}
-           for cb in program.cbs for core in _cores(cb.core_ranges)]
+    cbs = [{"cores": [c for core in cores for c in core], "index": cb.index, "data_format": cb.data_format,
+            "page_size": cb.page_size, "num_pages": cb.num_pages, "offset": offset}
+           for cb in program.cbs for offset, cores in _cores_by_offset(cb, layout).items()]
     resolver = EmulatorResolver()
     kernels = [_kernel_plan(program, kernel, obj, io, resolver) for kernel, obj in zip(program.kernels, objects)]
     return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
@@ -301,6 +301,14 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                          watchdog=watchdog, device=device_section,
                          buffers=[{"address": a, "size": n} for a, n in device.buffers.items()],
                          cbs=cbs, kernels=kernels)
+
+
+def _cores_by_offset(cb: CircularBuffer, layout: dict) -> dict[int, list[tuple[int, int]]]:
+    """The cores of `cb`, grouped by the L1 offset the layout gives it there (one plan entry per group)."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for core in _cores(cb.core_ranges):
+        groups.setdefault(layout[core][cb.index], []).append(core)
+    return groups
 
 
 def _l1_interleaved(device: EmulatedDevice) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@
 
 namespace emu {
 
-constexpr int kPlanVersion = 1;
+constexpr int kPlanVersion = 2;
 
 namespace {
 
@@ -176,21 +176,34 @@ void read_watchdog(Fields f) {
     f.done();
 }
 
+// One CB at one L1 offset on every core of `cores` ([x0, y0, x1, y1, ...]: a program's CBs mostly span
+// its whole grid at one placement, so the plan names the cores once per CB, not one entry per core).
 void read_cb(Fields f) {
-    const auto [x, y] = core_of(f);
+    const std::vector<uint32_t> xy = f.u32_list("cores");
+    if (xy.empty() || xy.size() % 2 != 0) {
+        throw json::Error(f.where() + ".cores: expected [x0, y0, x1, y1, ...]");
+    }
     const uint32_t index = f.u32("index");
     if (index >= kNumCircularBuffers) {
         throw json::Error(f.where() + ".index: " + std::to_string(index) + " is not a CB index 0.." +
                           std::to_string(kNumCircularBuffers - 1));
     }
-    Core* core = add_core(x, y);
-    CBConfig& c = core->cbs[index].config;
-    c.configured = true;
-    c.format = format_named(f.string("data_format"), f.where() + ".data_format");
-    c.page_size = f.u32("page_size");
-    c.num_pages = f.u32("num_pages");
-    c.l1_addr = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1)) + f.u32("offset");
+    CBConfig config{};
+    config.configured = true;
+    config.format = format_named(f.string("data_format"), f.where() + ".data_format");
+    config.page_size = f.u32("page_size");
+    config.num_pages = f.u32("num_pages");
+    const uint32_t offset = f.u32("offset");
     f.done();
+    for (size_t i = 0; i < xy.size(); i += 2) {
+        if (xy[i] > 255 || xy[i + 1] > 255) {
+            throw json::Error(f.where() + ".cores: a coordinate above 255");
+        }
+        Core* core = add_core(xy[i], xy[i + 1]);
+        CBConfig& c = core->cbs[index].config;
+        c = config;
+        c.l1_addr = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core->l1)) + offset;
+    }
 }
 
 ComputeConfig read_compute_config(Fields f) {

@@ -108,7 +108,7 @@ PLAN_KEYS = [
     ("device", "dram_alignment"), ("device", "noc_alignment"), ("device", "noc_alignment", "l1_read"),
     ("device", "noc_alignment", "l1_write"), ("device", "noc_alignment", "dram_read"),
     ("device", "noc_alignment", "dram_write"), ("device", "dram_path"), ("device", "numerics"), ("device", "l1_interleaved"), ("buffers",), ("buffers", 0, "address"),
-    ("buffers", 0, "size"), ("cbs",), ("cbs", 0, "core"), ("cbs", 0, "index"), ("cbs", 0, "data_format"),
+    ("buffers", 0, "size"), ("cbs",), ("cbs", 0, "cores"), ("cbs", 0, "index"), ("cbs", 0, "data_format"),
     ("cbs", 0, "page_size"), ("cbs", 0, "num_pages"), ("cbs", 0, "offset"), ("kernels",), ("kernels", 0, "name"),
     ("kernels", 0, "kind"), ("kernels", 0, "object"), ("kernels", 0, "common_args"), ("kernels", 0, "compute_config"),
     ("kernels", 0, "launches"), ("kernels", 0, "launches", 0, "core"), ("kernels", 0, "launches", 0, "args"),
@@ -172,12 +172,12 @@ def test_unknown_plan_key_is_named_on_both_sides(plan_and_device, tmp_path, path
 
 def test_other_plan_version_is_refused_on_both_sides(plan_and_device, tmp_path):
     plan, _ = plan_and_device
-    broken = {**plan, "version": 2}
+    broken = {**plan, "version": 3}
     with pytest.raises(contract.ContractError, match="version"):
         contract.check_plan(broken)
     result = run_runner(broken, tmp_path)
     assert result.returncode == run_module.PLAN_REFUSED_EXIT
-    assert "plan.version: this runner reads version 1, got 2" in result.stderr
+    assert "plan.version: this runner reads version 2, got 3" in result.stderr
 
 
 @pytest.mark.parametrize("path,value,message", [
@@ -185,6 +185,8 @@ def test_other_plan_version_is_refused_on_both_sides(plan_and_device, tmp_path):
     (("kernels", 1, "compute_config", "math_fidelity"), "HiFi5", "unknown math fidelity 'HiFi5'"),
     (("kernels", 0, "kind"), "writer2", "unknown kernel kind 'writer2'"),
     (("cbs", 0, "index"), 32, "is not a CB index"),
+    (("cbs", 0, "cores"), [0, 0, 1], "cores: expected [x0, y0, x1, y1, ...]"),
+    (("cbs", 0, "cores"), [0, 256], "cores: a coordinate above 255"),
     (("device", "noc_alignment", "dram_read"), 24, "expected a power of two, got 24"),
     (("kernels", 0, "launches", 0, "args"), [-1], "expected an unsigned 32-bit integer, got -1"),
 ])
