@@ -1249,9 +1249,11 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
         for (uint32_t i = 0; i < kDatums; ++i) {
             out[i] = dst_value(out[i], Rounding::Truncate, fp32);
         }
-    } else {
+    } else if (!fp32) {
         sfpu_store_n(out, kDatums, fp32);
     }
+    // Into an fp32 DST, SFPSTORE only flushes denormals, and SFPMAD never returns one (sfpu_math.h
+    // sfpu_add_n; test_fast_paths.py checks it on every operand pair it draws): nothing to store.
     s.dst_undefined[odst] = out_undefined;
 }
 

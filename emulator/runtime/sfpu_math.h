@@ -44,6 +44,8 @@ float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 // that cancels exactly gives +0 in both. Those datums take the host's float arithmetic in a loop the
 // compiler vectorises, as do zero and denormal operands (which SFPMAD reads as zero: sfpu_math.cpp
 // AddKnown, MulKnown); the others take sfpu_mad.
+// No result is a denormal: the rule flushes them (ttsim's fma_model_wh), and the IEEE path only takes
+// results with an exponent field >= 2 or an exact +0.
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n);
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n);
 

@@ -104,6 +104,19 @@ def test_sfpu_mad_tiles_equal_the_rule_on_a_million_datums(driver, op, variant):
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
 
 
+@pytest.mark.parametrize("op", ["add", "mul"])
+def test_sfpmad_never_returns_a_denormal(driver, op):
+    """The compute model skips SFPSTORE's denormal flush into an fp32 DST after an SFPU add or multiply
+    (compute.cpp sfpu_binary) because SFPMAD never returns a denormal: checked here on the rule itself."""
+    rng = np.random.default_rng(29 + OPS[op])
+    a = edge_weighted(rng, 1 << 20)
+    b = partner(rng, a, op)
+    reference, fast = run(driver, op, a, b)
+    for results in (reference, fast):
+        magnitude = results & np.uint32(0x7FFFFFFF)
+        assert not np.any((magnitude > 0) & (magnitude < 0x00800000))
+
+
 @pytest.mark.parametrize("op, a_special, b_special", [
     ("mul", 0x1C800000, 0x1C800000),   # 2^-70 * 2^-70: below the normal range, SFPMAD flushes it to +0
     ("mul", 0x00C00000, 0x3F800000),   # a denormal operand, read as zero
