@@ -49,9 +49,9 @@ struct Worker {
 std::vector<void*> g_signal_stacks;  // per worker index, kept between a serving runner's runs
 thread_local Worker* t_worker = nullptr;
 // Kernel stacks: mapped lazily, so the size is address space, not memory. A Tensix RISC-V kernel has a few
-// KiB of stack; 2 MiB leaves the emulator's API frames (a few tiles of locals) ample room, and keeps what a
-// serving runner scans between runs (mincore over each stack, free_fiber) a quarter of a thread's 8 MiB.
-constexpr size_t kKernelStackBytes = 2u << 20;
+// KiB of stack; 512 KiB leaves the emulator's API frames (a few tiles of locals, ~40 KiB at most) ample
+// room, and keeps what a serving runner scans between runs (mincore over each stack, free_fiber) small.
+constexpr size_t kKernelStackBytes = 512u << 10;
 
 // The runner's own way out: the exit_group system call, which no interposed exit() (exits.cpp) and no
 // atexit handler can intercept.
