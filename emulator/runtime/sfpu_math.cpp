@@ -1,8 +1,8 @@
 // SFPU arithmetic (see sfpu_math.h). Written from ttsim's models and the LLK sources named per function.
 #include "sfpu_math.h"
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "tile.h"
@@ -234,14 +234,12 @@ float sfpu_bcast_col_value(const float* row) {
 
 namespace {
 
-// Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254.
+// Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254. Both are
+// tested on the magnitude bits (the exponent is their top byte): one mask, subtract and compare, as the
+// whole-tile domain test runs them per datum.
 inline uint32_t exponent(uint32_t u) { return (u >> 23) & 255u; }
-inline uint32_t normal(uint32_t u) { return exponent(u) - 1u < 254u; }
-inline uint32_t ieee_result(uint32_t u) { return exponent(u) - 2u < 253u; }
-// normal() and ieee_result() on the magnitude bits: one mask, subtract and compare each (what the
-// whole-tile domain test runs per datum; equal to them, as the exponent is the magnitude's top byte).
-inline uint32_t normal_magnitude(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x00800000u < 0x7F000000u; }
-inline uint32_t result_magnitude(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x01000000u < 0x7E800000u; }
+inline uint32_t normal(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x00800000u < 0x7F000000u; }
+inline uint32_t ieee_result(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x01000000u < 0x7E800000u; }
 
 // SFPMAD's result where it is known without running the model, and whether it is (branch-free, so the
 // loop over a tile vectorises). Besides the IEEE domain (sfpu_math.h): SFPMAD reads a zero or denormal
@@ -253,12 +251,13 @@ struct AddKnown {
     static float host(float a, float b) { return a + b; }
     // The IEEE domain alone (the common case, the cheapest test): both normal, the sum normal or +-0.
     static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
-        return normal_magnitude(ua) & normal_magnitude(ub) & (result_magnitude(ur) | uint32_t(ur == 0));
+        return normal(ua) & normal(ub) & (ieee_result(ur) | uint32_t(ur == 0));
     }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
-        const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) + __builtin_bit_cast(float, ub));
+        const uint32_t ur =
+            __builtin_bit_cast(uint32_t, host(__builtin_bit_cast(float, ua), __builtin_bit_cast(float, ub)));
         const uint32_t za = exponent(ua) == 0, zb = exponent(ub) == 0, na = normal(ua), nb = normal(ub);
-        const uint32_t ieee = na & nb & (ieee_result(ur) | uint32_t(ur == 0));
+        const uint32_t ieee = AddKnown::ieee(ua, ub, ur);
         known = ieee | (za & (nb | zb)) | (zb & na);
         return ieee ? ur : za ? (zb ? 0u : ub) : ua;
     }
@@ -266,12 +265,11 @@ struct AddKnown {
 
 struct MulKnown {
     static float host(float a, float b) { return a * b; }
-    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
-        return normal_magnitude(ua) & normal_magnitude(ub) & result_magnitude(ur);
-    }
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) { return normal(ua) & normal(ub) & ieee_result(ur); }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
-        const uint32_t ur = __builtin_bit_cast(uint32_t, __builtin_bit_cast(float, ua) * __builtin_bit_cast(float, ub));
-        const uint32_t ieee = normal(ua) & normal(ub) & ieee_result(ur);
+        const uint32_t ur =
+            __builtin_bit_cast(uint32_t, host(__builtin_bit_cast(float, ua), __builtin_bit_cast(float, ub)));
+        const uint32_t ieee = MulKnown::ieee(ua, ub, ur);
         const uint32_t zero = uint32_t(exponent(ua) == 0 || exponent(ub) == 0) & uint32_t(exponent(ua) != 255) &
                               uint32_t(exponent(ub) != 255);
         known = ieee | zero;
