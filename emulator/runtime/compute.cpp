@@ -1208,6 +1208,7 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     const DatumMask& b_undefined = s.dst_undefined[idst1];
     DatumMask out_undefined = s.dst_undefined[idst0];
     float b[kDatums];
+    const float* operand = b;
     if (op == Sfpu::BcastCol) {
         float column[32];
         const float* column_tile = dst_tile(s, idst1);
@@ -1234,9 +1235,7 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
                 out_undefined.set(i, out_undefined.test(i) || column_undefined[row_of(i)]);
             }
         }
-    }
-    const float* operand = b;
-    if (op != Sfpu::BcastCol) {
+    } else {
         operand = dst_tile(s, idst1);
         out_undefined |= b_undefined;
     }
@@ -1245,6 +1244,8 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     float scratch[kDatums];
     sfpu_binary_tile(bin, in0, operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
+    // Into an fp32 DST, SFPSTORE only flushes denormals, and SFPMAD never returns one (sfpu_math.h
+    // sfpu_add_n; test_fast_paths.py checks it on every operand pair it draws): nothing to store.
     if (exact) {
         for (uint32_t i = 0; i < kDatums; ++i) {
             out[i] = dst_value(out[i], Rounding::Truncate, fp32);
@@ -1252,8 +1253,6 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     } else if (!fp32) {
         sfpu_store_n(out, kDatums, fp32);
     }
-    // Into an fp32 DST, SFPSTORE only flushes denormals, and SFPMAD never returns one (sfpu_math.h
-    // sfpu_add_n; test_fast_paths.py checks it on every operand pair it draws): nothing to store.
     s.dst_undefined[odst] = out_undefined;
 }
 
@@ -1343,9 +1342,10 @@ void sfpu_reduce_row_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim) {
             totals[r] = t == 0 ? lane[0] : totals[r] + lane[0];
         }
     }
+    float* sums = dst_tile(s, idst);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 16; c += 2) {
-            dst_tile(s, idst)[datum_index(r, c)] = totals[r];
+            sums[datum_index(r, c)] = totals[r];
             s.dst_undefined[idst].set(datum_index(r, c), totals_undefined[r]);
         }
     }

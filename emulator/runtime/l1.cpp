@@ -67,10 +67,6 @@ void populate(uint8_t* p, size_t size) {
 #endif
 }
 
-}  // namespace
-
-namespace {
-
 // What is mapped at core index i's fixed L1 address, kept between the runs of a serving runner: the
 // Core, its mapping (the L1 file and offset for an L1 bank core; empty file: private anonymous L1) and
 // its size. A slot is reused while those stay the same, so its pages stay mapped in.
@@ -249,7 +245,6 @@ void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
     }
 }
 
-// After [offset, offset + size) became written: blocks it covers are full; the two edge blocks are re-read.
 // An edge block of a write into [offset, offset + size): full if the write covers it, else re-read unless
 // it was full already (a write only adds written bytes).
 void fill_edge_block(Core& core, uint32_t k, uint32_t offset, uint32_t size) {
@@ -261,6 +256,7 @@ void fill_edge_block(Core& core, uint32_t k, uint32_t offset, uint32_t size) {
     }
 }
 
+// After [offset, offset + size) became written: the blocks between its edges are full.
 void fill_blocks(Core& core, uint32_t offset, uint32_t size) {
     if (size == 0) {
         return;

@@ -202,7 +202,16 @@ void require_defined(const uint8_t* from, uint32_t src_offset, uint32_t size, ui
           base + src_offset + byte, bank, offset, buffer, offset - buffer);
 }
 
-constexpr uint32_t kPrefetchBytes = 1024;
+// The data of a NOC transfer moves at its barrier; asking the host's caches for its first lines when it is
+// issued lets the transfers a kernel issues before one barrier (sticks far apart in DRAM) overlap their
+// cache misses. kForWrite: the lines will be written (the destination of a write).
+template <int kForWrite>
+void prefetch_first_lines(const uint8_t* p, uint32_t size) {
+    constexpr uint32_t kPrefetchBytes = 1024;
+    for (uint32_t line = 0; line < size && line < kPrefetchBytes; line += 64) {
+        __builtin_prefetch(p + line, kForWrite);
+    }
+}
 
 void run_copies(std::vector<PendingCopy>& copies) {
     const double begin = g_device.trace ? now_seconds() : 0;
@@ -257,11 +266,7 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
         recognise_stores(from, size);
     }
     EMU_EVENT(noc(events::Op::NocRead, size, is_dram, dst_l1));
-    // The data moves at the barrier; ask the host's caches for its first lines now, so the reads a kernel
-    // issues before one barrier (sticks far apart in DRAM) overlap their cache misses.
-    for (uint32_t line = 0; line < size && line < kPrefetchBytes; line += 64) {
-        __builtin_prefetch(from + line);
-    }
+    prefetch_first_lines<0>(from, size);
     t_self->pending_reads.push_back({to, from, size});
     t_self->noc_transactions += 1;
     g_progress.fetch_add(1);
@@ -282,9 +287,7 @@ void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
         require_defined(from, src_offset, size, dst);
     }
     EMU_EVENT(noc(events::Op::NocWrite, size, is_dram, 0));
-    for (uint32_t line = 0; line < size && line < kPrefetchBytes; line += 64) {
-        __builtin_prefetch(to + line, 1);  // as for reads: the destination's lines, for writing
-    }
+    prefetch_first_lines<1>(to, size);
     t_self->pending_writes.push_back({to, from, size});
     t_self->noc_transactions += 1;
     g_progress.fetch_add(1);

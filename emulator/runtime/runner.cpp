@@ -5,8 +5,9 @@
 //
 // `runner PLAN` runs one plan. `runner --serve` (emulator/runner_process.py, one per emulated device)
 // reads one plan path per line on stdin and answers each run that ended well with a line on stdout once
-// its report is written; between runs it resets every piece of run state (reset_run) but keeps the
-// memory mapped, so later runs pay no page faults. A fault ends the process exactly as in `runner PLAN`.
+// its report is written; between runs it resets every piece of run state (unload_run, clear_run) but
+// keeps the memory mapped, so later runs pay no page faults. A fault ends the process exactly as in
+// `runner PLAN`.
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>

@@ -321,7 +321,7 @@ void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, b
         alignas(64) float y[kBlock], neg_y[kBlock], xy[kBlock], c[kBlock], t[kBlock], k[kBlock], r[kBlock];
         for (uint32_t i = 0; i < len; ++i) {
             y[i] = __builtin_bit_cast(float, 0x5F1110A0u - (__builtin_bit_cast(uint32_t, xs[i]) >> 1));
-            neg_y[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, y[i]) ^ 0x80000000u);
+            neg_y[i] = negate(y[i]);
         }
         sfpu_mul_n(xs, y, xy, len);                // xy = x * y
         sfpu_mul_n(neg_y, xy, c, len);             // c = -y * xy
