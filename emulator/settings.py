@@ -40,8 +40,9 @@ SHARED_MEMORY_DIR = Path("/dev/shm")
 
 
 def memory_dir() -> Path | None:
-    """Where a device keeps its DRAM and L1 files: shared memory (tmpfs) when the machine has it, so the
-    runner's and Python's mappings of them never cost disk blocks or write-back; else the temp folder."""
+    """Where a device keeps its DRAM and L1 files and a run its plan and report: shared memory (tmpfs) when
+    the machine has it, so the mappings of those files never cost disk blocks or write-back and removing a
+    run's folder costs no journal write; None (the temp folder) elsewhere."""
     d = SHARED_MEMORY_DIR
     return d if d.is_dir() and os.access(d, os.W_OK | os.X_OK) else None
 
