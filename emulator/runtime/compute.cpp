@@ -212,7 +212,7 @@ DatumMask unwritten_datums(const uint8_t* page, uint32_t bytes, Needed need) {
     if (all_written(page, kDatums * bytes)) {
         return m;
     }
-    const uint8_t* w = written_bytes(page);
+    const uint8_t* w = written_bytes(page, kDatums * bytes);
     for (uint32_t i = 0; i < kDatums; ++i) {
         bool all = true;
         for (uint32_t b = 0; b < bytes; ++b) {
@@ -490,8 +490,8 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
               block, icb, in.page_size, row_datums);
     }
     const bool exact = unpacks_to_dest(icb);
-    const uint8_t* written = written_bytes(rows);
     const bool rows_written = all_written(rows, 32 * row_datums * bytes);
+    const uint8_t* written = rows_written ? nullptr : written_bytes(rows, 32 * row_datums * bytes);
     for (uint32_t t = 0; t < block; ++t) {
         // Row r's 32 datums of tile t are two face rows of 16 (row-major inside a face).
         uint8_t staged[kDatums * 4];

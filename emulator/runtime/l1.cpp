@@ -185,6 +185,7 @@ Core* core_slot(size_t index) {
     slot.core->l1 = l1;
     slot.core->written = written;
     slot.core->full_blocks.assign((size + kBlockBytes * 64 - 1) / (kBlockBytes * 64), 0);
+    slot.core->current_blocks.assign(slot.core->full_blocks.size(), 0);
     slot = {slot.core, file, offset, size, 0, 0, true};
     return slot.core;
 }
@@ -196,8 +197,9 @@ void release_cores() {
         if (slot.file.empty()) {
             zero_touched_pages(core->l1, slot.size);  // the L1 file's bytes are the host's, as in a new process
         }
-        zero_touched_pages(core->written, slot.size);
-        std::fill(core->full_blocks.begin(), core->full_blocks.end(), 0);  // the summary of the written-map
+        // The written-map keeps its bytes: with no block current, all of it reads as unwritten.
+        std::fill(core->current_blocks.begin(), core->current_blocks.end(), 0);
+        std::fill(core->full_blocks.begin(), core->full_blocks.end(), 0);
         for (CircularBuffer& cb : core->cbs) {
             cb = CircularBuffer{};
         }
@@ -218,12 +220,16 @@ void hide_unused_cores() {
 
 namespace {
 
-bool block_full(const Core& core, uint32_t block) { return (core.full_blocks[block >> 6] >> (block & 63)) & 1u; }
+bool bit_of(const std::vector<uint64_t>& bits, uint32_t block) { return (bits[block >> 6] >> (block & 63)) & 1u; }
 
-void set_block(Core& core, uint32_t block, bool full) {
+void set_bit(std::vector<uint64_t>& bits, uint32_t block, bool on) {
     const uint64_t bit = uint64_t(1) << (block & 63);
-    core.full_blocks[block >> 6] = full ? core.full_blocks[block >> 6] | bit : core.full_blocks[block >> 6] & ~bit;
+    bits[block >> 6] = on ? bits[block >> 6] | bit : bits[block >> 6] & ~bit;
 }
+
+bool block_full(const Core& core, uint32_t block) { return bit_of(core.full_blocks, block); }
+void set_block(Core& core, uint32_t block, bool full) { set_bit(core.full_blocks, block, full); }
+bool block_current(const Core& core, uint32_t block) { return bit_of(core.current_blocks, block); }
 
 // The blocks [first, last] that [offset, offset + size) overlaps (size > 0).
 struct Blocks {
@@ -231,17 +237,61 @@ struct Blocks {
 };
 Blocks blocks_of(uint32_t offset, uint32_t size) { return {offset >> kBlockShift, (offset + size - 1) >> kBlockShift}; }
 
-// Re-reads the written-map of every block [offset, offset + size) overlaps: after a change that may leave
-// holes (a copy of another map, recognised stores).
+uint32_t block_length(uint32_t block) { return std::min(kBlockBytes, g_device.l1_size - (block << kBlockShift)); }
+
+// Makes block k's written-map bytes current: a block not current in this run holds nothing written.
+void make_current(Core& core, uint32_t k) {
+    if (!block_current(core, k)) {
+        std::memset(core.written + (k << kBlockShift), 0, block_length(k));
+        set_bit(core.current_blocks, k, true);
+    }
+}
+
+// The written-map bytes of [offset, offset + size), current (for reading or changing them in place).
+uint8_t* current_map(Core& core, uint32_t offset, uint32_t size) {
+    if (size > 0) {
+        const Blocks b = blocks_of(offset, size);
+        for (uint32_t k = b.first; k <= b.last; ++k) {
+            make_current(core, k);
+        }
+    }
+    return core.written + offset;
+}
+
+// The written-map bytes of [offset, offset + size), for a caller that overwrites every one of them: only
+// the edge blocks it covers in part need their other bytes current first.
+uint8_t* map_to_overwrite(Core& core, uint32_t offset, uint32_t size) {
+    if (size > 0) {
+        const Blocks b = blocks_of(offset, size);
+        make_current(core, b.first);
+        make_current(core, b.last);
+        for (uint32_t k = b.first + 1; k < b.last; ++k) {
+            set_bit(core.current_blocks, k, true);
+        }
+    }
+    return core.written + offset;
+}
+
+// Whether no block [offset, offset + size) overlaps is current: then nothing in it is written.
+bool none_current(const Core& core, uint32_t offset, uint32_t size) {
+    const Blocks b = blocks_of(offset, size);
+    for (uint32_t k = b.first; k <= b.last; ++k) {
+        if (block_current(core, k)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Re-reads the written-map of every block [offset, offset + size) overlaps (current blocks): after a change
+// that may leave holes (a copy of another map, recognised stores).
 void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
     if (size == 0) {
         return;
     }
     const Blocks b = blocks_of(offset, size);
     for (uint32_t k = b.first; k <= b.last; ++k) {
-        const uint32_t begin = k << kBlockShift;
-        const uint32_t len = std::min(kBlockBytes, g_device.l1_size - begin);
-        set_block(core, k, !std::memchr(core.written + begin, 0, len));
+        set_block(core, k, !std::memchr(core.written + (k << kBlockShift), 0, block_length(k)));
     }
 }
 
@@ -294,6 +344,9 @@ bool all_written(const void* p, uint32_t size) {
         if (block_full(*core, k)) {
             continue;
         }
+        if (!block_current(*core, k)) {
+            return false;
+        }
         const uint32_t begin = std::max(offset, k << kBlockShift);
         const uint32_t end = std::min(offset + size, (k + 1) << kBlockShift);
         if (std::memchr(core->written + begin, 0, end - begin)) {
@@ -303,10 +356,10 @@ bool all_written(const void* p, uint32_t size) {
     return true;
 }
 
-uint8_t* written_bytes(const void* p) {
+const uint8_t* written_bytes(const void* p, uint32_t size) {
     uint32_t offset = 0;
     Core* core = core_of(p, offset);
-    return core ? core->written + offset : nullptr;
+    return core ? current_map(*core, offset, size) : nullptr;
 }
 
 void prepare_fresh_l1(uint8_t* p, uint32_t size) {
@@ -315,17 +368,13 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
     if (!core || all_written(p, size)) {
         return;
     }
-    // Written bytes (a NOC transfer that landed first) keep their data; branch-free, so it vectorises.
-    // Usually nothing is written yet: then one read-only pass over the map, and a fill.
-    const uint8_t* w = core->written + offset;
-    uint8_t any = 0;
-    for (uint32_t i = 0; i < size; ++i) {
-        any |= w[i];
-    }
-    if (!any) {
+    // Usually nothing is written yet (no block current): then a fill. Else written bytes (a NOC transfer
+    // that landed first) keep their data; branch-free, so it vectorises.
+    if (none_current(*core, offset, size)) {
         std::memset(p, kFreshL1Byte, size);
         return;
     }
+    const uint8_t* w = current_map(*core, offset, size);
     for (uint32_t i = 0; i < size; ++i) {
         p[i] = w[i] ? p[i] : kFreshL1Byte;
     }
@@ -334,7 +383,7 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
 void mark_l1_written(const void* p, uint32_t size) {
     uint32_t offset = 0;
     if (Core* core = core_of(p, offset)) {
-        std::memset(core->written + offset, 1, size);
+        std::memset(map_to_overwrite(*core, offset, size), 1, size);
         fill_blocks(*core, offset, size);
     }
 }
@@ -343,7 +392,7 @@ void store_undefined(uint8_t* p, uint32_t size) {
     uint32_t offset = 0;
     if (Core* core = core_of(p, offset)) {
         std::memset(p, kFreshL1Byte, size);
-        std::memset(core->written + offset, 0, size);
+        std::memset(map_to_overwrite(*core, offset, size), 0, size);
         clear_blocks(*core, offset, size);
     }
 }
@@ -358,7 +407,8 @@ void copy_written(const uint8_t* src, uint8_t* dst, uint32_t size) {
         mark_l1_written(dst, size);
         return;
     }
-    std::memmove(core->written + offset, written_bytes(src), size);
+    const uint8_t* from = written_bytes(src, size);
+    std::memmove(map_to_overwrite(*core, offset, size), from, size);
     refresh_blocks(*core, offset, size);
 }
 
@@ -368,7 +418,7 @@ void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes) {
     if (!core || all_written(p, size)) {
         return;  // all written already (a NOC transfer landed, or the packer wrote the page)
     }
-    uint8_t* w = core->written + offset;
+    uint8_t* w = current_map(*core, offset, size);
     // Branch-free per datum so the loop vectorises: a datum any byte of which differs from fresh L1 was
     // stored by the kernel, and all its bytes count as written.
     for (uint32_t i = 0; i + datum_bytes <= size; i += datum_bytes) {

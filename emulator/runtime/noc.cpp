@@ -172,7 +172,7 @@ void require_defined(const uint8_t* from, uint32_t src_offset, uint32_t size, ui
     if (all_written(from, size)) {
         return;
     }
-    const uint8_t* w = written_bytes(from);
+    const uint8_t* w = written_bytes(from, size);
     const uint8_t* bad = w ? static_cast<const uint8_t*>(std::memchr(w, 0, size)) : nullptr;
     if (!bad) {
         return;

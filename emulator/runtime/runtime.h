@@ -40,6 +40,10 @@ struct Core {
     // One bit per 256-byte block of L1: set only while every byte of the block is written (l1.cpp keeps it
     // with the written-map), so asking whether a whole tile is written reads a few bits, not the map.
     std::vector<uint64_t> full_blocks;
+    // One bit per 256-byte block: set once the block's written-map bytes are current in this run. A clear
+    // block reads as all unwritten whatever its bytes hold, so a reset clears these bits instead of the
+    // whole map, and a block's bytes are zeroed only when a run first needs them (l1.cpp current_map).
+    std::vector<uint64_t> current_blocks;
     CircularBuffer cbs[kNumCircularBuffers];
     std::mutex mutex;  // guards every CB of this core; never held across a fiber switch
 };
@@ -131,7 +135,8 @@ Core* add_core(uint32_t x, uint32_t y);
 // same slice of the same L1 file), else mapped anew. Throws std::runtime_error when it cannot map.
 Core* core_slot(size_t index);
 // Between the runs of a serving runner: every core of the run reads as in a new process again (private
-// L1 and every written-map zero where touched, CB states cleared) and stays mapped; g_device.cores empties.
+// L1 zero where touched, every written-map block unwritten, CB states cleared) and stays mapped;
+// g_device.cores empties.
 void release_cores();
 // After load_plan: the L1 of every core index an earlier run used and this plan does not is made
 // inaccessible (as unmapped in a new process: an access is a SIGSEGV), keeping its pages; core_slot
@@ -150,9 +155,10 @@ void mark_l1_written(const void* p, uint32_t size);
 void prepare_fresh_l1(uint8_t* p, uint32_t size);
 // Marks the datums of [p, p + size) that a kernel's own stores changed from fresh L1.
 void mark_stored_datums(const uint8_t* p, uint32_t size, uint32_t datum_bytes);
-// The written-map bytes of p's L1 (one per L1 byte, nonzero once written); nullptr when p is not L1.
-// Read-only for callers: every change goes through the functions here, which keep Core::full_blocks.
-uint8_t* written_bytes(const void* p);
+// The written-map bytes of [p, p + size) of p's L1 (one per L1 byte, nonzero once written), made current
+// first; nullptr when p is not L1. Read-only for callers: every change goes through the functions here,
+// which keep Core::full_blocks and Core::current_blocks.
+const uint8_t* written_bytes(const void* p, uint32_t size);
 // Whether every byte of [p, p + size) is written (true when p is not L1: host memory, DRAM).
 bool all_written(const void* p, uint32_t size);
 // The packer stores an undefined datum: [p, p + size) receives the fresh-L1 byte and stays unwritten, so

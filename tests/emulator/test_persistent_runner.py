@@ -148,6 +148,16 @@ def test_l1_blocks_written_in_run_one_are_unwritten_in_run_two(device):
     expect(device, program, emulator.UninitialisedReadError, "noc_async_write sends undefined data to DRAM")
 
 
+def test_a_block_run_two_writes_in_part_has_its_other_bytes_unwritten(device):
+    """Run 1 fills CB 0's first page; run 2 writes 32 bytes of one of its 256-byte blocks and sends the
+    whole block to DRAM: the block's other bytes are undefined in run 2, as on a new process, though run 1
+    wrote them (the written-map block is brought up to date before a partial write lands in it)."""
+    seen_by_reader(device)
+    program = counter_program()
+    program.kernels[0].defines["SEND_PART_WRITTEN"] = "1"
+    expect(device, program, emulator.UninitialisedReadError, "byte 32 of the 256-byte write")
+
+
 def test_l1_of_a_core_the_run_does_not_use_is_not_mapped(device):
     """Run 1 uses two cores; run 2 one core, whose reader stores into the second core index's L1: in a
     new process nothing is mapped there (SIGSEGV), so the live runner must fault the same way."""

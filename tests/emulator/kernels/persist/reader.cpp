@@ -36,6 +36,15 @@ void kernel_main() {
     const uint32_t block = (get_write_ptr(0) + 511) & ~255u;
     noc_async_write(block, in.get_noc_addr(0), 256);
     noc_async_write_barrier();
+#elif defined(SEND_PART_WRITTEN)
+    // Writes the first 32 bytes of one 256-byte block of a CB page (a DRAM read), then sends the whole
+    // block to DRAM: its other 224 bytes are undefined data in this run, whatever an earlier run wrote.
+    cb_reserve_back(0, 1);
+    const uint32_t block = (get_write_ptr(0) + 511) & ~255u;
+    noc_async_read(in.get_noc_addr(0), block, 32);
+    noc_async_read_barrier();
+    noc_async_write(block, in.get_noc_addr(0), 256);
+    noc_async_write_barrier();
 #elif defined(PRINT)
     printf("persist-reader-was-here\n");  // kernel stdout: the runner's log, never its answers
     fflush(stdout);
