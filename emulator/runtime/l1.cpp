@@ -272,17 +272,6 @@ uint8_t* map_to_overwrite(Core& core, uint32_t offset, uint32_t size) {
     return core.written + offset;
 }
 
-// Whether no block [offset, offset + size) overlaps is current: then nothing in it is written.
-bool none_current(const Core& core, uint32_t offset, uint32_t size) {
-    const Blocks b = blocks_of(offset, size);
-    for (uint32_t k = b.first; k <= b.last; ++k) {
-        if (block_current(core, k)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // Re-reads the written-map of every block [offset, offset + size) overlaps (current blocks): after a change
 // that may leave holes (a copy of another map, recognised stores).
 void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
@@ -368,15 +357,31 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
     if (!core || all_written(p, size)) {
         return;
     }
-    // Usually nothing is written yet (no block current): then a fill. Else written bytes (a NOC transfer
-    // that landed first) keep their data; branch-free, so it vectorises.
-    if (none_current(*core, offset, size)) {
-        std::memset(p, kFreshL1Byte, size);
-        return;
-    }
-    const uint8_t* w = current_map(*core, offset, size);
-    for (uint32_t i = 0; i < size; ++i) {
-        p[i] = w[i] ? p[i] : kFreshL1Byte;
+    // Block by block: a run of blocks not current holds nothing written (one fill); in a current block the
+    // written bytes (a NOC transfer that landed first, the end of the page before) keep their data,
+    // branch-free so it vectorises.
+    const uint32_t end = offset + size;
+    const Blocks b = blocks_of(offset, size);
+    for (uint32_t k = b.first; k <= b.last;) {
+        const uint32_t begin = std::max(offset, k << kBlockShift);
+        if (!block_current(*core, k)) {
+            uint32_t j = k + 1;
+            while (j <= b.last && !block_current(*core, j)) {
+                ++j;
+            }
+            std::memset(core->l1 + begin, kFreshL1Byte, std::min(end, j << kBlockShift) - begin);
+            k = j;
+            continue;
+        }
+        if (!block_full(*core, k)) {
+            uint8_t* q = core->l1 + begin;
+            const uint8_t* w = core->written + begin;
+            const uint32_t len = std::min(end, (k + 1) << kBlockShift) - begin;
+            for (uint32_t i = 0; i < len; ++i) {
+                q[i] = w[i] ? q[i] : kFreshL1Byte;
+            }
+        }
+        ++k;
     }
 }
 
