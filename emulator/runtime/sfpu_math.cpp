@@ -235,11 +235,14 @@ float sfpu_bcast_col_value(const float* row) {
 namespace {
 
 // Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254. Both are
-// tested on the magnitude bits (the exponent is their top byte): one mask, subtract and compare, as the
-// whole-tile domain test runs them per datum.
+// tested on the magnitude bits (the exponent is their top byte) as an excess over the lowest value inside,
+// which is below a span exactly when the value is inside (unsigned: a value under the lowest wraps high).
+// As excesses, a whole tile is tested by the largest excess of its datums (sfpu_mad_n).
 inline uint32_t exponent(uint32_t u) { return (u >> 23) & 255u; }
-inline uint32_t normal(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x00800000u < 0x7F000000u; }
-inline uint32_t ieee_result(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x01000000u < 0x7E800000u; }
+constexpr uint32_t kNormalSpan = 0x7F000000u, kResultSpan = 0x7E800000u;
+inline uint32_t operand_excess(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x00800000u; }
+inline uint32_t result_excess(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x01000000u; }
+inline uint32_t normal(uint32_t u) { return operand_excess(u) < kNormalSpan; }
 
 // SFPMAD's result where it is known without running the model, and whether it is (branch-free, so the
 // loop over a tile vectorises). Besides the IEEE domain (sfpu_math.h): SFPMAD reads a zero or denormal
@@ -249,9 +252,11 @@ inline uint32_t ieee_result(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x01000000u
 //   mul: such an operand gives +0.
 struct AddKnown {
     static float host(float a, float b) { return a + b; }
-    // The IEEE domain alone (the common case, the cheapest test): both normal, the sum normal or +-0.
+    // The sum's excess over the IEEE domain's results, where an exact +0 counts as inside.
+    static uint32_t excess(uint32_t ur) { return result_excess(ur) & -uint32_t(ur != 0); }
+    // The IEEE domain alone (the common case, the cheapest test): both normal, the sum inside or +0.
     static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
-        return normal(ua) & normal(ub) & (ieee_result(ur) | uint32_t(ur == 0));
+        return normal(ua) & normal(ub) & uint32_t(excess(ur) < kResultSpan);
     }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur =
@@ -265,7 +270,10 @@ struct AddKnown {
 
 struct MulKnown {
     static float host(float a, float b) { return a * b; }
-    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) { return normal(ua) & normal(ub) & ieee_result(ur); }
+    static uint32_t excess(uint32_t ur) { return result_excess(ur); }
+    static uint32_t ieee(uint32_t ua, uint32_t ub, uint32_t ur) {
+        return normal(ua) & normal(ub) & uint32_t(excess(ur) < kResultSpan);
+    }
     static uint32_t result(uint32_t ua, uint32_t ub, uint32_t& known) {
         const uint32_t ur =
             __builtin_bit_cast(uint32_t, host(__builtin_bit_cast(float, ua), __builtin_bit_cast(float, ub)));
@@ -277,34 +285,38 @@ struct MulKnown {
     }
 };
 
-constexpr uint32_t kBlock = 1024;  // one tile
+constexpr uint32_t kBlock = 1024;  // one tile (sfpu_sqrt_body_n's local blocks)
 
-// The shared shape of sfpu_add_n / sfpu_mul_n: one branch-free pass takes the host's IEEE result and
-// tests the IEEE domain (vectorised); only a block with a datum outside it takes a second pass, the known
-// zero cases (Known::result) and the rule itself for the rest. Results go to a local block first, as
-// `out` may alias `a` or `b`.
+// Whether every datum of a[i] op b[i] (i < n) is in Known's IEEE domain: Known::ieee for all of them at
+// once, as the largest operand and result excesses (a read-only pass the compiler vectorises into a few
+// max operations per vector).
+template <typename Known>
+bool all_ieee(const float* a, const float* b, uint32_t n) {
+    uint32_t operands = 0, results = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint32_t ua = __builtin_bit_cast(uint32_t, a[i]), ub = __builtin_bit_cast(uint32_t, b[i]);
+        operands = std::max(operands, std::max(operand_excess(ua), operand_excess(ub)));
+        results = std::max(results, Known::excess(__builtin_bit_cast(uint32_t, Known::host(a[i], b[i]))));
+    }
+    return operands < kNormalSpan && results < kResultSpan;
+}
+
+// The shared shape of sfpu_add_n / sfpu_mul_n: when every datum is in the IEEE domain (all_ieee), the
+// host's results; else per datum, the known zero cases (Known::result) and the rule itself for the rest.
+// Each pass reads a[i] and b[i] before it writes out[i], so `out` may be `a` or `b` (in place).
 template <typename Known>
 void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
-    for (uint32_t begin = 0; begin < n; begin += kBlock) {
-        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
-        const float* __restrict x = a + begin;
-        const float* __restrict y = b + begin;
-        alignas(64) uint32_t r[kBlock];
-        uint32_t outside = 0;
-        for (uint32_t i = 0; i < len; ++i) {
-            r[i] = __builtin_bit_cast(uint32_t, Known::host(x[i], y[i]));
-            outside |= Known::ieee(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), r[i]) ^ 1u;
+    if (all_ieee<Known>(a, b, n)) {
+        for (uint32_t i = 0; i < n; ++i) {
+            out[i] = Known::host(a[i], b[i]);
         }
-        if (outside) {
-            for (uint32_t i = 0; i < len; ++i) {
-                uint32_t known;
-                r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), known);
-                if (!known) {
-                    r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
-                }
-            }
-        }
-        std::memcpy(out + begin, r, len * sizeof(float));
+        return;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+        const float x = a[i], y = b[i];
+        uint32_t known;
+        const uint32_t r = Known::result(__builtin_bit_cast(uint32_t, x), __builtin_bit_cast(uint32_t, y), known);
+        out[i] = known ? __builtin_bit_cast(float, r) : rule(x, y);
     }
 }
 

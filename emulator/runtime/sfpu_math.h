@@ -34,7 +34,7 @@ float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 
 // --- whole-tile forms -----------------------------------------------------------------------------
 // Each equals applying its per-datum rule above to every datum, bit for bit (property-tested against
-// them in tests/emulator/test_fast_paths.py). `out` may alias an input.
+// them in tests/emulator/test_fast_paths.py). `out` may be an input (in place) or disjoint from them.
 
 // out[i] = sfpu_add(a[i], b[i]) / sfpu_mul(a[i], b[i]) for i < n. Where both operands are normal and the
 // IEEE-754 binary32 result (round to nearest even) is normal with a biased exponent >= 2 and finite,
