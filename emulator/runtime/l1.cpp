@@ -387,7 +387,9 @@ void prepare_fresh_l1(uint8_t* p, uint32_t size) {
 
 void mark_l1_written(const void* p, uint32_t size) {
     uint32_t offset = 0;
-    if (Core* core = core_of(p, offset)) {
+    Core* core = core_of(p, offset);
+    // A CB page's later uses find it written already (the packer writes each page of the ring again).
+    if (core && !all_written(p, size)) {
         std::memset(map_to_overwrite(*core, offset, size), 1, size);
         fill_blocks(*core, offset, size);
     }
