@@ -272,6 +272,19 @@ uint8_t* map_to_overwrite(Core& core, uint32_t offset, uint32_t size) {
     return core.written + offset;
 }
 
+// Whether the full bits of blocks [first, last] are all set, a 64-block word at a time.
+bool all_full(const Core& core, uint32_t first, uint32_t last) {
+    for (uint32_t w = first >> 6; w <= last >> 6; ++w) {
+        const uint32_t lo = w == first >> 6 ? first & 63 : 0;
+        const uint32_t hi = w == last >> 6 ? last & 63 : 63;
+        const uint64_t mask = (~uint64_t(0) >> (63 - hi)) & (~uint64_t(0) << lo);
+        if ((core.full_blocks[w] & mask) != mask) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Re-reads the written-map of every block [offset, offset + size) overlaps (current blocks): after a change
 // that may leave holes (a copy of another map, recognised stores).
 void refresh_blocks(Core& core, uint32_t offset, uint32_t size) {
@@ -329,6 +342,9 @@ bool all_written(const void* p, uint32_t size) {
         return true;
     }
     const Blocks b = blocks_of(offset, size);
+    if (all_full(*core, b.first, b.last)) {
+        return true;
+    }
     for (uint32_t k = b.first; k <= b.last; ++k) {
         if (block_full(*core, k)) {
             continue;
