@@ -395,9 +395,36 @@ void sfpu_store_n(float* v, uint32_t n, bool fp32_dest) {
     }
 }
 
+namespace {
+
+// Whether the LLK's chain returns every row's column 0 unchanged: column 0 normal and columns 1..7 with no
+// Inf or NaN on every row. Branch-free over the 8 contiguous columns of a face row, so it vectorises.
+bool plain_bcast_col(const float* tile) {
+    uint32_t bad[8] = {};
+    for (uint32_t r = 0; r < 32; ++r) {
+        const float* row = tile + datum_index(r, 0);
+        for (uint32_t c = 0; c < 8; ++c) {
+            const uint32_t e = exponent(__builtin_bit_cast(uint32_t, row[c]));
+            bad[c] |= uint32_t(e == 255u) | (uint32_t(c == 0) & uint32_t(e == 0));
+        }
+    }
+    uint32_t any = 0;
+    for (uint32_t c = 0; c < 8; ++c) {
+        any |= bad[c];
+    }
+    return !any;
+}
+
+}  // namespace
+
 void sfpu_bcast_col_column(const float* tile, float* column) {
+    const bool plain = plain_bcast_col(tile);
     for (uint32_t r = 0; r < 32; ++r) {
         const float* row = tile + datum_index(r, 0);  // columns 0..7 are contiguous in a face row
+        if (plain) {
+            column[r] = row[0];
+            continue;
+        }
         uint32_t special = 0;
         for (uint32_t c = 1; c < 8; ++c) {
             special |= uint32_t(exponent(__builtin_bit_cast(uint32_t, row[c])) == 255u);
