@@ -278,8 +278,8 @@ struct MulKnown {
         const uint32_t ur =
             __builtin_bit_cast(uint32_t, host(__builtin_bit_cast(float, ua), __builtin_bit_cast(float, ub)));
         const uint32_t ieee = MulKnown::ieee(ua, ub, ur);
-        const uint32_t zero = uint32_t(exponent(ua) == 0 || exponent(ub) == 0) & uint32_t(exponent(ua) != 255) &
-                              uint32_t(exponent(ub) != 255);
+        const uint32_t zero = (uint32_t(exponent(ua) == 0) | uint32_t(exponent(ub) == 0)) &
+                              uint32_t(exponent(ua) != 255) & uint32_t(exponent(ub) != 255);
         known = ieee | zero;
         return ieee ? ur : 0u;
     }
@@ -302,8 +302,9 @@ bool all_ieee(const float* a, const float* b, uint32_t n) {
 }
 
 // The shared shape of sfpu_add_n / sfpu_mul_n: when every datum is in the IEEE domain (all_ieee), the
-// host's results; else per datum, the known zero cases (Known::result) and the rule itself for the rest.
-// Each pass reads a[i] and b[i] before it writes out[i], so `out` may be `a` or `b` (in place).
+// host's results, in place; else block by block, the known cases for every datum in one branch-free pass
+// (Known::result, vectorised) into a local block, the rule itself only for the datums left, then the copy
+// out. Each way reads a[i] and b[i] before it writes out[i], so `out` may be `a` or `b` (in place).
 template <typename Known>
 void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
     if (all_ieee<Known>(a, b, n)) {
@@ -312,11 +313,26 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*
         }
         return;
     }
-    for (uint32_t i = 0; i < n; ++i) {
-        const float x = a[i], y = b[i];
-        uint32_t known;
-        const uint32_t r = Known::result(__builtin_bit_cast(uint32_t, x), __builtin_bit_cast(uint32_t, y), known);
-        out[i] = known ? __builtin_bit_cast(float, r) : rule(x, y);
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        const float* x = a + begin;
+        const float* y = b + begin;
+        alignas(64) uint32_t r[kBlock], known[kBlock];
+        uint32_t all_known = 1;
+        for (uint32_t i = 0; i < len; ++i) {
+            uint32_t k;
+            r[i] = Known::result(__builtin_bit_cast(uint32_t, x[i]), __builtin_bit_cast(uint32_t, y[i]), k);
+            known[i] = k;
+            all_known &= k;
+        }
+        if (!all_known) {
+            for (uint32_t i = 0; i < len; ++i) {
+                if (!known[i]) {
+                    r[i] = __builtin_bit_cast(uint32_t, rule(x[i], y[i]));
+                }
+            }
+        }
+        std::memcpy(out + begin, r, len * sizeof(float));
     }
 }
 
