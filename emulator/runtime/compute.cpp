@@ -1209,6 +1209,7 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     DatumMask out_undefined = s.dst_undefined[idst0];
     float b[kDatums];
     const float* operand = b;
+    BinOp tile_op = bin;
     if (op == Sfpu::BcastCol) {
         float column[32];
         const float* column_tile = dst_tile(s, idst1);
@@ -1218,6 +1219,14 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
             }
         } else {
             sfpu_bcast_col_column(column_tile, column);
+        }
+        // SFPMAD subtracts by adding the negated operand (sfpu_binary_tile): here the column is negated
+        // once, before it is broadcast, instead of the whole broadcast tile after.
+        if (bin == BinOp::Sub && !exact) {
+            for (float& v : column) {
+                v = negated(v);
+            }
+            tile_op = BinOp::Add;
         }
         // Each face row is 16 consecutive datums of one tile row (tile.h): a broadcast per face row.
         for (uint32_t i = 0; i < kDatums; i += 16) {
@@ -1242,7 +1251,7 @@ void sfpu_binary(Sfpu op, BinOp bin, uint32_t idst0, uint32_t idst1, uint32_t od
     const float* in0 = dst_tile(s, idst0);
     float* out = dst_tile_overwritten(s, odst);
     float scratch[kDatums];
-    sfpu_binary_tile(bin, in0, operand, out, exact, scratch);
+    sfpu_binary_tile(tile_op, in0, operand, out, exact, scratch);
     const bool fp32 = dest_fp32();
     // Into an fp32 DST, SFPSTORE only flushes denormals, and SFPMAD never returns one (sfpu_math.h
     // sfpu_add_n; test_fast_paths.py checks it on every operand pair it draws): nothing to store.
