@@ -105,6 +105,7 @@ void make_fiber(Fiber& fiber, size_t stack_bytes, void (*body)(void*), void* arg
     fiber.arg = arg;
     fiber.stack = base;
     fiber.stack_bytes = stack_bytes + guard;
+    fiber.stack_zeroed = false;
 #if defined(__x86_64__)
     // The frame emu_fiber_switch pops on the first switch: control words, six registers, then "return"
     // into fiber_entry with the stack aligned as at a call (rsp + 8 a multiple of 16 at entry).
@@ -140,12 +141,20 @@ void switch_fiber(Fiber& from, Fiber& to) {
 #endif
 }
 
-void free_fiber(Fiber& fiber) {
-    if (fiber.stack) {
+void zero_fiber_stack(Fiber& fiber) {
+    if (fiber.stack && !fiber.stack_zeroed) {
         const size_t guard = page_size();
         zero_touched_pages(static_cast<char*>(fiber.stack) + guard, fiber.stack_bytes - guard);
+        fiber.stack_zeroed = true;
+    }
+}
+
+void free_fiber(Fiber& fiber) {
+    if (fiber.stack) {
+        zero_fiber_stack(fiber);
         g_free_stacks.push_back({fiber.stack, fiber.stack_bytes});
         fiber.stack = nullptr;
+        fiber.stack_zeroed = false;
     }
 }
 

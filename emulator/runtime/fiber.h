@@ -18,6 +18,7 @@ struct Fiber {
     void* sp = nullptr;  // saved stack pointer while switched out (x86-64)
     void* stack = nullptr;
     size_t stack_bytes = 0;
+    bool stack_zeroed = false;  // zero_fiber_stack ran: the finished fiber's stack reads as fresh again
 #if !defined(__x86_64__)
     ucontext_t context{};
 #endif
@@ -30,7 +31,11 @@ struct Fiber {
 void make_fiber(Fiber& fiber, size_t stack_bytes, void (*body)(void*), void* arg);
 // `from` is the fiber (or the worker thread's own context) that is running now.
 void switch_fiber(Fiber& from, Fiber& to);
-// Gives the stack back for a later make_fiber, its touched pages zeroed, still mapped.
+// Zeroes the touched pages of a finished fiber's stack: the worker that ran it does this as soon as the
+// fiber ends, while other kernels still run, so the reset between runs (free_fiber) has none of it left.
+void zero_fiber_stack(Fiber& fiber);
+// Gives the stack back for a later make_fiber, its touched pages zeroed (unless zero_fiber_stack did),
+// still mapped.
 void free_fiber(Fiber& fiber);
 
 }  // namespace emu

@@ -182,7 +182,10 @@ size_t resume_each(Worker* w, size_t begin, size_t end) {
         t_self = k;
         switch_fiber(w->home, k->fiber);
         t_self = nullptr;
-        finished += k->state.load(std::memory_order_relaxed) == ThreadState::Done;
+        if (k->state.load(std::memory_order_relaxed) == ThreadState::Done) {
+            zero_fiber_stack(k->fiber);  // dead now; its pages are still in this host core's caches
+            ++finished;
+        }
     }
     return finished;
 }
