@@ -111,6 +111,18 @@ def test_a_kernel_object_that_stays_loaded_ends_its_runner(device):
     assert pids == [None, None]  # each run's runner ended after answering
 
 
+def test_kernel_fiber_stacks_are_fresh_in_every_run(device):
+    """Run 1's reader leaves a marker deep in its fiber stack; run 2's reader gets that stack again from
+    the pool and must find zero there, as on a new stack (a stack is zeroed once its kernel ends)."""
+    program = counter_program()
+    program.kernels[0].defines["STACK_PROBE"] = "1"
+    stale = []
+    for _ in range(2):
+        out = run(device, program).outputs[0].read()
+        stale.append(int(out[0, 6]) | int(out[0, 7]) << 16)
+    assert stale == [0, 0]
+
+
 def test_the_fresh_process_path_sees_the_same(device, monkeypatch):
     monkeypatch.setenv(settings.PERSISTENT_RUNNER_ENV, "0")
     assert seen_by_reader(device) == seen_by_reader(device) == [1, 1, 1, 0]

@@ -3,7 +3,8 @@
 // function-local static counters after incrementing them (1 each in a fresh launch, as on hardware,
 // which loads the kernel binary anew for every launch) and the 32-bit word it found at a scratch L1
 // address outside every CB before storing a marker there (0 in a fresh L1); with UNIQUE_STATIC also
-// a counter whose symbol keeps the kernel object loaded.
+// a counter whose symbol keeps the kernel object loaded; with STACK_PROBE the word it found deep in its
+// fiber stack (0 on a fresh stack).
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,14 @@ void kernel_main() {
     // The next core index's L1 (l1.cpp maps core i at a 2 MiB stride): not mapped when no core has it.
     *reinterpret_cast<volatile uint32_t*>(get_write_ptr(0) + (2u << 20)) = 1;
 #endif
+#if defined(STACK_PROBE)
+    // A word 96 KiB down this kernel's fiber stack, below every frame it uses: what an earlier run left
+    // there (0 on a fresh stack), then a marker for the next run to find.
+    auto* deep = reinterpret_cast<volatile uint32_t*>(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) -
+                                                       96 * 1024);
+    const uint32_t stale_stack = *deep;
+    *deep = 0xC0FFEE11u;
+#endif
     static uint32_t s_launches = 0;
     const uint32_t global = ++g_launches, local = ++t_launches, stat = ++s_launches;
     // 512 KiB above CB 0: inside L1 (1464 KiB), above every CB of the test program.
@@ -71,6 +80,10 @@ void kernel_main() {
             datums[4] = static_cast<uint16_t>(stale >> 16);
 #if defined(UNIQUE_STATIC)
             datums[5] = static_cast<uint16_t>(++unique_launches());
+#endif
+#if defined(STACK_PROBE)
+            datums[6] = static_cast<uint16_t>(stale_stack);
+            datums[7] = static_cast<uint16_t>(stale_stack >> 16);
 #endif
         }
         cb_push_back(0, 1);
