@@ -92,6 +92,11 @@ class EmulatedDevice:
         self.require_open("allocate")
         return EmulatedTensor(self, shape, dtype, layout, memory)
 
+    def synchronize(self) -> None:
+        """Returns once the device's runner has reset after its last run (runner_process.RunnerProcess):
+        a run returns as soon as its results are ready, and the reset overlaps reading them."""
+        self.runner.synchronize()
+
     def close(self) -> None:
         """Ends the device's runner, unmaps DRAM and deletes its file; the device and its tensors refuse any
         further use."""

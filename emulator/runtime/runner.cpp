@@ -562,15 +562,22 @@ void clear_run() {
     g_all_done = false;
 }
 
-// One plan path per line on stdin; after each run that ended well, "ok" (or "ok exit": this process ends
-// now, see unload_run) on the original stdout. Kernel code's own stdout goes to stderr, so it can never
-// be taken for an answer. Ends at the end of stdin.
+// One plan path per line on stdin. After each run that ended well, "ok" on the original stdout as soon as
+// its report is written; then the reset (unload_run, clear_run) and "ready", or "exit" when this process
+// must not run another plan (unload_run) and ends. The caller reads the run's results while the reset
+// goes on, and waits for "ready" before it sends the next plan or times anything else (runner_process.py
+// synchronize). Kernel code's own stdout goes to stderr, so it can never be taken for an answer. Ends at
+// the end of stdin.
 int serve() {
     const int answers = dup(STDOUT_FILENO);
     if (answers < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
         std::perror("emulator runner: cannot set up --serve");
         return 1;
     }
+    const auto answer = [answers](const char* line) {
+        std::fflush(nullptr);
+        return ::write(answers, line, std::strlen(line)) >= 0;
+    };
     std::string path;
     while (std::getline(std::cin, path)) {
         const int code = run_plan(path);
@@ -578,15 +585,14 @@ int serve() {
             std::fflush(nullptr);
             terminate_process(code);
         }
+        if (!answer("ok\n")) {
+            terminate_process(0);
+        }
         const bool fresh = unload_run();
         if (fresh) {
-            // Before answering, not after: work left for after the answer would run while the caller
-            // times something else (the benchmark interleaves warm torch calls with the runs).
             clear_run();
         }
-        std::fflush(nullptr);
-        const char* answer = fresh ? "ok\n" : "ok exit\n";
-        if (::write(answers, answer, std::strlen(answer)) < 0 || !fresh) {
+        if (!answer(fresh ? "ready\n" : "exit\n") || !fresh) {
             terminate_process(0);
         }
     }

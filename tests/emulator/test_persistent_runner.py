@@ -292,6 +292,57 @@ def test_a_killed_runner_is_restarted_transparently(device):
     assert gone(pid)
 
 
+def test_the_runner_answers_a_run_before_its_reset_and_says_when_the_reset_is_done(device, tmp_path):
+    """The serve protocol itself: `ok` once the report is written, then `ready` after the reset."""
+    run(device, fault_program())
+    plan = tmp_path / "plan.json"
+    original = run_module._launch
+
+    def keep_plan(dev, runner, plan_path, report, hang):
+        shutil.copy2(plan_path, plan)
+        return original(dev, runner, plan_path, report, hang)
+
+    run_module._launch = keep_plan
+    try:
+        run(device, fault_program())
+    finally:
+        run_module._launch = original
+    proc = subprocess.Popen([str(build.runner_path(device.cache_dir)), "--serve"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        lines = []
+        for _ in range(2):
+            proc.stdin.write(f"{plan}\n".encode())
+            proc.stdin.flush()
+            lines += [proc.stdout.readline(), proc.stdout.readline()]
+    finally:
+        proc.stdin.close()
+        proc.wait(10)
+    assert lines == [b"ok\n", b"ready\n"] * 2
+    assert proc.returncode == 0
+
+
+def test_synchronize_waits_for_the_reset_and_the_runner_serves_on(device):
+    run(device, fault_program())
+    process = device.runner._process
+    device.synchronize()
+    assert not process.resetting and process.alive()
+    run(device, fault_program(n=3))
+    assert device.runner._process is process
+
+
+def test_a_runner_that_dies_during_its_reset_is_replaced_at_the_next_run(device):
+    """The run before had ended well (its results are read); the next run just gets a new runner."""
+    run(device, fault_program())
+    process = device.runner._process
+    assert process.resetting
+    process.proc.kill()
+    process.proc.wait()  # dead before the next run looks (a kill is delivered asynchronously)
+    out = run(device, fault_program()).outputs[0].read()
+    assert (out == 0x3F80).all()
+    assert device.runner.pid not in (None, process.proc.pid)
+
+
 def test_a_runner_killed_during_a_run_is_a_crash_without_report(device):
     """A kernel that SIGKILLs its own process: no report, as before -> KernelCrashError; then a new one."""
     seen_by_reader(device)
