@@ -351,7 +351,8 @@ def _kernel_plan(kernel: Kernel, obj: Path, values: ArgValues) -> dict[str, Any]
         "math_fidelity": c.math_fidelity, "fp32_dest_acc_en": bool(c.fp32_dest_acc_en),
         "math_approx_mode": bool(c.math_approx_mode), "dst_full_sync_en": bool(c.dst_full_sync_en),
         "unpack_to_dest_fp32": [int(i) for i in c.unpack_to_dest_fp32]}
-    launches = [{"core": [x, y], "args": values.runtime_args(kernel, (x, y))} for x, y in _cores(kernel.core_ranges)]
+    per_core, resolved = kernel.runtime_args, values.resolved
+    launches = [{"core": [x, y], "args": resolved(per_core.get((x, y), []))} for x, y in _cores(kernel.core_ranges)]
     return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
             "common_args": values.common_runtime_args(kernel), "compute_config": config,
             "launches": launches}

@@ -101,7 +101,8 @@ class ArgValues:
 
     def resolved(self, args: list[Any]) -> list[int]:
         """`args` with placeholders filled in; plain ints (most args, on every core) pass as they are."""
-        return [a if type(a) is int else self._value(a) for a in args]
+        value = self._value
+        return [a if type(a) is int else value(a) for a in args]
 
     def _value(self, arg: Any) -> int:
         """A placeholder's value, remembered: a placeholder is a frozen value whose one field is the tensor name,
