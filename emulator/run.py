@@ -130,6 +130,8 @@ def _kernel_sources(program: Program) -> list[Path]:
 
 
 Corners = tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # a core-range list as (start, end) pairs
+Run = tuple[dict[int, int], list[int]]  # consecutive cores of one placement (CB index -> L1 offset), flattened
+L1Layout = dict[Corners, list[Run]]  # a program's CB range lists, each as runs of its cores
 
 
 def _corners(ranges: list[CoreRange]) -> Corners:
@@ -174,7 +176,7 @@ def _used_cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int
     return list(used)
 
 
-def _l1_layout(program: Program, device: EmulatedDevice) -> dict[Corners, list[tuple[dict[int, int], list[int]]]]:
+def _l1_layout(program: Program, device: EmulatedDevice) -> L1Layout:
     """CB offsets, from the unreserved base up in index order; refuses what does not fit. For each distinct
     core-range list of the program's CBs: its cores in order, as runs of consecutive cores sharing one
     placement (CB index -> offset) with their flattened coordinates, as the plan lists them. Cores holding the
@@ -187,18 +189,20 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> dict[Corners, list[t
         for core in _cores_of_corners(corners):
             held.setdefault(core, []).append(corners)
     placements: dict[tuple[Corners, ...], dict[int, int]] = {}
+    placement_of: dict[tuple[int, int], dict[int, int]] = {}
     for core, lists in held.items():
         key = tuple(lists)
         if key not in placements:
             placements[key] = _place(core, [cb for corners in lists for cb in ranges[corners]], device)
-    return {corners: _runs(corners, lambda core: placements[tuple(held[core])]) for corners in ranges}
+        placement_of[core] = placements[key]
+    return {corners: _runs(corners, placement_of) for corners in ranges}
 
 
-def _runs(corners: Corners, placement_of: Any) -> list[tuple[dict[int, int], list[int]]]:
+def _runs(corners: Corners, placement_of: dict[tuple[int, int], dict[int, int]]) -> list[Run]:
     """The cores of `corners` in order, cut where their placement changes: (placement, [x0, y0, x1, ...])."""
-    runs: list[tuple[dict[int, int], list[int]]] = []
+    runs: list[Run] = []
     for core in _cores_of_corners(corners):
-        placement = placement_of(core)
+        placement = placement_of[core]
         if not runs or runs[-1][0] is not placement:
             runs.append((placement, []))
         runs[-1][1].extend(core)
@@ -304,7 +308,7 @@ def _compile_kernels(program: Program, io: list[EmulatedTensor], cache_dir: Path
     return builds
 
 
-def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
+def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: L1Layout,
           objects: list[Path], report: Path, trace: Path | None, hang: float,
           events: Path | None = None) -> dict[str, Any]:
     """The runner's plan (schemas/plan.schema.json): the Program with tensors resolved to addresses."""
@@ -327,7 +331,7 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                          cbs=cbs, kernels=kernels)
 
 
-def _cores_by_offset(cb: CircularBuffer, layout: dict) -> dict[int, list[int]]:
+def _cores_by_offset(cb: CircularBuffer, layout: L1Layout) -> dict[int, list[int]]:
     """The cores of `cb` (flattened coordinates, in core order), grouped by the L1 offset the layout gives it
     there (one plan entry per group)."""
     groups: dict[int, list[int]] = {}
