@@ -133,15 +133,16 @@ class EmulatedDevice:
                 merged.append((start, length))
         self._free = merged
 
-    def bank_rows(self, memory: str, address: int, size: int) -> np.ndarray:
-        """(banks, size) uint8 view of `size` bytes at `address` of every bank of `memory` (DRAM, or the L1
-        banks in l1_banks order): one numpy operation moves an interleaved tensor's pages of all banks."""
+    def bank_slots(self, memory: str, address: int, slots: int, slot_size: int) -> np.ndarray:
+        """(banks, slots, slot_size) uint8 view of `slots * slot_size` bytes at `address` of every bank of
+        `memory` (DRAM, or the L1 banks in l1_banks order): one array addresses an interleaved tensor's pages
+        in all banks."""
         self.require_open("DRAM access" if memory == DRAM_INTERLEAVED else "L1 access")
         if memory == DRAM_INTERLEAVED:
             banks, stride, mapped = self.num_dram_banks, self.dram_bank_size, self.dram
         else:
             banks, stride, mapped = len(self.l1_banks), self.l1_bank_stride, self.l1
-        return mapped.view(np.ndarray).reshape(banks, stride)[:, address:address + size]
+        return np.ndarray((banks, slots, slot_size), np.uint8, mapped, address, (stride, slot_size, 1))
 
     def bank_view(self, bank: int, address: int, size: int) -> np.ndarray:
         self.require_open("DRAM access")
@@ -256,9 +257,8 @@ class EmulatedTensor:
     def _region(self) -> np.ndarray:
         """This tensor's bytes in every bank, a (banks, pages per bank, aligned page) uint8 view: page i is
         [i % banks, i // banks], as the kernels' interleaved accessors address it."""
-        aligned = self.buffer_aligned_page_size()
-        rows = self.device.bank_rows(self.memory, self._address, self._pages_per_bank() * aligned)
-        return rows.reshape(self.num_banks, self._pages_per_bank(), aligned, copy=False)
+        return self.device.bank_slots(self.memory, self._address, self._pages_per_bank(),
+                                      self.buffer_aligned_page_size())
 
     def _pages_of(self, action: str, raw: np.ndarray) -> np.ndarray:
         """`raw` as (pages, page bytes) uint8, after checking it is this tensor's dtype and shape."""
