@@ -267,25 +267,26 @@ class EmulatedTensor:
             raise ValueError(f"{action}: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
         return np.ascontiguousarray(raw).view(np.uint8).reshape(self.buffer_num_pages(), self.buffer_page_size())
 
-    def _bank_page_count(self, bank: int) -> int:
-        """How many of this tensor's pages `bank` holds (pages fill the banks row by row)."""
-        return len(range(bank, self.buffer_num_pages(), self.num_banks))
+    def _bank_page_counts(self) -> list[int]:
+        """How many of this tensor's pages each bank holds (pages fill the banks row by row)."""
+        pages, banks = self.buffer_num_pages(), self.num_banks
+        return [len(range(bank, pages, banks)) for bank in range(banks)]
 
     def _store(self, pages: np.ndarray) -> None:
         """Each page into its bank slot (page bytes only; alignment padding is left as it is). Bank by bank:
         each copy then reads or writes one bank's region in address order (one strided copy over every bank
         read 8 MiB from cold caches 1.6x slower here, and wrote it no faster)."""
         region, size, banks = self._region(), self.buffer_page_size(), self.num_banks
-        for bank in range(min(banks, len(pages))):
-            region[bank, :self._bank_page_count(bank), :size] = pages[bank::banks]
+        for bank, count in enumerate(self._bank_page_counts()):
+            region[bank, :count, :size] = pages[bank::banks]
 
     def _fill_unused(self) -> None:
         """The fresh fill of every byte of the region no page covers: alignment padding, and the slots past the
         last page of each bank holding fewer pages than the others."""
         region, size = self._region(), self.buffer_page_size()
         region[:, :, size:] = FRESH_DRAM_BYTE
-        for bank in range(self.num_banks):
-            region[bank, self._bank_page_count(bank):] = FRESH_DRAM_BYTE
+        for bank, count in enumerate(self._bank_page_counts()):
+            region[bank, count:] = FRESH_DRAM_BYTE
 
     def write(self, raw: np.ndarray) -> None:
         """Host -> device memory. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
@@ -297,8 +298,8 @@ class EmulatedTensor:
         self.require_usable("read")
         region, size, banks = self._region(), self.buffer_page_size(), self.num_banks
         pages = np.empty((self.buffer_num_pages(), size), dtype=np.uint8)
-        for bank in range(min(banks, len(pages))):
-            pages[bank::banks] = region[bank, :self._bank_page_count(bank), :size]
+        for bank, count in enumerate(self._bank_page_counts()):
+            pages[bank::banks] = region[bank, :count, :size]
         return pages.view(RAW_DTYPE[self.dtype]).reshape(self.shape)
 
     def deallocate(self) -> None:
