@@ -206,15 +206,24 @@ def kernel_job(cache_dir: Path, source: Path, kind: str, name: str, compile_time
     ct = "".join(f"{int(a)}," for a in compile_time_args)
     macro = "EMU_COMPUTE_KERNEL" if kind == "compute" else "EMU_DATAFLOW_KERNEL"
     all_defines = {"KERNEL_COMPILE_TIME_ARGS": ct, macro: "1", **compute_defines, **defines}
+    source_hash = _hash_kernel_sources(source)
+    return _job(_ensure(cache_dir), source, source_hash, kind, name, tuple(all_defines.items()), tuple(include_dirs),
+                settings.compiler())
+
+
+@lru_cache(maxsize=4096)
+def _job(cache_dir: Path, source: Path, source_hash: str, kind: str, name: str, defines: tuple[tuple[str, str], ...],
+         include_dirs: tuple[Path | str, ...], compiler: str) -> KernelJob:
+    """kernel_job's result, remembered per everything it is made of (the emulator version is fixed for the
+    process, emulator_version's own cache): a warm launch neither hashes a key nor builds a command again."""
     key = hashlib.sha256()
-    for part in (emulator_version(), _hash_kernel_sources(source), kind, repr(sorted(all_defines.items())),
-                 repr([str(d) for d in include_dirs])):
+    for part in (emulator_version(), source_hash, kind, repr(sorted(defines)), repr([str(d) for d in include_dirs])):
         key.update(part.encode())
         key.update(b"\0")
-    path = _ensure(cache_dir) / f"kernel-{key.hexdigest()[:24]}.so"
-    cmd = (settings.compiler(), *KERNEL_FLAGS, "-include", str(prelude_header(cache_dir)),
+    path = cache_dir / f"kernel-{key.hexdigest()[:24]}.so"
+    cmd = (compiler, *KERNEL_FLAGS, "-include", str(prelude_header(cache_dir, compiler)),
            *(f"-I{d}" for d in include_dirs), f"-I{INCLUDE}", f"-I{source.parent}",
-           *(f"-D{k}={v}" for k, v in all_defines.items()), str(source))
+           *(f"-D{k}={v}" for k, v in defines), str(source))
     return KernelJob(path, cmd, f"kernel '{name}' ({source})")
 
 
@@ -247,10 +256,11 @@ def prelude_flags() -> list[str]:
     return [flag for flag in KERNEL_FLAGS if flag != "-shared"]
 
 
-def prelude_header(cache_dir: Path) -> Path:
-    """Where the cache keeps its copy of emu/kernel_prelude.h; the precompiled file sits beside it
-    (`.gch`), where GCC looks for it when a kernel is compiled with `-include` of this path."""
-    return cache_dir / f"prelude-{_prelude_key(settings.compiler())}" / PRELUDE.name
+def prelude_header(cache_dir: Path, compiler: str | None = None) -> Path:
+    """Where the cache keeps its copy of emu/kernel_prelude.h for `compiler` (default settings.compiler()); the
+    precompiled file sits beside it (`.gch`), where GCC looks for it when a kernel is compiled with `-include`
+    of this path."""
+    return cache_dir / f"prelude-{_prelude_key(compiler or settings.compiler())}" / PRELUDE.name
 
 
 @lru_cache(maxsize=None)

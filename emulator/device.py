@@ -88,9 +88,11 @@ class EmulatedDevice:
         return CoreCoord(*self.grid)
 
     def allocate(self, shape: list[int], dtype: str, layout: str = "ROW_MAJOR",
-                 memory: str = DRAM_INTERLEAVED) -> EmulatedTensor:
+                 memory: str = DRAM_INTERLEAVED, data: np.ndarray | None = None) -> EmulatedTensor:
+        """A new tensor; `data` (as EmulatedTensor.write takes it) is its first contents, written in the same
+        pass as the fresh fill of the bytes it does not cover (an upload need not fill what it overwrites)."""
         self.require_open("allocate")
-        return EmulatedTensor(self, shape, dtype, layout, memory)
+        return EmulatedTensor(self, shape, dtype, layout, memory, data)
 
     def synchronize(self) -> None:
         """Returns once the device's runner has reset after its last run (runner_process.RunnerProcess):
@@ -136,6 +138,17 @@ class EmulatedDevice:
                 merged.append((start, length))
         self._free = merged
 
+    def bank_slots(self, memory: str, address: int, slots: int, slot_size: int) -> np.ndarray:
+        """(banks, slots, slot_size) uint8 view of `slots * slot_size` bytes at `address` of every bank of
+        `memory` (DRAM, or the L1 banks in l1_banks order): one array addresses an interleaved tensor's pages
+        in all banks."""
+        self.require_open("DRAM access" if memory == DRAM_INTERLEAVED else "L1 access")
+        if memory == DRAM_INTERLEAVED:
+            banks, stride, mapped = self.num_dram_banks, self.dram_bank_size, self.dram
+        else:
+            banks, stride, mapped = len(self.l1_banks), self.l1_bank_stride, self.l1
+        return np.ndarray((banks, slots, slot_size), np.uint8, mapped, address, (stride, slot_size, 1))
+
     def bank_view(self, bank: int, address: int, size: int) -> np.ndarray:
         self.require_open("DRAM access")
         start = bank * self.dram_bank_size + address
@@ -179,7 +192,7 @@ class EmulatedTensor:
     i mod banks: the DRAM banks, or (L1_INTERLEAVED) the worker cores' L1 banks in device.l1_banks order."""
 
     def __init__(self, device: EmulatedDevice, shape: list[int], dtype: str, layout: str = "ROW_MAJOR",
-                 memory: str = DRAM_INTERLEAVED):
+                 memory: str = DRAM_INTERLEAVED, data: np.ndarray | None = None):
         if dtype not in ELEMENT_SIZE:
             raise ValueError(f"dtype={dtype!r}: expected one of {sorted(ELEMENT_SIZE)}")
         if layout != "ROW_MAJOR":
@@ -190,6 +203,7 @@ class EmulatedTensor:
             raise ValueError(f"memory={memory!r}: expected one of {list(MEMORIES)} (the emulator has no sharded tensors)")
         self.device, self.shape, self.dtype, self.layout = device, tuple(int(d) for d in shape), dtype, layout
         self.memory = memory
+        pages = None if data is None else self._pages_of("allocate", data)
         bytes_per_bank = self._pages_per_bank() * self.buffer_aligned_page_size()
         if self.is_dram:
             self._address = device._alloc(bytes_per_bank)
@@ -197,8 +211,11 @@ class EmulatedTensor:
         else:
             self._address = device._alloc_l1(bytes_per_bank)
             self._release = weakref.finalize(self, device._release_l1, self._address)
-        for bank in range(self.num_banks):
-            self._view(bank, bytes_per_bank)[:] = FRESH_DRAM_BYTE
+        if data is None:
+            self._region()[...] = FRESH_DRAM_BYTE
+        else:
+            self._store(pages)
+            self._fill_unused()
 
     @property
     def is_dram(self) -> bool:
@@ -207,11 +224,6 @@ class EmulatedTensor:
     @property
     def num_banks(self) -> int:
         return self.device.num_dram_banks if self.is_dram else len(self.device.l1_banks)
-
-    def _view(self, bank: int, size: int) -> np.ndarray:
-        if self.is_dram:
-            return self.device.bank_view(bank, self._address, size)
-        return self.device.l1_bank_view(bank, self._address, size)
 
     @property
     def is_allocated(self) -> bool:
@@ -247,28 +259,52 @@ class EmulatedTensor:
     def _pages_per_bank(self) -> int:
         return div_up(self.buffer_num_pages(), self.num_banks)
 
-    def _bank_pages(self, bank: int) -> np.ndarray:
-        """A (pages in this bank, aligned page) uint8 view of this tensor's region of `bank`."""
-        count = len(range(bank, self.buffer_num_pages(), self.num_banks))
-        aligned = self.buffer_aligned_page_size()
-        return self._view(bank, count * aligned).reshape(count, aligned)
+    def _region(self) -> np.ndarray:
+        """This tensor's bytes in every bank, a (banks, pages per bank, aligned page) uint8 view: page i is
+        [i % banks, i // banks], as the kernels' interleaved accessors address it."""
+        return self.device.bank_slots(self.memory, self._address, self._pages_per_bank(),
+                                      self.buffer_aligned_page_size())
+
+    def _pages_of(self, action: str, raw: np.ndarray) -> np.ndarray:
+        """`raw` as (pages, page bytes) uint8, after checking it is this tensor's dtype and shape."""
+        expected = RAW_DTYPE[self.dtype]
+        if raw.dtype != expected or tuple(raw.shape) != self.shape:
+            raise ValueError(f"{action}: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
+        return np.ascontiguousarray(raw).view(np.uint8).reshape(self.buffer_num_pages(), self.buffer_page_size())
+
+    def _bank_page_counts(self) -> list[int]:
+        """How many of this tensor's pages each bank holds (pages fill the banks row by row)."""
+        pages, banks = self.buffer_num_pages(), self.num_banks
+        return [len(range(bank, pages, banks)) for bank in range(banks)]
+
+    def _store(self, pages: np.ndarray) -> None:
+        """Each page into its bank slot (page bytes only; alignment padding is left as it is). Bank by bank:
+        each copy then reads or writes one bank's region in address order (one strided copy over every bank
+        read 8 MiB from cold caches 1.6x slower here, and wrote it no faster)."""
+        region, size, banks = self._region(), self.buffer_page_size(), self.num_banks
+        for bank, count in enumerate(self._bank_page_counts()):
+            region[bank, :count, :size] = pages[bank::banks]
+
+    def _fill_unused(self) -> None:
+        """The fresh fill of every byte of the region no page covers: alignment padding, and the slots past the
+        last page of each bank holding fewer pages than the others."""
+        region, size = self._region(), self.buffer_page_size()
+        region[:, :, size:] = FRESH_DRAM_BYTE
+        for bank, count in enumerate(self._bank_page_counts()):
+            region[bank, count:] = FRESH_DRAM_BYTE
 
     def write(self, raw: np.ndarray) -> None:
         """Host -> device memory. `raw`: uint16 bf16 bit patterns or float32 values, in this tensor's shape."""
         self.require_usable("write")
-        expected = RAW_DTYPE[self.dtype]
-        if raw.dtype != expected or tuple(raw.shape) != self.shape:
-            raise ValueError(f"write: got {raw.dtype} {tuple(raw.shape)}, expected {np.dtype(expected)} {self.shape}")
-        pages = np.ascontiguousarray(raw).view(np.uint8).reshape(self.buffer_num_pages(), self.buffer_page_size())
-        for bank in range(min(self.num_banks, self.buffer_num_pages())):
-            self._bank_pages(bank)[:, :self.buffer_page_size()] = pages[bank::self.num_banks]
+        self._store(self._pages_of("write", raw))
 
     def read(self) -> np.ndarray:
-        """Device memory -> host, as write() takes it."""
+        """Device memory -> host, as write() takes it (bank by bank, as _store)."""
         self.require_usable("read")
-        pages = np.empty((self.buffer_num_pages(), self.buffer_page_size()), dtype=np.uint8)
-        for bank in range(min(self.num_banks, self.buffer_num_pages())):
-            pages[bank::self.num_banks] = self._bank_pages(bank)[:, :self.buffer_page_size()]
+        region, size, banks = self._region(), self.buffer_page_size(), self.num_banks
+        pages = np.empty((self.buffer_num_pages(), size), dtype=np.uint8)
+        for bank, count in enumerate(self._bank_page_counts()):
+            pages[bank::banks] = region[bank, :count, :size]
         return pages.view(RAW_DTYPE[self.dtype]).reshape(self.shape)
 
     def deallocate(self) -> None:

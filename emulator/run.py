@@ -20,12 +20,15 @@ from emulator.cost_model import Estimate, estimate as estimate_cost, read_core_l
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
-from program import (NUM_CIRCULAR_BUFFERS, CircularBuffer, CoreRange, Kernel, Program, ProgramError,
-                     common_runtime_args, compile_time_args, cores_of, round_up, runtime_args)
+from program import (NUM_CIRCULAR_BUFFERS, ArgValues, CircularBuffer, CoreRange, Kernel, Program, ProgramError,
+                     cores_of, round_up)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram (clear for an L1-interleaved tensor)
 ACCESSOR_WORD_COUNT = 2  # compile-time words per interleaved tensor: [ArgConfig bits, aligned page size]
+# Compact JSON for the plan, one encoder for every run; no cycle check: _plan builds the plan of fresh lists
+# and dicts (json.dumps sets up the same encoder on every call, a fifth of its time on a 64-core plan).
+PLAN_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 @dataclass
@@ -88,7 +91,7 @@ def run(program: Program, io_tensors: list[EmulatedTensor], *, trace: Path | Non
                      events_path)
         if settings.validate_contract():
             check_plan(plan)
-        plan_path.write_text(json.dumps(plan, separators=(",", ":")))
+        plan_path.write_text(PLAN_ENCODER.encode(plan))
         report = _launch(device, runner, plan_path, report_path, timeout)
         modelled = _estimate(program, events_path, report["stats"]) if estimate else None
     outputs = [t for slot, t in zip(program.tensors, io_tensors) if slot.role == "output"]
@@ -126,10 +129,19 @@ def _kernel_sources(program: Program) -> list[Path]:
     return paths
 
 
+Corners = tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # a core-range list as (start, end) pairs
+Run = tuple[dict[int, int], list[int]]  # consecutive cores of one placement (CB index -> L1 offset), flattened
+L1Layout = dict[Corners, list[Run]]  # a program's CB range lists, each as runs of its cores
+
+
+def _corners(ranges: list[CoreRange]) -> Corners:
+    return tuple((tuple(r.start), tuple(r.end)) for r in ranges)
+
+
 def _cores(ranges: list[CoreRange]) -> tuple[tuple[int, int], ...]:
     """cores_of, remembered per distinct range list: a program's CBs and kernels mostly share one, which
     a launch would otherwise expand once per CB and kernel."""
-    return _cores_of_corners(tuple((tuple(r.start), tuple(r.end)) for r in ranges))
+    return _cores_of_corners(_corners(ranges))
 
 
 @lru_cache(maxsize=1024)
@@ -164,21 +176,37 @@ def _used_cores(program: Program, device: EmulatedDevice) -> list[tuple[int, int
     return list(used)
 
 
-def _l1_layout(program: Program, device: EmulatedDevice) -> dict:
-    """CB offsets per core, from the unreserved base up in index order; refuses what does not fit. Cores
-    holding the same CBs share one placement (computed once)."""
-    per_core: dict[tuple[int, int], list] = {}
+def _l1_layout(program: Program, device: EmulatedDevice) -> L1Layout:
+    """CB offsets, from the unreserved base up in index order; refuses what does not fit. For each distinct
+    core-range list of the program's CBs: its cores in order, as runs of consecutive cores sharing one
+    placement (CB index -> offset) with their flattened coordinates, as the plan lists them. Cores holding the
+    same CBs share one placement (computed once); work is per range list and core, never per CB and core."""
+    ranges: dict[Corners, list[CircularBuffer]] = {}
     for cb in program.cbs:
-        for core in _cores(cb.core_ranges):
-            per_core.setdefault(core, []).append(cb)
-    placements: dict[tuple[int, ...], dict[int, int]] = {}
-    layout: dict[tuple[int, int], dict[int, int]] = {}
-    for core, cbs in per_core.items():
-        key = tuple(id(cb) for cb in cbs)
+        ranges.setdefault(_corners(cb.core_ranges), []).append(cb)
+    held: dict[tuple[int, int], list[Corners]] = {}  # each core's range lists, in the order of first use
+    for corners in ranges:
+        for core in _cores_of_corners(corners):
+            held.setdefault(core, []).append(corners)
+    placements: dict[tuple[Corners, ...], dict[int, int]] = {}
+    placement_of: dict[tuple[int, int], dict[int, int]] = {}
+    for core, lists in held.items():
+        key = tuple(lists)
         if key not in placements:
-            placements[key] = _place(core, cbs, device)
-        layout[core] = placements[key]
-    return layout
+            placements[key] = _place(core, [cb for corners in lists for cb in ranges[corners]], device)
+        placement_of[core] = placements[key]
+    return {corners: _runs(corners, placement_of) for corners in ranges}
+
+
+def _runs(corners: Corners, placement_of: dict[tuple[int, int], dict[int, int]]) -> list[Run]:
+    """The cores of `corners` in order, cut where their placement changes: (placement, [x0, y0, x1, ...])."""
+    runs: list[Run] = []
+    for core in _cores_of_corners(corners):
+        placement = placement_of[core]
+        if not runs or runs[-1][0] is not placement:
+            runs.append((placement, []))
+        runs[-1][1].extend(core)
+    return runs
 
 
 def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int, int]:
@@ -255,8 +283,8 @@ def kernel_jobs(program: Program, io: list[EmulatedTensor], cache_dir: Path,
                 include_dirs: tuple[Path, ...] = ()) -> list[build.KernelJob]:
     """The build of each kernel of `program` with `io` (nothing compiled): a job's path names its build key,
     so distinct paths are the distinct kernel builds the program needs."""
-    resolver = EmulatorResolver()
-    return [build.kernel_job(cache_dir, source, k.kind, k.name, compile_time_args(program, k, io, resolver),
+    values = ArgValues(program, io, EmulatorResolver())
+    return [build.kernel_job(cache_dir, source, k.kind, k.name, values.compile_time_args(k),
                              {"EMU_CB_DATA_FORMATS": cb_format_define(program, k), **k.defines}, _compute_defines(k),
                              include_dirs)
             for k, source in zip(program.kernels, _kernel_sources(program))]
@@ -280,7 +308,7 @@ def _compile_kernels(program: Program, io: list[EmulatedTensor], cache_dir: Path
     return builds
 
 
-def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: dict,
+def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, layout: L1Layout,
           objects: list[Path], report: Path, trace: Path | None, hang: float,
           events: Path | None = None) -> dict[str, Any]:
     """The runner's plan (schemas/plan.schema.json): the Program with tensors resolved to addresses."""
@@ -291,11 +319,11 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                       "l1_interleaved": _l1_interleaved(device)}
     watchdog = {"hang_seconds": float(hang), "tick_ms": settings.WATCHDOG_TICK_MS,
                 "deadlock_ticks": settings.DEADLOCK_TICKS}
-    cbs = [{"cores": [c for core in cores for c in core], "index": cb.index, "data_format": cb.data_format,
+    cbs = [{"cores": cores, "index": cb.index, "data_format": cb.data_format,
             "page_size": cb.page_size, "num_pages": cb.num_pages, "offset": offset}
            for cb in program.cbs for offset, cores in _cores_by_offset(cb, layout).items()]
-    resolver = EmulatorResolver()
-    kernels = [_kernel_plan(program, kernel, obj, io, resolver) for kernel, obj in zip(program.kernels, objects)]
+    values = ArgValues(program, io, EmulatorResolver())
+    kernels = [_kernel_plan(kernel, obj, values) for kernel, obj in zip(program.kernels, objects)]
     return plan_document(report=str(report), trace=str(Path(trace).resolve()) if trace is not None else None,
                          events=str(events) if events is not None else None,
                          watchdog=watchdog, device=device_section,
@@ -303,11 +331,12 @@ def _plan(program: Program, io: list[EmulatedTensor], device: EmulatedDevice, la
                          cbs=cbs, kernels=kernels)
 
 
-def _cores_by_offset(cb: CircularBuffer, layout: dict) -> dict[int, list[tuple[int, int]]]:
-    """The cores of `cb`, grouped by the L1 offset the layout gives it there (one plan entry per group)."""
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for core in _cores(cb.core_ranges):
-        groups.setdefault(layout[core][cb.index], []).append(core)
+def _cores_by_offset(cb: CircularBuffer, layout: L1Layout) -> dict[int, list[int]]:
+    """The cores of `cb` (flattened coordinates, in core order), grouped by the L1 offset the layout gives it
+    there (one plan entry per group)."""
+    groups: dict[int, list[int]] = {}
+    for placement, flat in layout[_corners(cb.core_ranges)]:
+        groups.setdefault(placement[cb.index], []).extend(flat)
     return groups
 
 
@@ -320,17 +349,16 @@ def _l1_interleaved(device: EmulatedDevice) -> dict[str, Any] | None:
             "buffers": [{"address": a, "size": n} for a, n in sorted(device.l1_buffers.items())]}
 
 
-def _kernel_plan(program: Program, kernel: Kernel, obj: Path, io: list[EmulatedTensor],
-                 resolver: EmulatorResolver) -> dict[str, Any]:
+def _kernel_plan(kernel: Kernel, obj: Path, values: ArgValues) -> dict[str, Any]:
     c = kernel.compute_config
     config = None if c is None else {
         "math_fidelity": c.math_fidelity, "fp32_dest_acc_en": bool(c.fp32_dest_acc_en),
         "math_approx_mode": bool(c.math_approx_mode), "dst_full_sync_en": bool(c.dst_full_sync_en),
         "unpack_to_dest_fp32": [int(i) for i in c.unpack_to_dest_fp32]}
-    launches = [{"core": list(core), "args": runtime_args(program, kernel, core, io, resolver)}
-                for core in _cores(kernel.core_ranges)]
+    per_core, resolved = kernel.runtime_args, values.resolved
+    launches = [{"core": [x, y], "args": resolved(per_core.get((x, y), []))} for x, y in _cores(kernel.core_ranges)]
     return {"name": kernel.name, "kind": kernel.kind, "object": str(obj),
-            "common_args": common_runtime_args(program, kernel, io, resolver), "compute_config": config,
+            "common_args": values.common_runtime_args(kernel), "compute_config": config,
             "launches": launches}
 
 

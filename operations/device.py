@@ -117,10 +117,8 @@ def from_torch(t: Any, device: Any, dtype: Any = None, memory_config: Any = None
 
         return ttnn.from_torch(host, dtype=getattr(ttnn, name), layout=ttnn.ROW_MAJOR_LAYOUT, device=device,
                                memory_config=_ttnn_memory_config(memory))
-    tensor = device.allocate(list(host.shape), name, memory=memory)
     raw = host.view(torch.int16).numpy().view("uint16") if name == "bfloat16" else host.numpy()
-    tensor.write(raw)
-    return tensor
+    return device.allocate(list(host.shape), name, memory=memory, data=raw)
 
 
 def to_torch(t: Any) -> Any:

@@ -95,6 +95,6 @@ def writer_kernel(source: str, layout: TileRows, cb_out_rm: int, work: list[Core
     """The shared writer (`source`: the op's one-line kernel file including it): untilized width blocks of
     cb_out_rm back into the output's sticks. Block width and page size are runtime args: one build per dtype."""
     ct: list = [cb_out_rm, ELEMENT_SIZE[layout.dtype], AccessorArgs("output", runtime_page_size=True)]
-    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, layout.W, layout.H, layout.Wt, layout.B,
-                   PageSize("output")] for w in work}
+    shape = [layout.W, layout.H, layout.Wt, layout.B]  # the same on every core, computed once
+    rt = {w.core: [BufferAddress("output"), w.first_tile_row, w.num_tile_rows, *shape, PageSize("output")] for w in work}
     return Kernel("writer", "writer", source, list(ranges), ct, rt)

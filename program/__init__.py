@@ -11,12 +11,12 @@ from program.hardware import (DATA_FORMATS, ELEMENT_SIZE, FACE_HEIGHT, FACE_HW, 
 from program.model import (KERNEL_KINDS, MATH_FIDELITIES, MAX_CB_INDEX, MAX_RUNTIME_ARGS, CircularBuffer,
                            ComputeConfig, CoreRange, Kernel, Program, ProgramError, TensorSlot, anchor_sources,
                            cores_of)
-from program.tensors import (AccessorArgs, BufferAddress, CompileTimeArg, PageSize, RuntimeArg, TensorResolver,
+from program.tensors import (AccessorArgs, ArgValues, BufferAddress, CompileTimeArg, PageSize, RuntimeArg, TensorResolver,
                              common_runtime_args, compile_time_args, runtime_args)
 
 __all__ = ["DATA_FORMATS", "ELEMENT_SIZE", "FACE_HEIGHT", "FACE_HW", "FACE_WIDTH", "KERNEL_KINDS", "MATH_FIDELITIES",
            "MAX_CB_INDEX", "MAX_RUNTIME_ARGS", "NUM_CIRCULAR_BUFFERS", "SCHEMA_FILE", "TILE_BYTES", "TILE_HEIGHT",
-           "TILE_HW", "TILE_WIDTH", "AccessorArgs", "BufferAddress", "CircularBuffer", "CompileTimeArg",
+           "TILE_HW", "TILE_WIDTH", "AccessorArgs", "ArgValues", "BufferAddress", "CircularBuffer", "CompileTimeArg",
            "ComputeConfig", "CoreRange", "Kernel", "PageSize", "Program", "ProgramError", "RuntimeArg", "TensorResolver",
            "TensorSlot", "anchor_sources", "common_runtime_args", "compile_time_args", "cores_of", "div_up", "dumps", "loads", "round_up",
            "runtime_args", "schema"]

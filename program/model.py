@@ -156,6 +156,9 @@ def _validate(p: Program) -> None:
     for t in p.tensors:
         if t.dtype not in DATA_FORMATS:
             raise ProgramError(f"tensor {t.name!r}: dtype {t.dtype!r}, expected one of {DATA_FORMATS}")
+    uses: dict[int, int] = {}
+    for cb in p.cbs:
+        uses[cb.index] = uses.get(cb.index, 0) + 1
     seen: dict[tuple[tuple[int, int], int], str] = {}
     for cb in p.cbs:
         if not 0 <= cb.index <= MAX_CB_INDEX:
@@ -164,6 +167,8 @@ def _validate(p: Program) -> None:
             raise ProgramError(f"CB {cb.index}: data_format {cb.data_format!r}, expected one of {DATA_FORMATS}")
         if cb.page_size <= 0 or cb.num_pages <= 0:
             raise ProgramError(f"CB {cb.index}: page_size {cb.page_size} and num_pages {cb.num_pages} must be > 0")
+        if uses[cb.index] == 1:
+            continue  # an index only one CB uses cannot be defined twice on a core
         for core in cores_of(cb.core_ranges):
             if (core, cb.index) in seen:
                 raise ProgramError(f"CB {cb.index} is defined twice on core {core}")
@@ -184,17 +189,31 @@ def _validate_kernel(p: Program, k: Kernel) -> None:
     for arg in k.compile_time_args:
         if isinstance(arg, AccessorArgs):
             p.tensor_index(arg.tensor)
-    cores = set(cores_of(k.core_ranges))
-    for core, args in k.runtime_args.items():
-        if core not in cores:
-            raise ProgramError(f"kernel {k.name!r}: runtime args for core {core} outside its core ranges")
-        if len(args) > MAX_RUNTIME_ARGS:
-            raise ProgramError(f"kernel {k.name!r}: {len(args)} runtime args on core {core}, max {MAX_RUNTIME_ARGS}")
+    _validate_runtime_cores(k)
     # every tensor a placeholder names must exist; each name checked once (every core names the same few)
     named = {arg.tensor for args in [*k.runtime_args.values(), k.common_runtime_args] for arg in args
              if type(arg) is not int and isinstance(arg, (BufferAddress, PageSize))}
     for name in sorted(named):
         p.tensor_index(name)
+
+
+def _validate_runtime_cores(k: Kernel) -> None:
+    """Runtime args only on the kernel's cores, at most MAX_RUNTIME_ARGS each: checked as whole sets first
+    (a few C-level passes over every core's list), and core by core, in order, only to name the first
+    offender."""
+    cores = _core_set(tuple((tuple(r.start), tuple(r.end)) for r in k.core_ranges))
+    if cores.issuperset(k.runtime_args) and max(map(len, k.runtime_args.values()), default=0) <= MAX_RUNTIME_ARGS:
+        return
+    for core, args in k.runtime_args.items():
+        if core not in cores:
+            raise ProgramError(f"kernel {k.name!r}: runtime args for core {core} outside its core ranges")
+        if len(args) > MAX_RUNTIME_ARGS:
+            raise ProgramError(f"kernel {k.name!r}: {len(args)} runtime args on core {core}, max {MAX_RUNTIME_ARGS}")
+
+
+@lru_cache(maxsize=1024)
+def _core_set(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> frozenset[tuple[int, int]]:
+    return frozenset(_cores_of(corners))
 
 
 def anchor_sources(program: Program, root: PurePath) -> Program:

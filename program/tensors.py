@@ -62,16 +62,73 @@ class TensorResolver(Protocol):
     def buffer_address(self, tensor: Any) -> int: ...
 
 
+class ArgValues:
+    """The argument lists of one launch (`program` with `io`, through `resolve`) with every placeholder filled
+    in. Each distinct placeholder is resolved once and each tensor name looked up once: every core's runtime
+    args name the same few tensors, and a launch spells out thousands of args. Serves one launch only (a new
+    program, io list or resolver needs a new one), so nothing it remembers can outlive what it was read from."""
+
+    def __init__(self, program: Program, io: list[Any], resolve: TensorResolver) -> None:
+        self._program, self._io, self._resolve = program, io, resolve
+        self._indices: dict[str, int] = {}
+        for i, t in enumerate(program.tensors):
+            self._indices.setdefault(t.name, i)  # the first of a repeated name, as Program.tensor_index
+        self._values: dict[tuple[type, str], int] = {}
+
+    def tensor(self, name: str) -> Any:
+        """The io tensor named `name` (Program.tensor_index's error for a name the program lacks)."""
+        index = self._indices.get(name)
+        return self._io[self._program.tensor_index(name) if index is None else index]
+
+    def compile_time_args(self, kernel: Kernel) -> list[int]:
+        """The kernel's compile-time args with every AccessorArgs expanded to the tensor's words."""
+        out: list[int] = []
+        for arg in kernel.compile_time_args:
+            if isinstance(arg, AccessorArgs):
+                words = self._resolve.accessor_args(self.tensor(arg.tensor))
+                out += [_interleaved(arg.tensor, words)[0] | ARG_CONFIG_RUNTIME_PAGE_SIZE] if arg.runtime_page_size else words
+            else:
+                out.append(int(arg))
+        return out
+
+    def runtime_args(self, kernel: Kernel, core: tuple[int, int]) -> list[int]:
+        """The kernel's runtime args on `core` (empty when it has none there), addresses filled in."""
+        return self.resolved(kernel.runtime_args.get(core, []))
+
+    def common_runtime_args(self, kernel: Kernel) -> list[int]:
+        """The kernel's common runtime args (the same on every core), addresses filled in."""
+        return self.resolved(kernel.common_runtime_args)
+
+    def resolved(self, args: list[Any]) -> list[int]:
+        """`args` with placeholders filled in; plain ints (most args, on every core) pass as they are."""
+        value = self._value
+        return [a if type(a) is int else value(a) for a in args]
+
+    def _value(self, arg: Any) -> int:
+        """A placeholder's value, remembered: a placeholder is a frozen value whose one field is the tensor name,
+        so its type and that name say what it resolves to (a key hashed in C, unlike the dataclass itself)."""
+        if type(arg) not in _PLACEHOLDERS:
+            return self._fresh(arg)
+        key = (type(arg), arg.tensor)
+        value = self._values.get(key)
+        if value is None:
+            value = self._values[key] = self._fresh(arg)
+        return value
+
+    def _fresh(self, arg: Any) -> int:
+        if isinstance(arg, BufferAddress):
+            return self._resolve.buffer_address(self.tensor(arg.tensor))
+        if isinstance(arg, PageSize):
+            return _interleaved(arg.tensor, self._resolve.accessor_args(self.tensor(arg.tensor)))[1]
+        return int(arg)
+
+
+_PLACEHOLDERS = (BufferAddress, PageSize)
+
+
 def compile_time_args(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> list[int]:
     """The kernel's compile-time args with every AccessorArgs expanded to the tensor's words."""
-    out: list[int] = []
-    for arg in kernel.compile_time_args:
-        if isinstance(arg, AccessorArgs):
-            words = resolve.accessor_args(io[program.tensor_index(arg.tensor)])
-            out += [_interleaved(arg.tensor, words)[0] | ARG_CONFIG_RUNTIME_PAGE_SIZE] if arg.runtime_page_size else words
-        else:
-            out.append(int(arg))
-    return out
+    return ArgValues(program, io, resolve).compile_time_args(kernel)
 
 
 def _interleaved(tensor: str, words: list[int]) -> list[int]:
@@ -85,22 +142,9 @@ def _interleaved(tensor: str, words: list[int]) -> list[int]:
 def runtime_args(program: Program, kernel: Kernel, core: tuple[int, int], io: list[Any],
                  resolve: TensorResolver) -> list[int]:
     """The kernel's runtime args on `core` (empty when it has none there), addresses filled in."""
-    return _resolved(program, kernel.runtime_args.get(core, []), io, resolve)
+    return ArgValues(program, io, resolve).runtime_args(kernel, core)
 
 
 def common_runtime_args(program: Program, kernel: Kernel, io: list[Any], resolve: TensorResolver) -> list[int]:
     """The kernel's common runtime args (the same on every core), addresses filled in."""
-    return _resolved(program, kernel.common_runtime_args, io, resolve)
-
-
-def _resolved(program: Program, args: list[Any], io: list[Any], resolve: TensorResolver) -> list[int]:
-    # plain ints (most args, on every core of every launch) pass as they are
-    return [a if type(a) is int else _resolved_arg(program, a, io, resolve) for a in args]
-
-
-def _resolved_arg(program: Program, arg: Any, io: list[Any], resolve: TensorResolver) -> int:
-    if isinstance(arg, BufferAddress):
-        return resolve.buffer_address(io[program.tensor_index(arg.tensor)])
-    if isinstance(arg, PageSize):
-        return _interleaved(arg.tensor, resolve.accessor_args(io[program.tensor_index(arg.tensor)]))[1]
-    return int(arg)
+    return ArgValues(program, io, resolve).common_runtime_args(kernel)

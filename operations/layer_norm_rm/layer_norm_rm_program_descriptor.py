@@ -224,9 +224,10 @@ def _reader(layout: Layout, epsilon: float, has_gamma: bool, has_beta: bool, wor
     ct += [AccessorArgs(n, runtime_page_size=True) for n in slots]
     address = {n: BufferAddress(n) if used else 0 for n, used in present.items()}
     page = {n: PageSize(n) if used else 0 for n, used in present.items()}
+    # what every core's args share, computed once (the layout's tile counts are properties, computed per use)
+    counts = [layout.W, layout.H, float_bits(epsilon), int(layout.params_once), layout.Wt, layout.B, layout.passes]
     rt = {w.core: [BufferAddress("input"), address["gamma"], address["beta"], w.first_tile_row, w.num_tile_rows,
-                   layout.W, layout.H, float_bits(epsilon), int(layout.params_once), layout.Wt, layout.B,
-                   layout.passes, int(has_gamma), int(has_beta), PageSize("input"), page["gamma"], page["beta"]]
+                   *counts, int(has_gamma), int(has_beta), PageSize("input"), page["gamma"], page["beta"]]
           for w in work}
     # The plan reaches the reader as its pass count; STREAMED selects compute code only.
     reader_defines = {name: value for name, value in defines.items() if name != "STREAMED"}
@@ -240,8 +241,9 @@ def _compute(layout: Layout, has_gamma: bool, has_beta: bool, work: list[CoreWor
     width (B stays compile-time: tt-metal's pack_untilize_block takes it as a template argument)."""
     ct = [CB_IN_RM, CB_CENTER, CB_EPS, CB_MASK, CB_GAMMA, CB_BETA, CB_X, CB_D, CB_ACC, CB_ACC2, CB_MEAN,
           CB_RSTD, CB_OUT, CB_OUT_RM, layout.B, layout.passes, CB_ONES]
-    rt = {w.core: [w.num_tile_rows, float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE)), layout.Wt,
-                   int(layout.params_once), int(has_gamma), int(has_beta)] for w in work}
+    shared = [float_bits(1.0 / layout.W), float_bits(1.0 / min(layout.W, TILE)), layout.Wt, int(layout.params_once),
+              int(has_gamma), int(has_beta)]  # the same on every core, computed once
+    rt = {w.core: [w.num_tile_rows, *shared] for w in work}
     # Unpacking straight to DST keeps 32 bits only where DST has them: none with a 16-bit DST.
     exact = [] if layout.dest16 else EXACT_FP32_CBS + (EXACT_INPUT_CBS if layout.dtype == "float32" else [])
     config = ComputeConfig(math_fidelity=compute.math_fidelity, fp32_dest_acc_en=compute.fp32_dest_acc_en,
