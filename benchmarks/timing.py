@@ -21,6 +21,14 @@ Measurement = Callable[[], float]  # takes one sample, returns seconds
 
 WARMUP_CALLS = 3
 TIMED_CALLS = 10
+# A pause before each subject call, outside its clock: torch's OpenMP workers spin for a while after the
+# baseline's last parallel region (libgomp's GOMP_SPINCOUNT spin-wait before sleeping), and on a 2-vCPU
+# machine that spinning took a core from the emulator's runner: [1,1,4096,1024] bf16 measured 34.5 ms right
+# after the torch calls, 31.7 ms after 2 ms, 30.7 ms after 10 ms, 30.3 ms with no torch calls between runs,
+# 30.7 ms with OMP_WAIT_POLICY=PASSIVE (which would slow the baseline itself, so it is not used). The
+# subject's own work after its answer is synchronized inside its call (workload.run_op), so neither side's
+# threads run beside the other's timing.
+SETTLE_SECONDS = 0.01
 
 
 def cpu_seconds() -> float:
@@ -96,9 +104,18 @@ class Comparison:
         return self.subject_s / self.baseline_s
 
 
+def settled(fn: Callable[[], Any], clock: Clock = time.perf_counter,
+            pause: Callable[[], Any] = lambda: time.sleep(SETTLE_SECONDS)) -> float:
+    """elapsed(fn) after `pause` (outside the clock): what ran before has gone idle (SETTLE_SECONDS)."""
+    pause()
+    return elapsed(fn, clock)
+
+
 def against_warm_baseline(subject: Callable[[], Any], baseline: Callable[[], Any], repeats: int,
-                          clock: Clock = time.perf_counter) -> Comparison:
-    """Each round: one timed call of `subject`, then `baseline` warmed and timed (warm_mean)."""
-    samples = interleaved({"subject": lambda: elapsed(subject, clock),
+                          clock: Clock = time.perf_counter,
+                          pause: Callable[[], Any] = lambda: time.sleep(SETTLE_SECONDS)) -> Comparison:
+    """Each round: one timed call of `subject` once the previous baseline calls have settled (settled),
+    then `baseline` warmed and timed (warm_mean)."""
+    samples = interleaved({"subject": lambda: settled(subject, clock, pause),
                            "baseline": lambda: warm_mean(baseline, clock)}, repeats)
     return Comparison(samples["subject"], samples["baseline"])

@@ -1,11 +1,12 @@
 """The timing arithmetic and order of benchmarks.timing, on a fake clock (no real time measured)."""
 from __future__ import annotations
 
-import pytest
-
 import subprocess
 import sys
 
+import pytest
+
+from benchmarks import timing
 from benchmarks.timing import (TIMED_CALLS, WARMUP_CALLS, against_warm_baseline, elapsed, interleaved,
                                live_children_cpu_seconds, warm_mean)
 
@@ -66,11 +67,19 @@ def test_median_of_means_against_the_median_of_subject_samples() -> None:
     assert (c.subject_s, c.baseline_s, c.ratio) == (20.0, pytest.approx(2.0), pytest.approx(10.0))
 
 
-def test_one_round_is_subject_then_warmed_baseline() -> None:
+def test_one_round_is_a_pause_the_subject_then_warmed_baseline() -> None:
     s = Script()
-    against_warm_baseline(s.call("emu", [1.0]), s.call("torch", [1.0]), 2, s.clock)
-    one_round = ["clock", "emu", "clock"] + ["torch"] * 3 + ["clock"] + ["torch"] * 10 + ["clock"]
+    against_warm_baseline(s.call("emu", [1.0]), s.call("torch", [1.0]), 2, s.clock, lambda: s.log.append("pause"))
+    one_round = ["pause", "clock", "emu", "clock"] + ["torch"] * 3 + ["clock"] + ["torch"] * 10 + ["clock"]
     assert s.log == one_round * 2
+
+
+def test_the_default_pause_lets_the_baseline_threads_settle_outside_the_clock(monkeypatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(timing.time, "sleep", slept.append)
+    s = Script()
+    c = against_warm_baseline(s.call("emu", [4.0]), s.call("torch", [1.0]), 1, s.clock)
+    assert slept == [timing.SETTLE_SECONDS] and c.subject_samples_s == [4.0]
 
 
 def test_an_even_number_of_rounds_takes_the_middle_mean() -> None:
