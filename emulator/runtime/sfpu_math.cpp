@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__AVX512CD__)
+#include <immintrin.h>
+#endif
+
 #include "tile.h"
 
 namespace emu {
@@ -111,6 +115,85 @@ uint32_t mad_bits(uint32_t x, uint32_t y, uint32_t z) {
         return nan_result;
     }
     return (nan_result ? nan_result : r_sign) | r;
+}
+
+// --- mad_bits on 16 lanes at once ---------------------------------------------------------------------
+// The path mad_bits takes when all three operands are normal, the product's exponent (before alignment)
+// is 0..254 and the result is normal or an exact zero, written step for step with its branches as
+// selects, so one pass computes a vector of datums (GCC/Clang vector extensions, as wide as the host's
+// vector registers). A lane off that path is flagged and takes mad_bits itself (sfpu_mad_n);
+// tests/emulator/test_fast_paths.py compares the two bit for bit. The 48-bit product is formed from 12-bit
+// halves, so every lane stays in 32 bits.
+#if defined(__AVX512F__)
+constexpr uint32_t kLaneBytes = 64;
+#elif defined(__AVX__)
+constexpr uint32_t kLaneBytes = 32;
+#else
+constexpr uint32_t kLaneBytes = 16;
+#endif
+typedef uint32_t Lanes __attribute__((vector_size(kLaneBytes)));
+typedef int32_t SignedLanes __attribute__((vector_size(kLaneBytes)));
+constexpr uint32_t kLanes = kLaneBytes / 4;
+
+// A comparison's result (-1 or 0 in each lane) as 1 or 0.
+Lanes ones(SignedLanes mask) { return Lanes(mask) & 1u; }
+
+// Leading zeros of each lane of v | 1 (never 32): AVX-512 CD's count, else a branch-free binary search.
+Lanes leading_zeros(Lanes v) {
+    v |= 1u;
+#if defined(__AVX512CD__) && defined(__AVX512F__)
+    return Lanes(_mm512_lzcnt_epi32(__m512i(v)));
+#else
+    Lanes n = Lanes{};
+    for (uint32_t step = 16; step > 0; step >>= 1) {
+        const Lanes high_clear = Lanes(v < (1u << (32 - step)));
+        n += high_clear & step;
+        v = (v & ~high_clear) | ((v << step) & high_clear);
+    }
+    return n;
+#endif
+}
+
+// Shift right keeping a sticky bit when something non-zero survives (shift_semi_sticky), shifts of 0..31
+// (a 28-bit value shifted 31 leaves nothing, as any longer shift does).
+Lanes semi_sticky_lanes(Lanes v, Lanes s) {
+    const Lanes capped = s - ((s - 31u) & Lanes(s > 31u));
+    const Lanes shifted = v >> capped;
+    return shifted | (ones(SignedLanes(shifted != 0)) & ones(SignedLanes((shifted << capped) != v)));
+}
+
+// mad_bits(x, y, z) per lane where `common` is 1; lanes where it is 0 must take mad_bits.
+Lanes mad_common_lanes(Lanes x, Lanes y, Lanes z, Lanes& common) {
+    const Lanes xe = (x << 1) >> 24, ye = (y << 1) >> 24, ze = (z << 1) >> 24;
+    const Lanes xm = (x & 0x7FFFFFu) | 0x800000u, ym = (y & 0x7FFFFFu) | 0x800000u, zm = (z & 0x7FFFFFu) | 0x800000u;
+    const Lanes z_sign = z & 0x80000000u, p_sign = (x ^ y) & 0x80000000u;
+    // The product cut to its top 28 of 48 bits with a sticky bit for the 20 below (mad_bits' p_m).
+    const Lanes xh = xm >> 12, xl = xm & 0xFFFu, yh = ym >> 12, yl = ym & 0xFFFu;
+    const Lanes mid = xh * yl + xl * yh;
+    const Lanes low = xl * yl + ((mid & 0xFFu) << 12);
+    const Lanes p_m = (((xh * yh) << 4) + (mid >> 8) + (low >> 20)) | ones(SignedLanes((low & 0xFFFFFu) != 0));
+    // Exponents plus 127, so none is negative: the product's xe + ye, the addend's ze + 127.
+    const Lanes pe = xe + ye, ce = ze + 127u;
+    const Lanes product_larger = Lanes(pe > ce);
+    const Lanes top = (pe & product_larger) | (ce & ~product_larger);
+    const Lanes ps = semi_sticky_lanes(p_m, top - pe), zs = semi_sticky_lanes(zm << 3, top - ce);
+    const Lanes product_wins = Lanes(ps >= zs);
+    const Lanes r_sign = (p_sign & product_wins) | (z_sign & ~product_wins);
+    const Lanes r_m = (zs ^ Lanes(z_sign != r_sign)) + (ps ^ Lanes(p_sign != r_sign)) +
+                      ones(SignedLanes(p_sign != z_sign));
+    const Lanes zeros = leading_zeros(r_m);
+    const Lanes r_e = top + 5u - zeros - 127u;  // wraps high when below 0
+    const Lanes grow = Lanes(zeros < 5u);
+    const Lanes left = (zeros - 5u) & Lanes(zeros > 5u), right = (5u - zeros) & grow;
+    const Lanes normed = ((r_m << left) >> right) | (r_m & 1u & grow);
+    Lanes r = (r_e << 23) + ((normed >> 3) & 0x7FFFFFu);
+    r += ((normed & 7u) + (r & 1u) + 3u) >> 3;  // 1 when the guard bits plus the even bit exceed 4
+    const Lanes inside = ones(SignedLanes(xe - 1u < 254u)) & ones(SignedLanes(ye - 1u < 254u)) &
+                         ones(SignedLanes(ze - 1u < 254u)) & ones(SignedLanes(pe - 127u < 255u));
+    const Lanes normal_result = ones(SignedLanes(r_e < 255u)) & ones(SignedLanes((r >> 23) != 0));
+    const Lanes cancelled = Lanes(r_m == 0);
+    common = inside & (normal_result | (cancelled & 1u));
+    return (r_sign | r) & ~cancelled;
 }
 
 // SFPDIVP2 by -1 (sfpi::addexp(y, -1)): the exponent field minus one.
@@ -237,7 +320,7 @@ namespace {
 // Normal operand: biased exponent 1..254. Result inside the IEEE domain: biased exponent 2..254. Both are
 // tested on the magnitude bits (the exponent is their top byte) as an excess over the lowest value inside,
 // which is below a span exactly when the value is inside (unsigned: a value under the lowest wraps high).
-// As excesses, a whole tile is tested by the largest excess of its datums (sfpu_mad_n).
+// As excesses, a whole tile is tested by the largest excess of its datums (two_operand_n).
 inline uint32_t exponent(uint32_t u) { return (u >> 23) & 255u; }
 constexpr uint32_t kNormalSpan = 0x7F000000u, kResultSpan = 0x7E800000u;
 inline uint32_t operand_excess(uint32_t u) { return (u & 0x7FFFFFFFu) - 0x00800000u; }
@@ -306,7 +389,7 @@ bool all_ieee(const float* a, const float* b, uint32_t n) {
 // (Known::result, vectorised) into a local block, the rule itself only for the datums left, then the copy
 // out. Each way reads a[i] and b[i] before it writes out[i], so `out` may be `a` or `b` (in place).
 template <typename Known>
-void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
+void two_operand_n(const float* a, const float* b, float* out, uint32_t n, float (*rule)(float, float)) {
     if (all_ieee<Known>(a, b, n)) {
         for (uint32_t i = 0; i < n; ++i) {
             out[i] = Known::host(a[i], b[i]);
@@ -338,15 +421,50 @@ void sfpu_mad_n(const float* a, const float* b, float* out, uint32_t n, float (*
 
 }  // namespace
 
-void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<AddKnown>(a, b, out, n, sfpu_add); }
+void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { two_operand_n<AddKnown>(a, b, out, n, sfpu_add); }
 
-void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { sfpu_mad_n<MulKnown>(a, b, out, n, sfpu_mul); }
+void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { two_operand_n<MulKnown>(a, b, out, n, sfpu_mul); }
+
+void sfpu_mad_n(const float* a, const float* b, const float* c, float* out, uint32_t n) {
+    for (uint32_t begin = 0; begin < n; begin += kBlock) {
+        const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
+        alignas(64) uint32_t r[kBlock], common[kBlock];
+        Lanes every = Lanes{} + 1u;
+        uint32_t i = 0;
+        for (; i + kLanes <= len; i += kLanes) {
+            Lanes x, y, z, known;
+            std::memcpy(&x, a + begin + i, sizeof x);
+            std::memcpy(&y, b + begin + i, sizeof y);
+            std::memcpy(&z, c + begin + i, sizeof z);
+            const Lanes v = mad_common_lanes(x, y, z, known);
+            std::memcpy(r + i, &v, sizeof v);
+            std::memcpy(common + i, &known, sizeof known);
+            every &= known;
+        }
+        uint32_t all_common = i == len;
+        for (uint32_t l = 0; l < kLanes; ++l) {
+            all_common &= every[l];
+        }
+        for (uint32_t k = i; k < len; ++k) {
+            common[k] = 0;  // a tail shorter than the lanes takes the rule
+        }
+        if (!all_common) {
+            for (uint32_t k = 0; k < len; ++k) {
+                if (!common[k]) {
+                    r[k] = mad_bits(bits_of(a[begin + k]), bits_of(b[begin + k]), bits_of(c[begin + k]));
+                }
+            }
+        }
+        std::memcpy(out + begin, r, len * sizeof(float));
+    }
+}
 
 void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, bool fast) {
     for (uint32_t begin = 0; begin < n; begin += kBlock) {
         const uint32_t len = n - begin < kBlock ? n - begin : kBlock;
         const float* xs = x + begin;
-        alignas(64) float y[kBlock], neg_y[kBlock], xy[kBlock], c[kBlock], t[kBlock], k[kBlock], r[kBlock];
+        alignas(64) float y[kBlock], neg_y[kBlock], xy[kBlock], c[kBlock], t[kBlock], k[kBlock], m[kBlock];
+        alignas(64) float r[kBlock];
         for (uint32_t i = 0; i < len; ++i) {
             y[i] = __builtin_bit_cast(float, 0x5F1110A0u - (__builtin_bit_cast(uint32_t, xs[i]) >> 1));
             neg_y[i] = negate(y[i]);
@@ -355,26 +473,33 @@ void sfpu_sqrt_body_n(const float* x, float* out, uint32_t n, bool reciprocal, b
         sfpu_mul_n(neg_y, xy, c, len);             // c = -y * xy
         std::fill(k, k + len, 2.2533049f);
         sfpu_add_n(k, c, t, len);                  // 2.2533049 + c
-        for (uint32_t i = 0; i < len; ++i) {
-            t[i] = sfpu_mad(c[i], t[i], 2.2825186f);
-        }
-        sfpu_mul_n(y, t, y, len);                  // y = y * (c * (2.2533049 + c) + 2.2825186)
+        std::fill(k, k + len, 2.2825186f);
+        sfpu_mad_n(c, t, k, t, len);               // t = c * (2.2533049 + c) + 2.2825186
+        sfpu_mul_n(y, t, y, len);                  // y = y * t
         sfpu_mul_n(xs, y, xy, len);                // xy = x * y
         for (uint32_t i = 0; i < len; ++i) {
-            t[i] = sfpu_mad(negate(y[i]), xy[i], 1.0f);  // 1 - y * xy
+            neg_y[i] = negate(y[i]);
         }
-        if (!reciprocal) {
+        std::fill(k, k + len, 1.0f);
+        sfpu_mad_n(neg_y, xy, k, t, len);          // t = 1 - y * xy
+        if (reciprocal) {
+            for (uint32_t i = 0; i < len; ++i) {
+                c[i] = halve_exponent(y[i]);
+            }
+            sfpu_mad_n(t, c, y, m, len);           // m = t * (y / 2) + y
+        } else {
             std::fill(k, k + len, 0.5f);
             sfpu_mul_n(k, xy, c, len);             // 0.5 * xy
+            sfpu_mad_n(t, c, xy, m, len);          // m = t * (0.5 * xy) + xy
         }
         for (uint32_t i = 0; i < len; ++i) {
             const uint32_t xb = bits_of(xs[i]);
             const bool finite_nonzero = (kInfBits - xb) != 0 && !magnitude_is_zero(xs[i]);
             float v = y[i];
             if (reciprocal) {
-                v = finite_nonzero ? sfpu_mad(t[i], halve_exponent(y[i]), y[i]) : float_of(kInfBits - xb);
+                v = finite_nonzero ? m[i] : float_of(kInfBits - xb);
             } else if (static_cast<int32_t>(xb) < static_cast<int32_t>(kInfBits)) {
-                v = sfpu_mad(t[i], c[i], xy[i]);
+                v = m[i];
             }
             if (!fast) {
                 if (reciprocal) {

@@ -20,7 +20,7 @@ from tests.emulator.harness import FACE_INDEX
 DRIVER = Path(__file__).parent / "fast_paths" / "driver.cpp"
 VARIANTS = {"pessimistic": 0, "isa": 1, "ttsim": 2, "exact": 3}
 OPS = {"add": 0, "mul": 1, "store": 2, "bcast_col": 3, "unpack_bf16": 4, "unpack_fp32": 5, "pack_bf16": 6,
-       "pack_fp32": 7, "sqrt_body": 8}
+       "pack_fp32": 7, "sqrt_body": 8, "mad": 9}
 EDGES = [0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x00800000, 0x80800000, 0x00FFFFFF, 0x01000000,
          0x01800000, 0x3F800000, 0xBF800000, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x7FC00000,
          0xFFFFFFFF, 0x7F800001, 0x1F800000, 0x5F800000, 0x3F7FFFFF, 0x3F800001]
@@ -36,12 +36,14 @@ def driver(tmp_path_factory) -> Path:
     return exe
 
 
-def run(driver: Path, op: str, a: np.ndarray, b: np.ndarray | None = None, *, variant: str = "pessimistic",
-        flag: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(per-datum rule, fast path) results of `op` on the uint32 datums a (and b)."""
+def run(driver: Path, op: str, a: np.ndarray, b: np.ndarray | None = None, c: np.ndarray | None = None, *,
+        variant: str = "pessimistic", flag: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(per-datum rule, fast path) results of `op` on the uint32 datums a (and b; mad: and c)."""
     a = np.asarray(a, dtype=np.uint32)
     b = np.zeros_like(a) if b is None else np.asarray(b, dtype=np.uint32)
     stdin = struct.pack("<4I", OPS[op], VARIANTS[variant], flag, a.size) + a.tobytes() + b.tobytes()
+    if c is not None:
+        stdin += np.asarray(c, dtype=np.uint32).tobytes()
     out = np.frombuffer(subprocess.run([str(driver)], input=stdin, capture_output=True, check=True).stdout,
                         dtype=np.uint32)
     return out[:out.size // 2], out[out.size // 2:]
@@ -102,6 +104,50 @@ def test_sfpu_mad_tiles_equal_the_rule_on_a_million_datums(driver, op, variant):
     a = edge_weighted(rng, 1 << 20)
     b = partner(rng, a, op)
     assert_same(*run(driver, op, a, b, variant=variant), a, b)
+
+
+def addends(rng: np.random.Generator, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Third operands for a * b + c that stress the rule: the product's negation give or take a few ulps
+    (cancellation exposing the product's cut low bits), an exponent 0..30 away from the product's either
+    way (alignment, sticky and semi-sticky bits), the product's exponent at the range's edges; the rest
+    independent."""
+    c = edge_weighted(rng, a.size)
+    with np.errstate(all="ignore"):  # NaN and Inf operands are drawn on purpose
+        product = a.view(np.float32).astype(np.float64) * b.view(np.float32).astype(np.float64)
+        p32 = product.astype(np.float32).view(np.uint32)
+    pe = ((p32 >> 23) & 255).astype(np.int64)
+    kind = rng.integers(0, 4, size=a.size)
+    near = (p32 ^ np.uint32(0x80000000)).astype(np.int64) + rng.integers(-3, 4, size=a.size)
+    away_e = np.clip(pe + rng.integers(-30, 31, size=a.size), 0, 255).astype(np.uint32)
+    away = (rng.integers(0, 2, size=a.size).astype(np.uint32) << 31) | (away_e << 23) \
+        | rng.integers(0, 2 ** 23, size=a.size).astype(np.uint32)
+    c = np.where(kind == 0, near.astype(np.uint32), np.where(kind == 1, away, c))
+    return c.astype(np.uint32)
+
+
+def everyday(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Normal values of either sign with exponents 100..154: the common path's inputs."""
+    return (rng.integers(0, 2 ** 23, size=n) | (rng.integers(100, 155, size=n) << 23)
+            | (rng.integers(0, 2, size=n) << 31)).astype(np.uint32)
+
+
+@pytest.mark.parametrize("operands", ["edges", "everyday"])
+def test_sfpu_mad_tiles_equal_the_rule_on_a_million_triples(driver, operands):
+    """sfpu_mad_n (the lane-wise common path of mad_bits, the rule for the rest) against sfpu_mad."""
+    rng = np.random.default_rng(91 if operands == "edges" else 92)
+    n = 1 << 20
+    a, b = (edge_weighted(rng, n), edge_weighted(rng, n)) if operands == "edges" else (everyday(rng, n), everyday(rng, n))
+    c = addends(rng, a, b)
+    assert_same(*run(driver, "mad", a, b, c), a, b, c)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2 ** 32 - 1), st.integers(0, 2 ** 32 - 1), st.integers(0, 2 ** 32 - 1)),
+                min_size=1, max_size=40))
+def test_sfpu_mad_tiles_property(driver, triples):
+    """Any triples, any count (a tail shorter than the vector lanes included)."""
+    a, b, c = (np.array(column, dtype=np.uint32) for column in zip(*triples))
+    assert_same(*run(driver, "mad", a, b, c), a, b, c)
 
 
 @pytest.mark.parametrize("op", ["add", "mul"])

@@ -2,7 +2,8 @@
 // on the same datums, and writes both results, so tests/emulator/test_fast_paths.py can compare them bit
 // for bit. Linked with the runtime's numerics.cpp and sfpu_math.cpp (never part of the runner).
 //
-// stdin: u32 op, u32 numerics code, u32 flag, u32 n, then n u32 datums of operand a and n of operand b.
+// stdin: u32 op, u32 numerics code, u32 flag, u32 n, then n u32 datums of operand a and n of operand b
+// (mad: then n of operand c).
 // stdout: n u32 results of the per-datum rule, then n of the fast path (bcast_col: 32 each per tile).
 // flag: store and pack, 1 for an fp32 DST; unpack, bit 0 to_dest and bit 1 a TF32 (else bf16) register;
 // sqrt_body, bit 0 reciprocal and bit 1 fast (the precise algorithm, approx off).
@@ -18,7 +19,7 @@
 
 namespace {
 
-enum Op : uint32_t { Add, Mul, Store, BcastCol, UnpackBf16, UnpackFp32, PackBf16, PackFp32, SqrtBody };
+enum Op : uint32_t { Add, Mul, Store, BcastCol, UnpackBf16, UnpackFp32, PackBf16, PackFp32, SqrtBody, Mad };
 
 float as_float(uint32_t u) { return __builtin_bit_cast(float, u); }
 uint32_t as_bits(float f) { return __builtin_bit_cast(uint32_t, f); }
@@ -44,7 +45,21 @@ int main() {
         fb[i] = as_float(b[i]);
     }
     std::vector<uint32_t> reference, fast;
-    if (op == Add || op == Mul || op == Store) {
+    if (op == Mad) {
+        std::vector<uint32_t> c(n);
+        if (!read_u32s(c.data(), n)) {
+            return 2;
+        }
+        std::vector<float> fc(n), out(n);
+        for (uint32_t i = 0; i < n; ++i) {
+            fc[i] = as_float(c[i]);
+            reference.push_back(as_bits(emu::sfpu_mad(fa[i], fb[i], fc[i])));
+        }
+        emu::sfpu_mad_n(fa.data(), fb.data(), fc.data(), out.data(), n);
+        for (float f : out) {
+            fast.push_back(as_bits(f));
+        }
+    } else if (op == Add || op == Mul || op == Store) {
         std::vector<float> out(n);
         for (uint32_t i = 0; i < n; ++i) {
             const float r = op == Add ? emu::sfpu_add(fa[i], fb[i]) : op == Mul ? emu::sfpu_mul(fa[i], fb[i])
