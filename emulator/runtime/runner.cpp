@@ -375,6 +375,9 @@ void write_trace() {
 // --- core.h functions that need the thread table ------------------------------------------------
 
 Core* find_core(uint32_t x, uint32_t y) {
+    if (t_self && t_self->core->x == x && t_self->core->y == y) {
+        return t_self->core;  // most NOC addresses a kernel forms name its own core (local L1 copies)
+    }
     for (Core* c : g_device.cores) {
         if (c->x == x && c->y == y) {
             return c;
