@@ -292,21 +292,17 @@ def test_a_killed_runner_is_restarted_transparently(device):
     assert gone(pid)
 
 
-def test_the_runner_answers_a_run_before_its_reset_and_says_when_the_reset_is_done(device, tmp_path):
+def test_the_runner_answers_a_run_before_its_reset_and_says_when_the_reset_is_done(device, tmp_path, monkeypatch):
     """The serve protocol itself: `ok` once the report is written, then `ready` after the reset."""
-    run(device, fault_program())
     plan = tmp_path / "plan.json"
-    original = run_module._launch
+    launch = run_module._launch
 
-    def keep_plan(dev, runner, plan_path, report, hang):
+    def launch_keeping_the_plan(dev: Any, runner: Path, plan_path: Path, *rest: Any) -> dict[str, Any]:
         shutil.copy2(plan_path, plan)
-        return original(dev, runner, plan_path, report, hang)
+        return launch(dev, runner, plan_path, *rest)
 
-    run_module._launch = keep_plan
-    try:
-        run(device, fault_program())
-    finally:
-        run_module._launch = original
+    monkeypatch.setattr(run_module, "_launch", launch_keeping_the_plan)
+    run(device, fault_program())
     proc = subprocess.Popen([str(build.runner_path(device.cache_dir)), "--serve"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
