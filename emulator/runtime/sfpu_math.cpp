@@ -117,7 +117,7 @@ uint32_t mad_bits(uint32_t x, uint32_t y, uint32_t z) {
     return (nan_result ? nan_result : r_sign) | r;
 }
 
-// --- mad_bits on 16 lanes at once ---------------------------------------------------------------------
+// --- mad_bits on a vector of lanes at once -------------------------------------------------------------
 // The path mad_bits takes when all three operands are normal, the product's exponent (before alignment)
 // is 0..254 and the result is normal or an exact zero, written step for step with its branches as
 // selects, so one pass computes a vector of datums (GCC/Clang vector extensions, as wide as the host's
@@ -421,9 +421,13 @@ void two_operand_n(const float* a, const float* b, float* out, uint32_t n, float
 
 }  // namespace
 
-void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) { two_operand_n<AddKnown>(a, b, out, n, sfpu_add); }
+void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n) {
+    two_operand_n<AddKnown>(a, b, out, n, sfpu_add);
+}
 
-void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) { two_operand_n<MulKnown>(a, b, out, n, sfpu_mul); }
+void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n) {
+    two_operand_n<MulKnown>(a, b, out, n, sfpu_mul);
+}
 
 void sfpu_mad_n(const float* a, const float* b, const float* c, float* out, uint32_t n) {
     for (uint32_t begin = 0; begin < n; begin += kBlock) {

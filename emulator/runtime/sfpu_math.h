@@ -49,8 +49,8 @@ float sfpu_bcast_col_value(const float* row_cols_0_to_7);
 void sfpu_add_n(const float* a, const float* b, float* out, uint32_t n);
 void sfpu_mul_n(const float* a, const float* b, float* out, uint32_t n);
 
-// out[i] = sfpu_mad(a[i], b[i], c[i]) for i < n: 16 datums at a time along mad_bits' common path (all
-// operands normal, the result normal or an exact zero), the rest through sfpu_mad.
+// out[i] = sfpu_mad(a[i], b[i], c[i]) for i < n: a vector of datums at a time along mad_bits' common path
+// (all operands normal, the result normal or an exact zero), the rest through sfpu_mad.
 void sfpu_mad_n(const float* a, const float* b, const float* c, float* out, uint32_t n);
 
 // out[i] = sfpu_sqrt_body(x[i], false, reciprocal, fast) for i < n (the precise algorithm): its multiplies
