@@ -5,7 +5,7 @@ from typing import Any
 
 from .side_by_side import print_side_by_side
 from .silicon_estimate import SOURCE, STAGES
-from .timing import TIMED_CALLS, WARMUP_CALLS
+from .timing import SETTLE_SECONDS, TIMED_CALLS, WARMUP_CALLS
 
 
 def _shape(shape: list[int]) -> str:
@@ -23,7 +23,8 @@ def print_header(report: dict[str, Any]) -> None:
 
 def print_throughput(rows: list[dict[str, Any]], repeats: int) -> None:
     print(f"\n== emulator vs warm torch CPU layer_norm, gamma and beta on (medians of {repeats} interleaved rounds)")
-    print(f"   emulator: one call a round, upload + op + read-back, warm kernel cache; torch: mean of "
+    print(f"   emulator: one call a round, upload + op + read-back + device synchronize, warm kernel cache, "
+          f"started {SETTLE_SECONDS * 1e3:g} ms after the torch calls (outside the clock); torch: mean of "
           f"{TIMED_CALLS} calls right after {WARMUP_CALLS} untimed ones")
     print("   emulator CPU: of this process and the runner per call (load inflates wall time far more)")
     print(f"{'shape':16} {'dtype':9} {'emulator ms':>12} {'emu CPU ms':>11} {'torch ms':>9} {'ratio':>8} "
