@@ -155,12 +155,14 @@ def test_rsqrt_of_special_values(hw):
     assert np.isnan(out[0, 0, 3])
 
 
-def test_rsqrt_rounds_half_up_into_a_16_bit_dst(hw):
+@pytest.mark.parametrize("approx", [False, True], ids=["precise", "approx"])
+def test_rsqrt_rounds_half_up_into_a_16_bit_dst(hw, approx):
     """The LLK converts with SFP_STOCH_RND nearest before the store (ckernel_sfpu_sqrt.h): the 16-bit DST
-    result is the fp32-DST result rounded half up, not truncated."""
+    result is the fp32-DST result rounded half up, not truncated, for the precise algorithm (the whole-tile
+    path) and the approximate one (math_approx_mode, the per-datum model) alike."""
     x = quantize(RNG.uniform(0.01, 100.0, size=(2, 32, 32)), "bfloat16")
-    wide = unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x)
-    narrow = unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x, fp32_dest=False)
+    wide = unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x, approx=approx)
+    narrow = unary(hw, "rsqrt_tile<RsqrtMode::Default>", "rsqrt_tile_init", x, fp32_dest=False, approx=approx)
     np.testing.assert_array_equal(narrow, stoch_rnd_nearest_bf16(wide))
     assert np.count_nonzero(narrow != from_bits(bits(wide) & 0xFFFF0000)) > 0
 
