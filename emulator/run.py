@@ -10,7 +10,6 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,8 @@ from emulator.cost_model import Estimate, estimate as estimate_cost, read_core_l
 from emulator.contract import check_plan, decode_report, plan_document
 from emulator.device import EmulatedDevice, EmulatedTensor
 from emulator.errors import EmulatorError, KernelCrashError, L1OverflowError, PlanError, error_from_report
-from program import (NUM_CIRCULAR_BUFFERS, ArgValues, CircularBuffer, CoreRange, Kernel, Program, ProgramError,
-                     cores_of, round_up)
+from program import (NUM_CIRCULAR_BUFFERS, ArgValues, CircularBuffer, CoreRange, Corners, Kernel, Program,
+                     ProgramError, corners_of, cores_of_corners, round_up)
 
 PLAN_REFUSED_EXIT = 4  # runtime/runner.cpp main(): the plan did not load
 DRAM_IS_DRAM_FLAG = 2  # tensor_accessor::ArgConfig::IsDram (clear for an L1-interleaved tensor)
@@ -129,24 +128,14 @@ def _kernel_sources(program: Program) -> list[Path]:
     return paths
 
 
-Corners = tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # a core-range list as (start, end) pairs
 Run = tuple[dict[int, int], list[int]]  # consecutive cores of one placement (CB index -> L1 offset), flattened
 L1Layout = dict[Corners, list[Run]]  # a program's CB range lists, each as runs of its cores
 
 
-def _corners(ranges: list[CoreRange]) -> Corners:
-    return tuple((tuple(r.start), tuple(r.end)) for r in ranges)
-
-
 def _cores(ranges: list[CoreRange]) -> tuple[tuple[int, int], ...]:
-    """cores_of, remembered per distinct range list: a program's CBs and kernels mostly share one, which
-    a launch would otherwise expand once per CB and kernel."""
-    return _cores_of_corners(_corners(ranges))
-
-
-@lru_cache(maxsize=1024)
-def _cores_of_corners(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> tuple[tuple[int, int], ...]:
-    return tuple(cores_of([CoreRange(start, end) for start, end in corners]))
+    """cores_of, remembered per distinct range list (program.cores_of_corners): a program's CBs and kernels
+    mostly share one, which a launch would otherwise expand once per CB and kernel."""
+    return cores_of_corners(corners_of(ranges))
 
 
 def _check_io(program: Program, io: list[EmulatedTensor]) -> EmulatedDevice:
@@ -183,10 +172,10 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> L1Layout:
     same CBs share one placement (computed once); work is per range list and core, never per CB and core."""
     ranges: dict[Corners, list[CircularBuffer]] = {}
     for cb in program.cbs:
-        ranges.setdefault(_corners(cb.core_ranges), []).append(cb)
+        ranges.setdefault(corners_of(cb.core_ranges), []).append(cb)
     held: dict[tuple[int, int], list[Corners]] = {}  # each core's range lists, in the order of first use
     for corners in ranges:
-        for core in _cores_of_corners(corners):
+        for core in cores_of_corners(corners):
             held.setdefault(core, []).append(corners)
     placements: dict[tuple[Corners, ...], dict[int, int]] = {}
     placement_of: dict[tuple[int, int], dict[int, int]] = {}
@@ -201,7 +190,7 @@ def _l1_layout(program: Program, device: EmulatedDevice) -> L1Layout:
 def _runs(corners: Corners, placement_of: dict[tuple[int, int], dict[int, int]]) -> list[Run]:
     """The cores of `corners` in order, cut where their placement changes: (placement, [x0, y0, x1, ...])."""
     runs: list[Run] = []
-    for core in _cores_of_corners(corners):
+    for core in cores_of_corners(corners):
         placement = placement_of[core]
         if not runs or runs[-1][0] is not placement:
             runs.append((placement, []))
@@ -236,28 +225,17 @@ def _place(core: tuple[int, int], cbs: list, device: EmulatedDevice) -> dict[int
 
 
 class EmulatorResolver:
-    """The program.TensorResolver of emulated tensors. One serves one launch and remembers each tensor's
-    address and accessor words: every core's runtime args name the same few buffers (and their page sizes;
-    _check_io has found them usable)."""
-
-    def __init__(self) -> None:
-        self._addresses: dict[int, int] = {}
-        self._words: dict[int, list[int]] = {}
+    """The program.TensorResolver of emulated tensors (_check_io has found them usable). It remembers
+    nothing: program.ArgValues resolves each placeholder of a launch once."""
 
     def accessor_args(self, tensor: EmulatedTensor) -> list[int]:
         """tt-metal's compile-time words for an interleaved tensor: [ArgConfig bits, aligned page size]."""
-        words = self._words.get(id(tensor))
-        if words is None:
-            words = self._words[id(tensor)] = [DRAM_IS_DRAM_FLAG if tensor.is_dram else 0,
-                                               tensor.buffer_aligned_page_size()]
-            assert len(words) == ACCESSOR_WORD_COUNT
-        return list(words)
+        words = [DRAM_IS_DRAM_FLAG if tensor.is_dram else 0, tensor.buffer_aligned_page_size()]
+        assert len(words) == ACCESSOR_WORD_COUNT
+        return words
 
     def buffer_address(self, tensor: EmulatedTensor) -> int:
-        address = self._addresses.get(id(tensor))
-        if address is None:
-            address = self._addresses[id(tensor)] = tensor.buffer_address()
-        return address
+        return tensor.buffer_address()
 
 
 def _compute_defines(kernel: Kernel) -> dict[str, str]:
@@ -335,7 +313,7 @@ def _cores_by_offset(cb: CircularBuffer, layout: L1Layout) -> dict[int, list[int
     """The cores of `cb` (flattened coordinates, in core order), grouped by the L1 offset the layout gives it
     there (one plan entry per group)."""
     groups: dict[int, list[int]] = {}
-    for placement, flat in layout[_corners(cb.core_ranges)]:
+    for placement, flat in layout[corners_of(cb.core_ranges)]:
         groups.setdefault(placement[cb.index], []).extend(flat)
     return groups
 

@@ -39,13 +39,21 @@ class CoreRange:
                 yield (x, y)
 
 
+Corners = tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # a core-range list as (start, end) pairs
+
+
+def corners_of(ranges: list[CoreRange]) -> Corners:
+    """A core-range list as a hashable key: its (start, end) pairs."""
+    return tuple((tuple(r.start), tuple(r.end)) for r in ranges)
+
+
 def cores_of(ranges: list[CoreRange]) -> list[tuple[int, int]]:
     """Every core in a list of ranges, row-major, each once."""
-    return list(_cores_of(tuple((tuple(r.start), tuple(r.end)) for r in ranges)))
+    return list(cores_of_corners(corners_of(ranges)))
 
 
 @lru_cache(maxsize=1024)
-def _cores_of(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> tuple[tuple[int, int], ...]:
+def cores_of_corners(corners: Corners) -> tuple[tuple[int, int], ...]:
     """cores_of, remembered per range list (by corners): a Program's CBs and kernels mostly share one, and
     every validation and launch expands them again."""
     seen: dict[tuple[int, int], None] = {}
@@ -201,7 +209,7 @@ def _validate_runtime_cores(k: Kernel) -> None:
     """Runtime args only on the kernel's cores, at most MAX_RUNTIME_ARGS each: checked as whole sets first
     (a few C-level passes over every core's list), and core by core, in order, only to name the first
     offender."""
-    cores = _core_set(tuple((tuple(r.start), tuple(r.end)) for r in k.core_ranges))
+    cores = _core_set(corners_of(k.core_ranges))
     if cores.issuperset(k.runtime_args) and max(map(len, k.runtime_args.values()), default=0) <= MAX_RUNTIME_ARGS:
         return
     for core, args in k.runtime_args.items():
@@ -212,8 +220,8 @@ def _validate_runtime_cores(k: Kernel) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _core_set(corners: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> frozenset[tuple[int, int]]:
-    return frozenset(_cores_of(corners))
+def _core_set(corners: Corners) -> frozenset[tuple[int, int]]:
+    return frozenset(cores_of_corners(corners))
 
 
 def anchor_sources(program: Program, root: PurePath) -> Program:

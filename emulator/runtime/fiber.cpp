@@ -26,7 +26,7 @@ thread_local Fiber* t_starting = nullptr;  // the fiber whose first switch is in
 
 size_t page_size() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 
-// Stacks of finished fibers, zeroed where touched (free_fiber), for the next make_fiber of the same size:
+// Stacks of finished fibers, zeroed where touched (zero_fiber_stack), for the next make_fiber of that size:
 // a serving runner's later runs then find their stacks mapped in. Used by the main thread only.
 struct FreeStack {
     void* base;

@@ -172,11 +172,9 @@ void require_defined(const uint8_t* from, uint32_t src_offset, uint32_t size, ui
     if (all_written(from, size)) {
         return;
     }
+    // `from` is this core's L1 and not all written: its map holds a zero byte.
     const uint8_t* w = written_bytes(from, size);
-    const uint8_t* bad = w ? static_cast<const uint8_t*>(std::memchr(w, 0, size)) : nullptr;
-    if (!bad) {
-        return;
-    }
+    const uint8_t* bad = static_cast<const uint8_t*>(std::memchr(w, 0, size));
     const Core& core = *t_self->core;
     const uint32_t cb = cb_holding(core, src_offset);
     const CBConfig& c = core.cbs[cb].config;

@@ -4,10 +4,10 @@
 // written, so the Python side never hangs or dies with us.
 //
 // `runner PLAN` runs one plan. `runner --serve` (emulator/runner_process.py, one per emulated device)
-// reads one plan path per line on stdin and answers each run that ended well with a line on stdout once
-// its report is written; between runs it resets every piece of run state (unload_run, clear_run) but
-// keeps the memory mapped, so later runs pay no page faults. A fault ends the process exactly as in
-// `runner PLAN`.
+// reads one plan path per line on stdin and answers each run that ended well with `ok` on stdout once
+// its report is written; then it resets every piece of run state (unload_run, clear_run) but keeps the
+// memory mapped, so later runs pay no page faults, and answers `ready` (serve). A fault ends the process
+// exactly as in `runner PLAN`.
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
